@@ -1,0 +1,44 @@
+import { VersioningType, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/app-config';
+import { ApiExceptionFilter } from './common/errors/api-exception.filter';
+import { createValidationPipe } from './common/errors/validation';
+
+/** Builds the application exactly as it serves: used by main.ts, the OpenAPI script and tests. */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
+  return configureApp(app, config);
+}
+
+/** The HTTP conventions every route shares; separate so tests can mount probe modules under them. */
+export function configureApp(app: NestExpressApplication, config: AppConfig): NestExpressApplication {
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix('api');
+  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter());
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app, config), {
+    jsonDocumentUrl: 'api/docs-json',
+    customSiteTitle: 'DumpStation API',
+  });
+  return app;
+}
+
+export function buildOpenApiDocument(app: INestApplication, config: AppConfig): OpenAPIObject {
+  const document = new DocumentBuilder()
+    .setTitle('DumpStation API')
+    .setDescription(
+      'Back up PostgreSQL databases on schedules or on demand, store the dumps on S3-compatible or local storage, and restore them. ' +
+        'Every error has the shape `{status, code, message, errors[]}`.',
+    )
+    .setVersion(config.version)
+    .build();
+  // Operation ids are the handler names (getHealth), so the generated client reads naturally.
+  return SwaggerModule.createDocument(app, document, { operationIdFactory: (_controller, method) => method });
+}

@@ -1,0 +1,26 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class DatabaseHealthDto {
+  @ApiProperty({ enum: ['up', 'down'], example: 'up' })
+  status: 'up' | 'down';
+
+  @ApiProperty({ example: 1.7, description: 'Round trip of `SELECT 1`, in milliseconds.' })
+  latency_ms: number;
+
+  @ApiPropertyOptional({ example: 'connect ECONNREFUSED 127.0.0.1:5432', description: 'Why the database is down.' })
+  error?: string;
+}
+
+export class HealthDto {
+  @ApiProperty({ enum: ['ok', 'degraded'], example: 'ok', description: '`degraded` (HTTP 503) when a dependency is down.' })
+  status: 'ok' | 'degraded';
+
+  @ApiProperty({ example: '0.1.0' })
+  version: string;
+
+  @ApiProperty({ example: 3600.5, description: 'Seconds since this process started.' })
+  uptime_seconds: number;
+
+  @ApiProperty({ type: DatabaseHealthDto })
+  database: DatabaseHealthDto;
+}
