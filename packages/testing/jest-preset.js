@@ -16,7 +16,5 @@ module.exports = {
     ],
   },
   // ESM-only packages Jest must compile: otplib's and age-encryption's @scure/base and @noble/hashes.
-  transformIgnorePatterns: [
-    '/node_modules/\\.pnpm/(?!(@scure\\+base|@noble\\+hashes)@)',
-  ],
+  transformIgnorePatterns: ['/node_modules/\\.pnpm/(?!(@scure\\+base|@noble\\+hashes)@)'],
 };

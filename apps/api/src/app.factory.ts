@@ -7,16 +7,21 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
 import { createValidationPipe } from './common/errors/validation';
+import { rejectMalformedJson } from './common/errors/malformed-json.middleware';
 
-/** Builds the application exactly as it serves: used by main.ts, the OpenAPI script and tests. */
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
-  return configureApp(app, config);
-}
-
-/** The HTTP conventions every route shares; separate so tests can mount probe modules under them. */
-export function configureApp(app: NestExpressApplication, config: AppConfig): NestExpressApplication {
+/**
+ * Builds the application exactly as it serves: used by main.ts, the OpenAPI script and tests.
+ * Tests may pass a root module that mounts probe controllers next to AppModule.
+ */
+export async function createApp(
+  config: AppConfig,
+  rootModule: Parameters<typeof NestFactory.create>[0] = AppModule.forRoot(config),
+): Promise<NestExpressApplication> {
+  // The JSON parser is registered by hand below, so that its errors get our error shape.
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: '1mb' });
+  app.use(rejectMalformedJson);
   app.setGlobalPrefix('api');
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   app.useGlobalPipes(createValidationPipe());

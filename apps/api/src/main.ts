@@ -5,7 +5,13 @@ import { Migrator, MigrationError, defaultMigrationsDir } from './prisma/migrato
 
 /** Boot-time messages before the Nest logger exists: one JSON line each, like every other log line. */
 function bootLog(level: 'info' | 'error', msg: string, extra: object = {}): void {
-  const line = JSON.stringify({ level: level === 'info' ? 30 : 50, time: Date.now(), context: 'Bootstrap', msg, ...extra });
+  const line = JSON.stringify({
+    level: level === 'info' ? 30 : 50,
+    time: Date.now(),
+    context: 'Bootstrap',
+    msg,
+    ...extra,
+  });
   (level === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
 }
 
@@ -39,7 +45,10 @@ async function bootstrap(): Promise<void> {
 
   const app = await createApp(config);
   await app.listen(config.env.PORT, config.env.HOST);
-  bootLog('info', `DumpStation API ${config.version} listening on http://${config.env.HOST}:${config.env.PORT} (role ${config.env.APP_ROLE})`);
+  bootLog(
+    'info',
+    `DumpStation API ${config.version} listening on http://${config.env.HOST}:${config.env.PORT} (role ${config.env.APP_ROLE})`,
+  );
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {

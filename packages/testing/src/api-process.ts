@@ -22,7 +22,9 @@ export interface SpawnApiOptions {
 }
 
 /** Spawns the compiled API (`apps/api/dist/main.js`) as a real process. */
-export async function spawnApi(options: SpawnApiOptions = {}): Promise<ApiProcess & { exited: Promise<number | null> }> {
+export async function spawnApi(
+  options: SpawnApiOptions = {},
+): Promise<ApiProcess & { exited: Promise<number | null> }> {
   if (!existsSync(API_ENTRY)) {
     throw new Error(`${API_ENTRY} is missing: run \`pnpm --filter @dumpstation/api build\` first`);
   }

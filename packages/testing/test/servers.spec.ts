@@ -40,7 +40,11 @@ describe('test servers', () => {
       const payload = randomBytes(12 * 1024 * 1024); // > 5 MiB: forces several parts
       await new Upload({
         client,
-        params: { Bucket: 'harness', Key: 'a/b.bin', Body: Readable.from([payload.subarray(0, 7e6), payload.subarray(7e6)]) },
+        params: {
+          Bucket: 'harness',
+          Key: 'a/b.bin',
+          Body: Readable.from([payload.subarray(0, 7e6), payload.subarray(7e6)]),
+        },
         partSize: 5 * 1024 * 1024,
       }).done();
       const object = await client.send(new GetObjectCommand({ Bucket: 'harness', Key: 'a/b.bin' }));

@@ -21,7 +21,11 @@ function sortKeys(value: unknown): unknown {
 async function main(): Promise<void> {
   const output = resolve(__dirname, '../../../../docs/openapi.json');
   // Nothing connects while the document is built; the URL only satisfies validation.
-  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DATABASE_URL: 'postgresql://openapi@localhost/openapi' });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: 'postgresql://openapi@localhost/openapi',
+  });
   const app = await createApp(config);
   const document = sortKeys(buildOpenApiDocument(app, config));
   await app.close();

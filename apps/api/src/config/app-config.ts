@@ -45,7 +45,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     const problems = result.error.issues.map((issue) => {
       const name = issue.path.join('.');
       const value = present[name];
-      const shown = value === undefined ? 'unset' : `got "${/URL|SECRET|KEY|PASSWORD|TOKEN/.test(name) ? '<redacted>' : value}"`;
+      const shown =
+        value === undefined ? 'unset' : `got "${/URL|SECRET|KEY|PASSWORD|TOKEN/.test(name) ? '<redacted>' : value}"`;
       return `${name}: ${issue.message} (${shown})`;
     });
     throw new ConfigValidationError(problems);

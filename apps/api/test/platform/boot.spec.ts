@@ -9,7 +9,10 @@ import { createTestDatabase } from '../helpers/database';
 // These run the compiled API (apps/api/dist/main.js) as a real process, as production does.
 describe('API process', () => {
   it('refuses to boot with a bad variable, naming it, and exits non-zero', async () => {
-    const api = await spawnApi({ databaseUrl: await createTestDatabase(), env: { PORT: 'eighty', LOG_LEVEL: 'chatty' } });
+    const api = await spawnApi({
+      databaseUrl: await createTestDatabase(),
+      env: { PORT: 'eighty', LOG_LEVEL: 'chatty' },
+    });
     expect(await api.exited).toBe(1);
     expect(api.output()).toMatch(/PORT: .*"eighty"/);
     expect(api.output()).toMatch(/LOG_LEVEL: /);
@@ -58,7 +61,11 @@ describe('API process', () => {
       'SELECT migration_name, count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL GROUP BY 1 ORDER BY 1',
     );
     await client.end();
-    expect(rows).toEqual(migrations.map((m) => ({ migration_name: m.name, n: 1 })).sort((x, y) => x.migration_name.localeCompare(y.migration_name)));
+    expect(rows).toEqual(
+      migrations
+        .map((m) => ({ migration_name: m.name, n: 1 }))
+        .sort((x, y) => x.migration_name.localeCompare(y.migration_name)),
+    );
     const applied = [a, b].map((p) => /Migrations: (\d+) applied/.exec(p.output())?.[1]);
     expect(applied.sort()).toEqual(['0', String(migrations.length)]);
   });

@@ -3,7 +3,13 @@ import { ConfigValidationError, loadConfig } from '../../src/config/app-config';
 describe('configuration', () => {
   it('applies defaults when only DATABASE_URL is given', () => {
     const config = loadConfig({ DATABASE_URL: 'postgresql://u:p@localhost:5432/db' });
-    expect(config.env).toMatchObject({ NODE_ENV: 'development', PORT: 8080, HOST: '0.0.0.0', LOG_LEVEL: 'info', APP_ROLE: 'all' });
+    expect(config.env).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 8080,
+      HOST: '0.0.0.0',
+      LOG_LEVEL: 'info',
+      APP_ROLE: 'all',
+    });
   });
 
   it('names every bad or missing variable at once, without echoing secrets', () => {

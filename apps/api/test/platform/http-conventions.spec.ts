@@ -1,11 +1,10 @@
 import { Body, Controller, Get, Module, NotFoundException, Post } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, Min, ValidateNested } from 'class-validator';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.factory';
+import { createApp } from '../../src/app.factory';
 import { testConfig } from '../helpers/app';
 
 // A probe controller mounted under the real global conventions (prefix, versioning,
@@ -45,7 +44,7 @@ describe('HTTP conventions shared by every route', () => {
     const config = testConfig({ DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' });
     @Module({ imports: [AppModule.forRoot(config), ProbeModule] })
     class TestModule {}
-    app = configureApp(await NestFactory.create<NestExpressApplication>(TestModule, { bufferLogs: true }), config);
+    app = await createApp(config, TestModule);
     await app.init();
   });
   afterAll(() => app.close());
@@ -68,7 +67,11 @@ describe('HTTP conventions shared by every route', () => {
       .post('/api/v1/probe')
       .send({ target: { host: 7, port: 70000 } });
     expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', message: 'Request validation failed' });
+    expect(response.body).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      message: 'Request validation failed',
+    });
     const fields = (response.body.errors as { field: string }[]).map((e) => e.field);
     expect(new Set(fields)).toEqual(new Set(['name', 'target.host', 'target.port']));
   });
@@ -87,7 +90,12 @@ describe('HTTP conventions shared by every route', () => {
       .set('content-type', 'application/json')
       .send('{"name": ');
     expect(response.status).toBe(400);
-    expect(response.body).toEqual({ status: 400, code: 'INVALID_JSON', message: 'Request body is not valid JSON', errors: [] });
+    expect(response.body).toEqual({
+      status: 400,
+      code: 'INVALID_JSON',
+      message: 'Request body is not valid JSON',
+      errors: [],
+    });
   });
 
   it('answers unknown routes and missing resources with 404 in the common shape', async () => {
@@ -101,7 +109,12 @@ describe('HTTP conventions shared by every route', () => {
   it('hides internal error details behind a generic 500', async () => {
     const response = await request(app.getHttpServer()).get('/api/v1/probe/crash');
     expect(response.status).toBe(500);
-    expect(response.body).toEqual({ status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error', errors: [] });
+    expect(response.body).toEqual({
+      status: 500,
+      code: 'INTERNAL_ERROR',
+      message: 'Internal server error',
+      errors: [],
+    });
     expect(JSON.stringify(response.body)).not.toContain('secret internal detail');
   });
 

@@ -37,7 +37,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   private toBody(exception: unknown): ErrorResponseDto {
     if (exception instanceof ApiException) {
-      return { status: exception.getStatus(), code: exception.code, message: exception.message, errors: exception.errors };
+      return {
+        status: exception.getStatus(),
+        code: exception.code,
+        message: exception.message,
+        errors: exception.errors,
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -46,7 +51,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
         typeof payload === 'string'
           ? payload
           : Array.isArray((payload as { message?: unknown }).message)
-            ? ((payload as { message: string[] }).message.join('; '))
+            ? (payload as { message: string[] }).message.join('; ')
             : String((payload as { message?: unknown }).message ?? exception.message);
       return { status, code: CODES[status] ?? `HTTP_${status}`, message, errors: [] };
     }
@@ -59,6 +64,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
       }
       return { status, code: CODES[status] ?? `HTTP_${status}`, message: (exception as Error).message, errors: [] };
     }
-    return { status: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'Internal server error', errors: [] };
+    return {
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      code: 'INTERNAL_ERROR',
+      message: 'Internal server error',
+      errors: [],
+    };
   }
 }

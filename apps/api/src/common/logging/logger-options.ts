@@ -49,7 +49,8 @@ export function loggerOptions(config: AppConfig): Params {
           remoteAddress: req.remoteAddress,
         }),
       },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       autoLogging: { ignore: (req) => req.url?.startsWith('/api/v1/health') ?? false },
     },
   };

@@ -22,7 +22,10 @@ export class HealthService {
       await Promise.race([
         this.repository.ping(),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${DATABASE_PING_TIMEOUT_MS} ms`)), DATABASE_PING_TIMEOUT_MS);
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${DATABASE_PING_TIMEOUT_MS} ms`)),
+            DATABASE_PING_TIMEOUT_MS,
+          );
         }),
       ]);
     } catch (cause) {

@@ -12,7 +12,11 @@ export class DatabaseHealthDto {
 }
 
 export class HealthDto {
-  @ApiProperty({ enum: ['ok', 'degraded'], example: 'ok', description: '`degraded` (HTTP 503) when a dependency is down.' })
+  @ApiProperty({
+    enum: ['ok', 'degraded'],
+    example: 'ok',
+    description: '`degraded` (HTTP 503) when a dependency is down.',
+  })
   status: 'ok' | 'degraded';
 
   @ApiProperty({ example: '0.1.0' })
