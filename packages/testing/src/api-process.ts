@@ -29,7 +29,7 @@ export async function spawnApi(
     throw new Error(`${API_ENTRY} is missing: run \`pnpm --filter @dumpstation/api build\` first`);
   }
   const port = options.port ?? (await freePort());
-  const env: Record<string, string> = {};
+  const env = {} as NodeJS.ProcessEnv;
   for (const [key, value] of Object.entries({
     ...process.env,
     NODE_ENV: 'test',

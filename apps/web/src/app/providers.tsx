@@ -1,0 +1,18 @@
+'use client';
+
+import { MantineProvider } from '@mantine/core';
+import { QueryClientProvider } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { setUpApiClient } from '@/lib/api/client';
+import { getQueryClient } from '@/lib/query-client';
+import { theme } from '@/theme';
+
+setUpApiClient();
+
+export function Providers({ children }: { children: ReactNode }) {
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="auto">
+      <QueryClientProvider client={getQueryClient()}>{children}</QueryClientProvider>
+    </MantineProvider>
+  );
+}
