@@ -61,7 +61,8 @@ async function startEmbeddedPostgres() {
 }
 
 function run(name, args, env) {
-  const child = spawn('pnpm', args, { cwd: repo, stdio: 'inherit', env: { ...process.env, ...env } });
+  // Own process group, so stopping reaches pnpm's children (nest, next) too.
+  const child = spawn('pnpm', args, { cwd: repo, stdio: 'inherit', env: { ...process.env, ...env }, detached: true });
   children.push(child);
   child.on('exit', (code) => {
     if (!stopping) {
@@ -74,7 +75,13 @@ function run(name, args, env) {
 let stopping = false;
 async function stop(code = 0) {
   stopping = true;
-  for (const child of children.reverse()) child.kill('SIGTERM');
+  for (const child of children.reverse()) {
+    try {
+      process.kill(child.spawnargs[0] === 'pnpm' ? -child.pid : child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
   await Promise.all(
     children.map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null)),
   );

@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -33,6 +34,8 @@ export const REDACTED_PATHS = [
 /** JSON logs (one line per event), secrets redacted, one request id per request. */
 export function loggerOptions(config: AppConfig): Params {
   return {
+    // Express 5 route syntax for "every path" (the default '*' triggers a legacy-syntax warning).
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.env.LOG_LEVEL,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
