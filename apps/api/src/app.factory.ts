@@ -43,6 +43,11 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
         'Every error has the shape `{status, code, message, errors[]}`.',
     )
     .setVersion(config.version)
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'An access token from /auth/verify or /auth/refresh, or an API token (dst_…).',
+    })
     .build();
   // Operation ids are the handler names (getHealth), so the generated client reads naturally.
   return SwaggerModule.createDocument(app, document, { operationIdFactory: (_controller, method) => method });

@@ -1,17 +1,38 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { AuthGuard } from './common/auth/auth.guard';
 import { loggerOptions } from './common/logging/logger-options';
+import { CryptoModule } from './crypto/crypto.module';
 import { PrismaModule } from './prisma/prisma.module';
+import { ActivityLogsModule } from './modules/activity-logs/activity-logs.module';
+import { ApiTokensModule } from './modules/api-tokens/api-tokens.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { InstanceBootstrap } from './modules/bootstrap/instance-bootstrap';
 import { HealthModule } from './modules/health/health.module';
+import { TenantsModule } from './modules/tenants/tenants.module';
+import { UsersModule } from './modules/users/users.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(loggerOptions(config)), PrismaModule, HealthModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config)),
+        PrismaModule,
+        CryptoModule,
+        ActivityLogsModule,
+        UsersModule,
+        TenantsModule,
+        ApiTokensModule,
+        AuthModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }, InstanceBootstrap],
     };
   }
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { AppConfig, ConfigValidationError, loadConfig } from './config/app-config';
 import { createApp } from './app.factory';
+import { InstanceBootstrap } from './modules/bootstrap/instance-bootstrap';
 import { Migrator, MigrationError, defaultMigrationsDir } from './prisma/migrator';
 
 /** Boot-time messages before the Nest logger exists: one JSON line each, like every other log line. */
@@ -44,6 +45,7 @@ async function bootstrap(): Promise<void> {
   }
 
   const app = await createApp(config);
+  await app.get(InstanceBootstrap).run();
   await app.listen(config.env.PORT, config.env.HOST);
   bootLog(
     'info',

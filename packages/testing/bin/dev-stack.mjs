@@ -90,9 +90,22 @@ async function stop(code = 0) {
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
+/** A development encryption key, made once and kept in .data/ (never used in production). */
+function devEncryptionKey() {
+  const file = join(repo, '.data', 'app-encryption-key');
+  mkdirSync(dirname(file), { recursive: true });
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
 const databaseUrl = process.env.DATABASE_URL || (await startEmbeddedPostgres());
+const encryptionKey = process.env.APP_ENCRYPTION_KEY || devEncryptionKey();
 const apiPort = process.env.PORT || '8080';
-run('api', ['--filter', '@dumpstation/api', 'run', 'dev'], { DATABASE_URL: databaseUrl, PORT: apiPort });
+run('api', ['--filter', '@dumpstation/api', 'run', 'dev'], {
+  DATABASE_URL: databaseUrl,
+  APP_ENCRYPTION_KEY: encryptionKey,
+  PORT: apiPort,
+});
 run('web', ['--filter', '@dumpstation/web', 'run', 'dev'], {
   API_URL: process.env.API_URL || `http://localhost:${apiPort}`,
 });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { freePort } from './free-port';
 
@@ -37,6 +38,7 @@ export async function spawnApi(
     HOST: '127.0.0.1',
     PORT: String(port),
     DATABASE_URL: options.databaseUrl,
+    APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...options.env,
   })) {
     if (value !== undefined) env[key] = value;

@@ -22,9 +22,10 @@ async function main(): Promise<void> {
   const output = resolve(__dirname, '../../../../docs/openapi.json');
   // Nothing connects while the document is built; the URL only satisfies validation.
   const config = loadConfig({
-    NODE_ENV: 'production',
+    NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: 'postgresql://openapi@localhost/openapi',
+    APP_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'),
   });
   const app = await createApp(config);
   const document = sortKeys(buildOpenApiDocument(app, config));

@@ -3,6 +3,13 @@ import { z } from 'zod';
 const { version } = require('../../package.json') as { version: string };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const USERNAME = /^[a-zA-Z0-9._-]{3,32}$/;
+export const DISCORD_WEBHOOK =
+  /^https:\/\/(?:(?:canary|ptb)\.)?discord(?:app)?\.com\/api(?:\/v\d+)?\/webhooks\/\d+\/[\w-]+$/;
+
+function isKey(value: string): boolean {
+  return /^[A-Za-z0-9+/]{43}=$/.test(value.trim()) && Buffer.from(value.trim(), 'base64').length === 32;
+}
 
 /** Every environment variable the API reads, with its default. README's table mirrors this. */
 const environmentSchema = z.object({
@@ -16,6 +23,50 @@ const environmentSchema = z.object({
   APP_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
   MIGRATIONS_DIR: z.string().min(1).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+
+  APP_ENCRYPTION_KEY: z
+    .string({ error: 'is required: 32 random bytes in base64 (openssl rand -base64 32)' })
+    .refine(isKey, 'must be 32 random bytes in base64 (openssl rand -base64 32)'),
+  /** Older keys, comma-separated, still accepted for decryption after a rotation. */
+  APP_ENCRYPTION_PREVIOUS_KEYS: z
+    .string()
+    .optional()
+    .refine((value) => !value || value.split(',').every(isKey), 'must be comma-separated base64 32-byte keys'),
+  /** Signs access tokens; derived from APP_ENCRYPTION_KEY when unset. */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_EXPIRATION_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  REFRESH_TOKEN_EXPIRATION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  OTP_EXPIRATION_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
+  LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+
+  SYSTEM_USERNAME: z
+    .string()
+    .regex(USERNAME, 'must be 3-32 letters, digits, dots, dashes or underscores')
+    .default('admin'),
+  SYSTEM_EMAIL: z.email('must be an email address').default('admin@dumpstation.local'),
+  SYSTEM_DISCORD_WEBHOOK_URL: z.string().regex(DISCORD_WEBHOOK, 'must be a Discord webhook URL').optional(),
+  SYSTEM_DISCORD_USER_ID: z
+    .string()
+    .regex(/^\d{5,25}$/, 'must be a Discord user id (digits)')
+    .optional(),
+  DISCORD_BOT_TOKEN: z.string().min(10).optional(),
+  DISCORD_DEFAULT_WEBHOOK_URL: z.string().regex(DISCORD_WEBHOOK, 'must be a Discord webhook URL').optional(),
+  /** Discord's REST API root; tests point it at a local stand-in. */
+  DISCORD_API_URL: z.url().default('https://discord.com/api'),
+});
+
+const validatedEnvironment = environmentSchema.superRefine((env, ctx) => {
+  const discordConfigured = env.DISCORD_DEFAULT_WEBHOOK_URL || env.DISCORD_BOT_TOKEN || env.SYSTEM_DISCORD_WEBHOOK_URL;
+  if (env.NODE_ENV === 'production' && !discordConfigured) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DISCORD_DEFAULT_WEBHOOK_URL'],
+      message:
+        'in production one-time codes must go out on Discord: set DISCORD_DEFAULT_WEBHOOK_URL, DISCORD_BOT_TOKEN or SYSTEM_DISCORD_WEBHOOK_URL',
+    });
+  }
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -27,6 +78,13 @@ export class AppConfig {
 
   get isProduction(): boolean {
     return this.env.NODE_ENV === 'production';
+  }
+
+  /** Whether any Discord delivery is configured for the system (else, outside production, codes go to the log). */
+  get hasSystemDiscord(): boolean {
+    return Boolean(
+      this.env.DISCORD_DEFAULT_WEBHOOK_URL || this.env.DISCORD_BOT_TOKEN || this.env.SYSTEM_DISCORD_WEBHOOK_URL,
+    );
   }
 }
 
@@ -40,7 +98,7 @@ export class ConfigValidationError extends Error {
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   // Empty strings (e.g. `PORT=` in a .env file) mean "unset", so defaults apply.
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
-  const result = environmentSchema.safeParse(present);
+  const result = validatedEnvironment.safeParse(present);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = issue.path.join('.');

@@ -3,6 +3,8 @@ import { createApp } from '../../src/app.factory';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { Migrator, defaultMigrationsDir } from '../../src/prisma/migrator';
 import { createTestDatabase } from './database';
+import { InstanceBootstrap } from '../../src/modules/bootstrap/instance-bootstrap';
+import { randomBytes } from 'node:crypto';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -13,18 +15,35 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export function testConfig(env: Record<string, string>): AppConfig {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
+/** One key per test process; tests that sign their own JWTs use TEST_JWT_SECRET. */
+export const TEST_ENCRYPTION_KEY = randomBytes(32).toString('base64');
+export const TEST_JWT_SECRET = randomBytes(32).toString('hex');
+
+export function testConfig(env: Record<string, string | undefined>): AppConfig {
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    APP_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    JWT_SECRET: TEST_JWT_SECRET,
+    DISCORD_API_URL: process.env.TEST_DISCORD_API,
+    AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    ...env,
+  });
 }
 
 /** The real application, in-process, on a fresh migrated database, listening on a loopback port. */
-export async function startTestApp(options: { databaseUrl?: string; migrate?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { databaseUrl?: string; migrate?: boolean; env?: Record<string, string | undefined> } = {},
+): Promise<TestApp> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
-  if (options.migrate !== false) {
+  const migrate = options.migrate !== false;
+  if (migrate) {
     await new Migrator({ databaseUrl, migrationsDir: defaultMigrationsDir(), log: () => undefined }).migrate();
   }
-  const config = testConfig({ DATABASE_URL: databaseUrl });
+  const config = testConfig({ DATABASE_URL: databaseUrl, ...options.env });
   const app = await createApp(config);
+  // The same boot sequence as main.ts: migrations, then the instance admin, then serve.
+  if (migrate) await app.get(InstanceBootstrap).run();
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return { app, config, databaseUrl, baseUrl: `http://127.0.0.1:${address.port}`, close: () => app.close() };

@@ -5,6 +5,7 @@ import { IsInt, IsString, Max, Min, ValidateNested } from 'class-validator';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { createApp } from '../../src/app.factory';
+import { Endpoint } from '../../src/common/decorators/endpoint.decorator';
 import { testConfig } from '../helpers/app';
 
 // A probe controller mounted under the real global conventions (prefix, versioning,
@@ -21,14 +22,17 @@ class ProbeInput {
 @Controller('probe')
 class ProbeController {
   @Post()
+  @Endpoint({ summary: 'probe', public: true })
   create(@Body() input: ProbeInput) {
     return { name: input.name, portType: typeof input.target.port };
   }
   @Get('missing')
+  @Endpoint({ summary: 'probe', public: true })
   missing() {
     throw new NotFoundException('Probe not found');
   }
   @Get('crash')
+  @Endpoint({ summary: 'probe', public: true })
   crash() {
     throw new Error('secret internal detail');
   }
@@ -116,6 +120,12 @@ describe('HTTP conventions shared by every route', () => {
       errors: [],
     });
     expect(JSON.stringify(response.body)).not.toContain('secret internal detail');
+  });
+
+  it('requires credentials on every route not marked public', async () => {
+    const response = await request(app.getHttpServer()).get('/api/v1/members');
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', errors: [] });
   });
 
   it('does not serve routes outside the version prefix', async () => {

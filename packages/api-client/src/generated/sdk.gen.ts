@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { GetHealthData, GetHealthErrors, GetHealthResponses } from './types.gen';
+import type { CreateApiTokenData, CreateApiTokenErrors, CreateApiTokenResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, DisableTwoFactorData, DisableTwoFactorErrors, DisableTwoFactorResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, InviteMemberData, InviteMemberErrors, InviteMemberResponses, ListActivityLogsData, ListActivityLogsErrors, ListActivityLogsResponses, ListAllTenantsData, ListAllTenantsErrors, ListAllTenantsResponses, ListApiTokensData, ListApiTokensErrors, ListApiTokensResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMyTenantsData, ListMyTenantsErrors, ListMyTenantsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshData, RefreshErrors, RefreshResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RevokeApiTokenData, RevokeApiTokenErrors, RevokeApiTokenResponses, SetupTwoFactorData, SetupTwoFactorErrors, SetupTwoFactorResponses, SwitchTenantData, SwitchTenantErrors, SwitchTenantResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, VerifyData, VerifyErrors, VerifyResponses, VerifyTwoFactorSetupData, VerifyTwoFactorSetupErrors, VerifyTwoFactorSetupResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -19,8 +19,299 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 };
 
 /**
+ * List the activity log of the current tenant, newest first
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const listActivityLogs = <ThrowOnError extends boolean = false>(options?: Options<ListActivityLogsData, ThrowOnError>) => (options?.client ?? client).get<ListActivityLogsResponses, ListActivityLogsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/activity-logs',
+    ...options
+});
+
+/**
+ * The current tenant's API tokens (never their secrets)
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const listApiTokens = <ThrowOnError extends boolean = false>(options?: Options<ListApiTokensData, ThrowOnError>) => (options?.client ?? client).get<ListApiTokensResponses, ListApiTokensErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/api-tokens',
+    ...options
+});
+
+/**
+ * Create an API token for CI scripts
+ *
+ * The secret is in the answer once; only its hash is stored. Use it as `Authorization: Bearer <token>`.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const createApiToken = <ThrowOnError extends boolean = false>(options: Options<CreateApiTokenData, ThrowOnError>) => (options.client ?? client).post<CreateApiTokenResponses, CreateApiTokenErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/api-tokens',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Revoke an API token, effective immediately
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const revokeApiToken = <ThrowOnError extends boolean = false>(options: Options<RevokeApiTokenData, ThrowOnError>) => (options.client ?? client).delete<RevokeApiTokenResponses, RevokeApiTokenErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/api-tokens/{id}',
+    ...options
+});
+
+/**
+ * Turn TOTP off; needs a current TOTP code or a recovery code
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const disableTwoFactor = <ThrowOnError extends boolean = false>(options: Options<DisableTwoFactorData, ThrowOnError>) => (options.client ?? client).post<DisableTwoFactorResponses, DisableTwoFactorErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/auth/2fa/disable',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Start TOTP setup: a new secret, its otpauth URI and a QR code
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const setupTwoFactor = <ThrowOnError extends boolean = false>(options?: Options<SetupTwoFactorData, ThrowOnError>) => (options?.client ?? client).post<SetupTwoFactorResponses, SetupTwoFactorErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/auth/2fa/setup',
+    ...options
+});
+
+/**
+ * Turn TOTP on with a first code; returns 10 recovery codes, shown once
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const verifyTwoFactorSetup = <ThrowOnError extends boolean = false>(options: Options<VerifyTwoFactorSetupData, ThrowOnError>) => (options.client ?? client).post<VerifyTwoFactorSetupResponses, VerifyTwoFactorSetupErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/auth/2fa/verify-setup',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Send a one-time sign-in code on Discord
+ *
+ * Always answers 202 with the same body, whether or not the account exists (no enumeration). The 6-digit code is valid `OTP_EXPIRATION_MINUTES` minutes, once.
+ *
+ * Public.
+ */
+export const login = <ThrowOnError extends boolean = false>(options: Options<LoginData, ThrowOnError>) => (options.client ?? client).post<LoginResponses, LoginErrors, ThrowOnError>({
+    url: '/api/v1/auth/login',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * End a session (revokes its refresh tokens)
+ *
+ * Public.
+ */
+export const logout = <ThrowOnError extends boolean = false>(options: Options<LogoutData, ThrowOnError>) => (options.client ?? client).post<LogoutResponses, LogoutErrors, ThrowOnError>({
+    url: '/api/v1/auth/logout',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Exchange a refresh token for a new session
+ *
+ * Each refresh token works once. Presenting one that was already exchanged revokes its whole family.
+ *
+ * Public.
+ */
+export const refresh = <ThrowOnError extends boolean = false>(options: Options<RefreshData, ThrowOnError>) => (options.client ?? client).post<RefreshResponses, RefreshErrors, ThrowOnError>({
+    url: '/api/v1/auth/refresh',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Open a session in another of your tenants
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const switchTenant = <ThrowOnError extends boolean = false>(options: Options<SwitchTenantData, ThrowOnError>) => (options.client ?? client).post<SwitchTenantResponses, SwitchTenantErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/auth/switch-tenant',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Exchange the one-time code for a session
+ *
+ * Returns an access JWT and a rotating refresh token. With two-factor authentication on, send a TOTP code or a recovery code in `X-2FA-Token`. Five wrong codes lock sign-in for `LOGIN_LOCKOUT_MINUTES`.
+ *
+ * Public.
+ */
+export const verify = <ThrowOnError extends boolean = false>(options: Options<VerifyData, ThrowOnError>) => (options.client ?? client).post<VerifyResponses, VerifyErrors, ThrowOnError>({
+    url: '/api/v1/auth/verify',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Service health
  *
  * Reports whether the API can reach its own database. Public, for load balancers and probes.
+ *
+ * Public.
  */
 export const getHealth = <ThrowOnError extends boolean = false>(options?: Options<GetHealthData, ThrowOnError>) => (options?.client ?? client).get<GetHealthResponses, GetHealthErrors, ThrowOnError>({ url: '/api/v1/health', ...options });
+
+/**
+ * Members of the current tenant
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listMembers = <ThrowOnError extends boolean = false>(options?: Options<ListMembersData, ThrowOnError>) => (options?.client ?? client).get<ListMembersResponses, ListMembersErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/members',
+    ...options
+});
+
+/**
+ * Invite a user to the current tenant
+ *
+ * Creates the user when the username is new. You cannot grant a role above your own.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const inviteMember = <ThrowOnError extends boolean = false>(options: Options<InviteMemberData, ThrowOnError>) => (options.client ?? client).post<InviteMemberResponses, InviteMemberErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/members',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Remove a member from the current tenant
+ *
+ * The last owner cannot be removed.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const removeMember = <ThrowOnError extends boolean = false>(options: Options<RemoveMemberData, ThrowOnError>) => (options.client ?? client).delete<RemoveMemberResponses, RemoveMemberErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/members/{id}',
+    ...options
+});
+
+/**
+ * Change a member's role
+ *
+ * The last owner cannot be demoted.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const updateMember = <ThrowOnError extends boolean = false>(options: Options<UpdateMemberData, ThrowOnError>) => (options.client ?? client).patch<UpdateMemberResponses, UpdateMemberErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/members/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The tenants you belong to, with your role in each
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listMyTenants = <ThrowOnError extends boolean = false>(options?: Options<ListMyTenantsData, ThrowOnError>) => (options?.client ?? client).get<ListMyTenantsResponses, ListMyTenantsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/tenants',
+    ...options
+});
+
+/**
+ * Create a tenant; you become its owner
+ *
+ * Requires the instance admin.
+ */
+export const createTenant = <ThrowOnError extends boolean = false>(options: Options<CreateTenantData, ThrowOnError>) => (options.client ?? client).post<CreateTenantResponses, CreateTenantErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/tenants',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Every tenant of this instance
+ *
+ * Requires the instance admin.
+ */
+export const listAllTenants = <ThrowOnError extends boolean = false>(options?: Options<ListAllTenantsData, ThrowOnError>) => (options?.client ?? client).get<ListAllTenantsResponses, ListAllTenantsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/tenants/all',
+    ...options
+});
+
+/**
+ * Your profile, including how one-time codes reach you
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const getMe = <ThrowOnError extends boolean = false>(options?: Options<GetMeData, ThrowOnError>) => (options?.client ?? client).get<GetMeResponses, GetMeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/users/me',
+    ...options
+});
+
+/**
+ * Update your profile and Discord delivery settings
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const updateMe = <ThrowOnError extends boolean = false>(options: Options<UpdateMeData, ThrowOnError>) => (options.client ?? client).patch<UpdateMeResponses, UpdateMeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/users/me',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});

@@ -4,6 +4,96 @@ export type ClientOptions = {
     baseUrl: string;
 };
 
+export type ActivityLogDto = {
+    action: string;
+    api_token_id: string | null;
+    created_at: string;
+    /**
+     * Action-specific facts (never secrets).
+     */
+    details: {
+        [key: string]: unknown;
+    } | null;
+    id: string;
+    ip: string | null;
+    level: 'info' | 'warn' | 'error';
+    outcome: 'success' | 'failure';
+    resource_id: string | null;
+    resource_type: string | null;
+    user_id: string | null;
+};
+
+export type ActivityLogPageDto = {
+    items: Array<ActivityLogDto>;
+    limit: number;
+    page: number;
+    total: number;
+    total_pages: number;
+};
+
+export type ApiTokenDto = {
+    created_at: string;
+    expires_at: string | null;
+    id: string;
+    last_used_at: string | null;
+    name: string;
+    /**
+     * The first characters, to recognise it.
+     */
+    prefix: string;
+    revoked_at: string | null;
+    role: 'owner' | 'admin' | 'operator' | 'viewer';
+};
+
+export type ApiTokenPageDto = {
+    items: Array<ApiTokenDto>;
+    limit: number;
+    page: number;
+    total: number;
+    total_pages: number;
+};
+
+export type CreateApiTokenDto = {
+    /**
+     * Never expires when omitted.
+     */
+    expires_at?: string;
+    /**
+     * What the token is for.
+     */
+    name: string;
+    /**
+     * At most your own role.
+     */
+    role: 'owner' | 'admin' | 'operator' | 'viewer';
+};
+
+export type CreateTenantDto = {
+    name: string;
+    /**
+     * Lowercase letters, digits and dashes; unique.
+     */
+    slug: string;
+};
+
+export type CreatedApiTokenDto = {
+    created_at: string;
+    expires_at: string | null;
+    id: string;
+    last_used_at: string | null;
+    name: string;
+    /**
+     * The first characters, to recognise it.
+     */
+    prefix: string;
+    revoked_at: string | null;
+    role: 'owner' | 'admin' | 'operator' | 'viewer';
+    /**
+     * The secret: shown this once, never again.
+     */
+    token: string;
+};
+
 export type DatabaseHealthDto = {
     /**
      * Why the database is down.
@@ -53,6 +143,651 @@ export type HealthDto = {
     version: string;
 };
 
+export type InviteMemberDto = {
+    /**
+     * For a new user: Discord id for bot DMs.
+     */
+    discord_user_id?: string;
+    display_name?: string;
+    email: string;
+    role: 'owner' | 'admin' | 'operator' | 'viewer';
+    /**
+     * An existing user, or the username of a new one.
+     */
+    username: string;
+};
+
+export type LoginAcceptedDto = {
+    expires_in_seconds: number;
+    message: string;
+};
+
+export type LoginDto = {
+    /**
+     * Username or email.
+     */
+    username: string;
+};
+
+export type MemberDto = {
+    created_at: string;
+    /**
+     * Membership id.
+     */
+    id: string;
+    role: 'owner' | 'admin' | 'operator' | 'viewer';
+    user: MemberUserDto;
+};
+
+export type MemberPageDto = {
+    items: Array<MemberDto>;
+    limit: number;
+    page: number;
+    total: number;
+    total_pages: number;
+};
+
+export type MemberUserDto = {
+    display_name: string | null;
+    email: string;
+    id: string;
+    username: string;
+};
+
+export type RecoveryCodesDto = {
+    /**
+     * Shown once. Each works once, in place of a TOTP code.
+     */
+    recovery_codes: Array<string>;
+};
+
+export type RefreshDto = {
+    refresh_token: string;
+};
+
+export type SessionDto = {
+    access_token: string;
+    /**
+     * Seconds until the access token expires.
+     */
+    expires_in: number;
+    refresh_expires_at: string;
+    /**
+     * Single use: each refresh returns a new one.
+     */
+    refresh_token: string;
+    /**
+     * The tenant this session acts in.
+     */
+    tenant: TenantSummaryDto;
+    /**
+     * Every tenant you belong to.
+     */
+    tenants: Array<TenantSummaryDto>;
+    token_type: string;
+    user: UserDto;
+};
+
+export type SwitchTenantDto = {
+    tenant_id: string;
+};
+
+export type TenantDto = {
+    created_at: string;
+    id: string;
+    name: string;
+    slug: string;
+};
+
+export type TenantPageDto = {
+    items: Array<TenantDto>;
+    limit: number;
+    page: number;
+    total: number;
+    total_pages: number;
+};
+
+export type TenantSummaryDto = {
+    id: string;
+    name: string;
+    /**
+     * Your role in it.
+     */
+    role: 'owner' | 'admin' | 'operator' | 'viewer';
+    slug: string;
+};
+
+export type TwoFactorCodeDto = {
+    /**
+     * A current TOTP code, or (where allowed) a recovery code.
+     */
+    code: string;
+};
+
+export type TwoFactorSetupDto = {
+    otpauth_uri: string;
+    qr_code_data_url: string;
+    /**
+     * Base32 secret, for manual entry.
+     */
+    secret: string;
+};
+
+export type UpdateMemberDto = {
+    role: 'owner' | 'admin' | 'operator' | 'viewer';
+};
+
+export type UpdateProfileDto = {
+    discord_delivery?: 'none' | 'webhook' | 'bot_dm';
+    discord_user_id?: string | null;
+    /**
+     * Write-only: stored encrypted, never returned. `null` removes it.
+     */
+    discord_webhook_url?: string | null;
+    display_name?: string | null;
+};
+
+export type UserDto = {
+    /**
+     * How one-time codes reach this user; `none` uses the system default.
+     */
+    discord_delivery: 'none' | 'webhook' | 'bot_dm';
+    discord_user_id: string | null;
+    /**
+     * Whether a personal webhook URL is stored (the URL itself is never returned).
+     */
+    discord_webhook_url_set: boolean;
+    display_name: string | null;
+    email: string;
+    id: string;
+    /**
+     * May see every tenant.
+     */
+    is_instance_admin: boolean;
+    totp_enabled: boolean;
+    username: string;
+};
+
+export type VerifyDto = {
+    /**
+     * The 6-digit code received on Discord.
+     */
+    otp: string;
+    /**
+     * Tenant to sign in to; the first one otherwise.
+     */
+    tenant_id?: string;
+    /**
+     * Username or email, as given to /auth/login.
+     */
+    username: string;
+};
+
+export type ListActivityLogsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        limit?: number;
+        /**
+         * Exact action name.
+         */
+        action?: string;
+        level?: 'info' | 'warn' | 'error';
+        resource_type?: string;
+    };
+    url: '/api/v1/activity-logs';
+};
+
+export type ListActivityLogsErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type ListActivityLogsError = ListActivityLogsErrors[keyof ListActivityLogsErrors];
+
+export type ListActivityLogsResponses = {
+    200: ActivityLogPageDto;
+};
+
+export type ListActivityLogsResponse = ListActivityLogsResponses[keyof ListActivityLogsResponses];
+
+export type ListApiTokensData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        limit?: number;
+    };
+    url: '/api/v1/api-tokens';
+};
+
+export type ListApiTokensErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type ListApiTokensError = ListApiTokensErrors[keyof ListApiTokensErrors];
+
+export type ListApiTokensResponses = {
+    200: ApiTokenPageDto;
+};
+
+export type ListApiTokensResponse = ListApiTokensResponses[keyof ListApiTokensResponses];
+
+export type CreateApiTokenData = {
+    body: CreateApiTokenDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/api-tokens';
+};
+
+export type CreateApiTokenErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type CreateApiTokenError = CreateApiTokenErrors[keyof CreateApiTokenErrors];
+
+export type CreateApiTokenResponses = {
+    201: CreatedApiTokenDto;
+};
+
+export type CreateApiTokenResponse = CreateApiTokenResponses[keyof CreateApiTokenResponses];
+
+export type RevokeApiTokenData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/api-tokens/{id}';
+};
+
+export type RevokeApiTokenErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type RevokeApiTokenError = RevokeApiTokenErrors[keyof RevokeApiTokenErrors];
+
+export type RevokeApiTokenResponses = {
+    /**
+     * Revoked.
+     */
+    204: void;
+};
+
+export type RevokeApiTokenResponse = RevokeApiTokenResponses[keyof RevokeApiTokenResponses];
+
+export type DisableTwoFactorData = {
+    body: TwoFactorCodeDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/auth/2fa/disable';
+};
+
+export type DisableTwoFactorErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (429)
+     */
+    429: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type DisableTwoFactorError = DisableTwoFactorErrors[keyof DisableTwoFactorErrors];
+
+export type DisableTwoFactorResponses = {
+    /**
+     * Two-factor authentication is off.
+     */
+    204: void;
+};
+
+export type DisableTwoFactorResponse = DisableTwoFactorResponses[keyof DisableTwoFactorResponses];
+
+export type SetupTwoFactorData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/auth/2fa/setup';
+};
+
+export type SetupTwoFactorErrors = {
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (429)
+     */
+    429: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type SetupTwoFactorError = SetupTwoFactorErrors[keyof SetupTwoFactorErrors];
+
+export type SetupTwoFactorResponses = {
+    201: TwoFactorSetupDto;
+};
+
+export type SetupTwoFactorResponse = SetupTwoFactorResponses[keyof SetupTwoFactorResponses];
+
+export type VerifyTwoFactorSetupData = {
+    body: TwoFactorCodeDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/auth/2fa/verify-setup';
+};
+
+export type VerifyTwoFactorSetupErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (429)
+     */
+    429: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type VerifyTwoFactorSetupError = VerifyTwoFactorSetupErrors[keyof VerifyTwoFactorSetupErrors];
+
+export type VerifyTwoFactorSetupResponses = {
+    200: RecoveryCodesDto;
+};
+
+export type VerifyTwoFactorSetupResponse = VerifyTwoFactorSetupResponses[keyof VerifyTwoFactorSetupResponses];
+
+export type LoginData = {
+    body: LoginDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/auth/login';
+};
+
+export type LoginErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (429)
+     */
+    429: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type LoginError = LoginErrors[keyof LoginErrors];
+
+export type LoginResponses = {
+    202: LoginAcceptedDto;
+};
+
+export type LoginResponse = LoginResponses[keyof LoginResponses];
+
+export type LogoutData = {
+    body: RefreshDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/auth/logout';
+};
+
+export type LogoutErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (429)
+     */
+    429: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type LogoutError = LogoutErrors[keyof LogoutErrors];
+
+export type LogoutResponses = {
+    /**
+     * Signed out (also when the token was unknown).
+     */
+    204: void;
+};
+
+export type LogoutResponse = LogoutResponses[keyof LogoutResponses];
+
+export type RefreshData = {
+    body: RefreshDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/auth/refresh';
+};
+
+export type RefreshErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (429)
+     */
+    429: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type RefreshError = RefreshErrors[keyof RefreshErrors];
+
+export type RefreshResponses = {
+    200: SessionDto;
+};
+
+export type RefreshResponse = RefreshResponses[keyof RefreshResponses];
+
+export type SwitchTenantData = {
+    body: SwitchTenantDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/auth/switch-tenant';
+};
+
+export type SwitchTenantErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (429)
+     */
+    429: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type SwitchTenantError = SwitchTenantErrors[keyof SwitchTenantErrors];
+
+export type SwitchTenantResponses = {
+    200: SessionDto;
+};
+
+export type SwitchTenantResponse = SwitchTenantResponses[keyof SwitchTenantResponses];
+
+export type VerifyData = {
+    body: VerifyDto;
+    headers?: {
+        /**
+         * TOTP code or recovery code, when 2FA is on.
+         */
+        'X-2FA-Token'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/v1/auth/verify';
+};
+
+export type VerifyErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (429)
+     */
+    429: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type VerifyError = VerifyErrors[keyof VerifyErrors];
+
+export type VerifyResponses = {
+    200: SessionDto;
+};
+
+export type VerifyResponse = VerifyResponses[keyof VerifyResponses];
+
 export type GetHealthData = {
     body?: never;
     path?: never;
@@ -81,3 +816,338 @@ export type GetHealthResponses = {
 };
 
 export type GetHealthResponse = GetHealthResponses[keyof GetHealthResponses];
+
+export type ListMembersData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        limit?: number;
+    };
+    url: '/api/v1/members';
+};
+
+export type ListMembersErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type ListMembersError = ListMembersErrors[keyof ListMembersErrors];
+
+export type ListMembersResponses = {
+    200: MemberPageDto;
+};
+
+export type ListMembersResponse = ListMembersResponses[keyof ListMembersResponses];
+
+export type InviteMemberData = {
+    body: InviteMemberDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/members';
+};
+
+export type InviteMemberErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type InviteMemberError = InviteMemberErrors[keyof InviteMemberErrors];
+
+export type InviteMemberResponses = {
+    201: MemberDto;
+};
+
+export type InviteMemberResponse = InviteMemberResponses[keyof InviteMemberResponses];
+
+export type RemoveMemberData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/members/{id}';
+};
+
+export type RemoveMemberErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type RemoveMemberError = RemoveMemberErrors[keyof RemoveMemberErrors];
+
+export type RemoveMemberResponses = {
+    /**
+     * Removed.
+     */
+    204: void;
+};
+
+export type RemoveMemberResponse = RemoveMemberResponses[keyof RemoveMemberResponses];
+
+export type UpdateMemberData = {
+    body: UpdateMemberDto;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/members/{id}';
+};
+
+export type UpdateMemberErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type UpdateMemberError = UpdateMemberErrors[keyof UpdateMemberErrors];
+
+export type UpdateMemberResponses = {
+    200: MemberDto;
+};
+
+export type UpdateMemberResponse = UpdateMemberResponses[keyof UpdateMemberResponses];
+
+export type ListMyTenantsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/tenants';
+};
+
+export type ListMyTenantsErrors = {
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type ListMyTenantsError = ListMyTenantsErrors[keyof ListMyTenantsErrors];
+
+export type ListMyTenantsResponses = {
+    200: Array<TenantSummaryDto>;
+};
+
+export type ListMyTenantsResponse = ListMyTenantsResponses[keyof ListMyTenantsResponses];
+
+export type CreateTenantData = {
+    body: CreateTenantDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/tenants';
+};
+
+export type CreateTenantErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type CreateTenantError = CreateTenantErrors[keyof CreateTenantErrors];
+
+export type CreateTenantResponses = {
+    201: TenantDto;
+};
+
+export type CreateTenantResponse = CreateTenantResponses[keyof CreateTenantResponses];
+
+export type ListAllTenantsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        limit?: number;
+    };
+    url: '/api/v1/tenants/all';
+};
+
+export type ListAllTenantsErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type ListAllTenantsError = ListAllTenantsErrors[keyof ListAllTenantsErrors];
+
+export type ListAllTenantsResponses = {
+    200: TenantPageDto;
+};
+
+export type ListAllTenantsResponse = ListAllTenantsResponses[keyof ListAllTenantsResponses];
+
+export type GetMeData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/users/me';
+};
+
+export type GetMeErrors = {
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type GetMeError = GetMeErrors[keyof GetMeErrors];
+
+export type GetMeResponses = {
+    200: UserDto;
+};
+
+export type GetMeResponse = GetMeResponses[keyof GetMeResponses];
+
+export type UpdateMeData = {
+    body: UpdateProfileDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/users/me';
+};
+
+export type UpdateMeErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type UpdateMeError = UpdateMeErrors[keyof UpdateMeErrors];
+
+export type UpdateMeResponses = {
+    200: UserDto;
+};
+
+export type UpdateMeResponse = UpdateMeResponses[keyof UpdateMeResponses];

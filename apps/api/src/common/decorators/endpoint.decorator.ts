@@ -1,24 +1,54 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../errors/error-response.dto';
+import type { Role } from '../auth/roles';
 
-export const IS_PUBLIC_ROUTE = 'dumpstation:public';
+export const ACCESS_RULE = 'dumpstation:access';
+
+/** Who may call a route: anyone, any member with at least `role`, or the instance admin. */
+export type AccessRule = { public: true } | { role: Role } | { instanceAdmin: true };
 
 export interface EndpointOptions {
   summary: string;
   description?: string;
-  /** Reachable without credentials. Every other route will require authentication. */
+  /** Reachable without credentials. */
   public?: boolean;
-  /** Error statuses this route can answer besides 500, documented with the common error shape. */
+  /** Lowest tenant role allowed (default viewer: any member). */
+  role?: Role;
+  /** Only the instance admin. */
+  instanceAdmin?: boolean;
+  /** Error statuses this route can answer besides 401/403/500, documented with the common error shape. */
   errors?: number[];
 }
 
-/** One decorator per route: Swagger summary, access rule and documented error responses in one place. */
+export function accessRuleOf(options: EndpointOptions): AccessRule {
+  if (options.public) return { public: true };
+  if (options.instanceAdmin) return { instanceAdmin: true };
+  return { role: options.role ?? 'viewer' };
+}
+
+/**
+ * One decorator per route: Swagger summary, access rule and documented error responses in one
+ * place. The rule is also published as `x-required-role`, which the role-matrix test reads.
+ */
 export function Endpoint(options: EndpointOptions): MethodDecorator {
-  const errors = [...new Set([...(options.errors ?? []), 500])].sort();
+  const rule = accessRuleOf(options);
+  const required = 'public' in rule ? 'public' : 'instanceAdmin' in rule ? 'instance-admin' : rule.role;
+  const errors = new Set([...(options.errors ?? []), 500]);
+  if (!('public' in rule)) [401, 403].forEach((status) => errors.add(status));
+  const access =
+    required === 'public'
+      ? 'Public.'
+      : required === 'instance-admin'
+        ? 'Requires the instance admin.'
+        : `Requires role **${required}** or higher in the current tenant.`;
   return applyDecorators(
-    ApiOperation({ summary: options.summary, description: options.description }),
-    SetMetadata(IS_PUBLIC_ROUTE, options.public === true),
-    ...errors.map((status) => ApiResponse({ status, type: ErrorResponseDto, description: `Error (${status})` })),
+    ApiOperation({ summary: options.summary, description: [options.description, access].filter(Boolean).join('\n\n') }),
+    SetMetadata(ACCESS_RULE, rule),
+    ApiExtension('x-required-role', required),
+    ...('public' in rule ? [] : [ApiBearerAuth()]),
+    ...[...errors]
+      .sort()
+      .map((status) => ApiResponse({ status, type: ErrorResponseDto, description: `Error (${status})` })),
   );
 }

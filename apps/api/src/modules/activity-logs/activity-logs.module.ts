@@ -1,0 +1,12 @@
+import { Global, Module } from '@nestjs/common';
+import { ActivityLogsController } from './activity-logs.controller';
+import { ActivityLogService } from './activity-log.service';
+import { ActivityLogsRepository } from './activity-logs.repository';
+
+@Global()
+@Module({
+  controllers: [ActivityLogsController],
+  providers: [ActivityLogService, ActivityLogsRepository],
+  exports: [ActivityLogService],
+})
+export class ActivityLogsModule {}

@@ -1,0 +1,43 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageDto } from '../../../common/pagination/page';
+
+const ROLES = ['owner', 'admin', 'operator', 'viewer'] as const;
+
+export class CreateApiTokenDto {
+  @ApiProperty({ example: 'ci-nightly', description: 'What the token is for.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name: string;
+
+  @ApiProperty({ enum: ROLES, example: 'operator', description: 'At most your own role.' })
+  @IsIn(ROLES)
+  role: (typeof ROLES)[number];
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2027-01-31T00:00:00Z',
+    description: 'Never expires when omitted.',
+  })
+  @IsOptional()
+  @IsDateString({}, { message: 'expires_at must be an ISO 8601 date-time' })
+  expires_at?: string;
+}
+
+export class ApiTokenDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'ci-nightly' }) name: string;
+  @ApiProperty({ enum: ROLES }) role: (typeof ROLES)[number];
+  @ApiProperty({ example: 'dst_9fK2aQ1x', description: 'The first characters, to recognise it.' }) prefix: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) expires_at: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) last_used_at: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) revoked_at: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+}
+export class ApiTokenPageDto extends PageDto(ApiTokenDto) {}
+
+export class CreatedApiTokenDto extends ApiTokenDto {
+  @ApiProperty({ example: 'dst_9fK2aQ1x…', description: 'The secret: shown this once, never again.' })
+  token: string;
+}

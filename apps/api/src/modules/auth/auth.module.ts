@@ -1,0 +1,48 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AppConfig } from '../../config/app-config';
+import { SecretBox } from '../../crypto/secret-box';
+import { DiscordClient } from '../../integrations/discord/discord-client';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { LoginChallengesRepository, RecoveryCodesRepository, RefreshTokensRepository } from './auth.repositories';
+import { AuthService } from './auth.service';
+import { CredentialsVerifier } from './credentials-verifier';
+import { OtpDelivery } from './otp-delivery';
+import { SessionService } from './session.service';
+import { TwoFactorController } from './two-factor.controller';
+import { TwoFactorService } from './two-factor.service';
+
+@Module({
+  imports: [
+    UsersModule,
+    JwtModule.registerAsync({
+      inject: [AppConfig, SecretBox],
+      useFactory: (config: AppConfig, secrets: SecretBox) => ({
+        secret: config.env.JWT_SECRET ?? secrets.derive('dumpstation/jwt').toString('base64'),
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+    // Auth routes only (they use ThrottlerGuard): per client IP, per minute.
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => [{ ttl: 60_000, limit: config.env.AUTH_RATE_LIMIT_PER_MINUTE }],
+    }),
+  ],
+  controllers: [AuthController, TwoFactorController],
+  providers: [
+    AuthService,
+    SessionService,
+    TwoFactorService,
+    OtpDelivery,
+    DiscordClient,
+    CredentialsVerifier,
+    LoginChallengesRepository,
+    RefreshTokensRepository,
+    RecoveryCodesRepository,
+  ],
+  exports: [CredentialsVerifier],
+})
+export class AuthModule {}

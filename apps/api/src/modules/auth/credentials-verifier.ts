@@ -1,0 +1,67 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { ApiException } from '../../common/errors/api-exception';
+import type { AuthContext } from '../../common/auth/auth-context';
+import { SecretBox } from '../../crypto/secret-box';
+import { ApiTokensRepository } from '../api-tokens/api-tokens.repository';
+import { MembershipsRepository } from '../tenants/memberships.repository';
+
+export const API_TOKEN_PREFIX = 'dst_';
+
+export interface AccessTokenClaims {
+  sub: string;
+  tid: string;
+  typ: 'access';
+}
+
+const invalid = (message: string) => new ApiException(HttpStatus.UNAUTHORIZED, 'INVALID_TOKEN', message);
+
+/** Turns a bearer credential (session JWT or API token) into who the caller is, or a 401. */
+@Injectable()
+export class CredentialsVerifier {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly memberships: MembershipsRepository,
+    private readonly apiTokens: ApiTokensRepository,
+  ) {}
+
+  verify(credential: string): Promise<AuthContext> {
+    return credential.startsWith(API_TOKEN_PREFIX) ? this.verifyApiToken(credential) : this.verifyJwt(credential);
+  }
+
+  private async verifyJwt(token: string): Promise<AuthContext> {
+    let claims: AccessTokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, { algorithms: ['HS256'] });
+    } catch {
+      throw invalid('Invalid or expired access token');
+    }
+    if (claims.typ !== 'access' || !claims.sub || !claims.tid) throw invalid('Invalid access token');
+    // The role is read now, not from the token: a changed role or a removal applies at once.
+    const membership = await this.memberships.find(claims.sub, claims.tid);
+    if (!membership) throw invalid('You are no longer a member of this tenant');
+    return {
+      userId: claims.sub,
+      tenantId: claims.tid,
+      role: membership.role,
+      isInstanceAdmin: membership.user.isInstanceAdmin,
+      apiTokenId: null,
+    };
+  }
+
+  private async verifyApiToken(token: string): Promise<AuthContext> {
+    const row = await this.apiTokens.findByHash(SecretBox.sha256(token));
+    if (!row || row.revokedAt) throw invalid('Invalid or revoked API token');
+    if (row.expiresAt && row.expiresAt <= new Date()) throw invalid('This API token has expired');
+    if (!row.createdById) throw invalid('The user who created this API token no longer exists');
+    await this.apiTokens.touch(row.id);
+    // API tokens act within their tenant only, never as the instance admin.
+    return {
+      userId: row.createdById,
+      tenantId: row.tenantId,
+      role: row.role,
+      isInstanceAdmin: false,
+      apiTokenId: row.id,
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageDto } from '../../../common/pagination/page';
+import { USERNAME } from '../../../config/app-config';
+
+const ROLES = ['owner', 'admin', 'operator', 'viewer'] as const;
+type RoleName = (typeof ROLES)[number];
+
+export class TenantDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Acme' }) name: string;
+  @ApiProperty({ example: 'acme' }) slug: string;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+}
+export class TenantPageDto extends PageDto(TenantDto) {}
+
+export class MemberUserDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'bob' }) username: string;
+  @ApiProperty({ example: 'bob@example.com' }) email: string;
+  @ApiProperty({ nullable: true, type: String }) display_name: string | null;
+}
+
+export class MemberDto {
+  @ApiProperty({ format: 'uuid', description: 'Membership id.' }) id: string;
+  @ApiProperty({ enum: ROLES }) role: RoleName;
+  @ApiProperty({ type: MemberUserDto }) user: MemberUserDto;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+}
+export class MemberPageDto extends PageDto(MemberDto) {}
+
+export class InviteMemberDto {
+  @ApiProperty({ example: 'bob', description: 'An existing user, or the username of a new one.' })
+  @Matches(USERNAME, { message: 'username must be 3-32 letters, digits, dots, dashes or underscores' })
+  username: string;
+
+  @ApiProperty({ example: 'bob@example.com' })
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ enum: ROLES, example: 'operator' })
+  @IsIn(ROLES)
+  role: RoleName;
+
+  @ApiPropertyOptional({ example: '80351110224678912', description: 'For a new user: Discord id for bot DMs.' })
+  @IsOptional()
+  @Matches(/^\d{5,25}$/, { message: 'discord_user_id must be a Discord user id (digits)' })
+  discord_user_id?: string;
+
+  @ApiPropertyOptional({ example: 'Bob Stone' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  display_name?: string;
+}
+
+export class UpdateMemberDto {
+  @ApiProperty({ enum: ROLES, example: 'admin' })
+  @IsIn(ROLES)
+  role: RoleName;
+}
+
+export class CreateTenantDto {
+  @ApiProperty({ example: 'Acme' })
+  @IsString()
+  @MaxLength(100)
+  @Matches(/\S/, { message: 'name must not be blank' })
+  name: string;
+
+  @ApiProperty({ example: 'acme', description: 'Lowercase letters, digits and dashes; unique.' })
+  @Matches(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'slug must be lowercase letters, digits and dashes' })
+  slug: string;
+}

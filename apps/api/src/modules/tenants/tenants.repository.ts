@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../../prisma/prisma.service';
+import { Prisma, type Tenant } from '../../generated/prisma/client';
+
+@Injectable()
+export class TenantsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  listAll(skip: number, take: number): Promise<[Tenant[], number]> {
+    return this.prisma.$transaction([
+      this.prisma.tenant.findMany({ orderBy: { createdAt: 'asc' }, skip, take }),
+      this.prisma.tenant.count(),
+    ]);
+  }
+
+  /** A new tenant with `ownerId` as its owner; null when the slug is taken. */
+  async createOwnedBy(data: { name: string; slug: string }, ownerId: string): Promise<Tenant | null> {
+    try {
+      return await this.prisma.tenant.create({
+        data: { ...data, memberships: { create: { userId: ownerId, role: 'owner' } } },
+      });
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return null;
+      throw error;
+    }
+  }
+
+  /** Creates a user, a tenant and the user's owner membership, atomically. */
+  createWithOwner(tenant: Prisma.TenantCreateInput, owner: Prisma.UserCreateInput): Promise<Tenant> {
+    return this.prisma.$transaction(async (tx) => {
+      const user = await tx.user.create({ data: owner });
+      return tx.tenant.create({ data: { ...tenant, memberships: { create: { userId: user.id, role: 'owner' } } } });
+    });
+  }
+}

@@ -1,0 +1,49 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { DISCORD_WEBHOOK } from '../../../config/app-config';
+
+const DELIVERIES = ['none', 'webhook', 'bot_dm'] as const;
+
+export class UserDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'alice' }) username: string;
+  @ApiProperty({ example: 'alice@example.com' }) email: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Alice Martin' }) display_name: string | null;
+  @ApiProperty({ description: 'May see every tenant.' }) is_instance_admin: boolean;
+  @ApiProperty() totp_enabled: boolean;
+  @ApiProperty({ enum: DELIVERIES, description: 'How one-time codes reach this user; `none` uses the system default.' })
+  discord_delivery: (typeof DELIVERIES)[number];
+  @ApiProperty({ nullable: true, type: String, example: '80351110224678912' }) discord_user_id: string | null;
+  @ApiProperty({ description: 'Whether a personal webhook URL is stored (the URL itself is never returned).' })
+  discord_webhook_url_set: boolean;
+}
+
+export class UpdateProfileDto {
+  @ApiPropertyOptional({ example: 'Alice Martin', nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  display_name?: string | null;
+
+  @ApiPropertyOptional({ enum: DELIVERIES })
+  @IsOptional()
+  @IsIn(DELIVERIES)
+  discord_delivery?: (typeof DELIVERIES)[number];
+
+  @ApiPropertyOptional({ example: '80351110224678912', nullable: true, type: String })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @Matches(/^\d{5,25}$/, { message: 'discord_user_id must be a Discord user id (digits)' })
+  discord_user_id?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'https://discord.com/api/webhooks/123456789012345678/abcDEF-ghi',
+    nullable: true,
+    type: String,
+    description: 'Write-only: stored encrypted, never returned. `null` removes it.',
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @Matches(DISCORD_WEBHOOK, { message: 'discord_webhook_url must be a Discord webhook URL' })
+  discord_webhook_url?: string | null;
+}

@@ -1,0 +1,37 @@
+import request from 'supertest';
+import type { TestApp } from './app';
+import { deliveredCodes, waitForCode } from './discord';
+
+export interface Session {
+  access_token: string;
+  refresh_token: string;
+  tenant: { id: string; role: string };
+  user: { id: string; username: string };
+}
+
+/** Asks for a code and returns it as delivered on Discord. */
+export async function requestCode(api: TestApp, username: string, deliveryPath: string): Promise<string> {
+  const known = await deliveredCodes(deliveryPath, username);
+  const response = await request(api.app.getHttpServer()).post('/api/v1/auth/login').send({ username });
+  if (response.status !== 202) throw new Error(`login answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return waitForCode(deliveryPath, username, known);
+}
+
+/** The whole sign-in through HTTP: login, the code from the Discord stand-in, verify. */
+export async function signIn(
+  api: TestApp,
+  username: string,
+  deliveryPath: string,
+  options: { twoFactor?: string; tenantId?: string } = {},
+): Promise<Session> {
+  const otp = await requestCode(api, username, deliveryPath);
+  const verify = request(api.app.getHttpServer())
+    .post('/api/v1/auth/verify')
+    .send({ username, otp, ...(options.tenantId ? { tenant_id: options.tenantId } : {}) });
+  if (options.twoFactor) verify.set('X-2FA-Token', options.twoFactor);
+  const response = await verify;
+  if (response.status !== 200) throw new Error(`verify answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return response.body as Session;
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
