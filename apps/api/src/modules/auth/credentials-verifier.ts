@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ApiException } from '../../common/errors/api-exception';
 import type { AuthContext } from '../../common/auth/auth-context';
+import { roleAtLeast } from '../../common/auth/roles';
 import { SecretBox } from '../../crypto/secret-box';
 import { ApiTokensRepository } from '../api-tokens/api-tokens.repository';
 import { MembershipsRepository } from '../tenants/memberships.repository';
@@ -54,12 +55,15 @@ export class CredentialsVerifier {
     if (!row || row.revokedAt) throw invalid('Invalid or revoked API token');
     if (row.expiresAt && row.expiresAt <= new Date()) throw invalid('This API token has expired');
     if (!row.createdById) throw invalid('The user who created this API token no longer exists');
+    // A token never outranks its creator as they are now: demoted or removed creators take it down with them.
+    const creator = await this.memberships.find(row.createdById, row.tenantId);
+    if (!creator) throw invalid('The user who created this API token is no longer a member of its tenant');
     await this.apiTokens.touch(row.id);
     // API tokens act within their tenant only, never as the instance admin.
     return {
       userId: row.createdById,
       tenantId: row.tenantId,
-      role: row.role,
+      role: roleAtLeast(creator.role, row.role) ? row.role : creator.role,
       isInstanceAdmin: false,
       apiTokenId: row.id,
     };

@@ -43,7 +43,7 @@ export class RefreshDto {
 }
 
 export class SwitchTenantDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '5f0c2b9e-8d1a-4c3e-9b7f-2a6d4e1c8b30' })
   @IsUUID()
   tenant_id: string;
 }

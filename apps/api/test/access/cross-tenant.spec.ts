@@ -1,0 +1,125 @@
+import request from 'supertest';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { bearer, signIn, type Session } from '../helpers/auth';
+import { uniqueWebhook } from '../helpers/discord';
+import { describeOperation, documentedOperations, send, type Operation } from '../helpers/openapi';
+
+// A member of tenant A probing tenant B's resources by id: every route answers 404, as if
+// the id did not exist. Resource kinds are keyed by the route's first segment after /api/v1,
+// and every route with a path parameter must have tenant-B ids to try.
+describe('tenant isolation', () => {
+  const rootHook = uniqueWebhook();
+  const membersHook = uniqueWebhook();
+  let api: TestApp;
+  let root: Session;
+  let alice: Session;
+  let tenantB: { id: string };
+  const idsOfTenantB = new Map<string, string[]>();
+  const http = () => request(api.app.getHttpServer());
+
+  beforeAll(async () => {
+    api = await startTestApp({
+      env: {
+        SYSTEM_USERNAME: 'root',
+        SYSTEM_DISCORD_WEBHOOK_URL: rootHook.url,
+        DISCORD_DEFAULT_WEBHOOK_URL: membersHook.url,
+      },
+    });
+    root = await signIn(api, 'root', rootHook.path);
+    // Alice is an owner in tenant A (the first tenant) and nothing in B.
+    await http()
+      .post('/api/v1/members')
+      .set(bearer(root.access_token))
+      .send({ username: 'alice', email: 'alice@example.com', role: 'owner' })
+      .expect(201);
+    alice = await signIn(api, 'alice', membersHook.path);
+
+    tenantB = (
+      await http()
+        .post('/api/v1/tenants')
+        .set(bearer(root.access_token))
+        .send({ name: 'Beta', slug: 'beta' })
+        .expect(201)
+    ).body;
+    const inB = (
+      await http()
+        .post('/api/v1/auth/switch-tenant')
+        .set(bearer(root.access_token))
+        .send({ tenant_id: tenantB.id })
+        .expect(200)
+    ).body as Session;
+    const asB = bearer(inB.access_token);
+    const member = await http()
+      .post('/api/v1/members')
+      .set(asB)
+      .send({ username: 'bob', email: 'bob@example.com', role: 'admin' })
+      .expect(201);
+    const ownerMembership = (await http().get('/api/v1/members').set(asB)).body.items.find(
+      (m: { user: { username: string } }) => m.user.username === 'root',
+    );
+    const token = await http().post('/api/v1/api-tokens').set(asB).send({ name: 'b-ci', role: 'viewer' }).expect(201);
+    idsOfTenantB.set('members', [member.body.id, ownerMembership.id]);
+    idsOfTenantB.set('api-tokens', [token.body.id]);
+  });
+  afterAll(() => api.close());
+
+  const resourceKind = (op: Operation) => op.path.replace('/api/v1/', '').split('/')[0];
+
+  it('answers 404 on every route that takes an id, for every id of tenant B', async () => {
+    const routes = (await documentedOperations(api)).filter((op) => /\{\w+\}/.test(op.path));
+    expect(routes.length).toBeGreaterThan(0);
+    const answers: string[] = [];
+    const expected: string[] = [];
+    for (const op of routes) {
+      const ids = idsOfTenantB.get(resourceKind(op));
+      if (!ids) throw new Error(`${describeOperation(op)}: add tenant-B ids of '${resourceKind(op)}' to this test`);
+      for (const id of ids) {
+        const response = await send(api, op, id, { token: alice.access_token });
+        answers.push(`${describeOperation(op)} ${id} → ${response.status} ${response.body?.code}`);
+        expected.push(`${describeOperation(op)} ${id} → 404 NOT_FOUND`);
+      }
+    }
+    expect(answers).toEqual(expected);
+  });
+
+  it('changes nothing in tenant B while answering 404', async () => {
+    const asRootInB = (
+      await http().post('/api/v1/auth/switch-tenant').set(bearer(root.access_token)).send({ tenant_id: tenantB.id })
+    ).body as Session;
+    const members = (await http().get('/api/v1/members').set(bearer(asRootInB.access_token))).body.items;
+    expect(
+      members.map((m: { user: { username: string }; role: string }) => `${m.user.username}:${m.role}`).sort(),
+    ).toEqual(['bob:admin', 'root:owner']);
+    const tokens = (await http().get('/api/v1/api-tokens').set(bearer(asRootInB.access_token))).body.items;
+    expect(tokens.map((t: { revoked_at: string | null }) => t.revoked_at)).toEqual([null]);
+  });
+
+  it('never lists tenant B resources to a tenant A member', async () => {
+    const body = JSON.stringify([
+      (await http().get('/api/v1/members?limit=100').set(bearer(alice.access_token))).body,
+      (await http().get('/api/v1/api-tokens?limit=100').set(bearer(alice.access_token))).body,
+      (await http().get('/api/v1/activity-logs?limit=100').set(bearer(alice.access_token))).body,
+      (await http().get('/api/v1/tenants').set(bearer(alice.access_token))).body,
+    ]);
+    for (const ids of idsOfTenantB.values()) for (const id of ids) expect(body).not.toContain(id);
+    expect(body).not.toContain(tenantB.id);
+    expect(body).not.toContain('"bob"');
+  });
+
+  it('will not switch into, or sign in to, a tenant the user is not a member of', async () => {
+    const switched = await http()
+      .post('/api/v1/auth/switch-tenant')
+      .set(bearer(alice.access_token))
+      .send({ tenant_id: tenantB.id });
+    expect(switched.status).toBe(404);
+    await expect(signIn(api, 'alice', membersHook.path, { tenantId: tenantB.id })).rejects.toThrow(
+      /verify answered 404/,
+    );
+  });
+
+  it('refuses tenant administration to a tenant owner who is not the instance admin', async () => {
+    expect((await http().get('/api/v1/tenants/all').set(bearer(alice.access_token))).status).toBe(403);
+    const all = await http().get('/api/v1/tenants/all').set(bearer(root.access_token));
+    expect(all.body.items.map((t: { slug: string }) => t.slug)).toEqual(expect.arrayContaining(['beta']));
+  });
+});

@@ -1,0 +1,118 @@
+import request from 'supertest';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { bearer, signIn, type Session } from '../helpers/auth';
+import { uniqueWebhook } from '../helpers/discord';
+
+// Membership management through HTTP: invite, change role, remove; a tenant always keeps an owner.
+describe('members', () => {
+  const rootHook = uniqueWebhook();
+  const membersHook = uniqueWebhook();
+  let api: TestApp;
+  let root: Session;
+  let rootMembershipId: string;
+  const http = () => request(api.app.getHttpServer());
+
+  const invite = (session: Session, username: string, role: string) =>
+    http()
+      .post('/api/v1/members')
+      .set(bearer(session.access_token))
+      .send({ username, email: `${username}@example.com`, role });
+
+  beforeAll(async () => {
+    api = await startTestApp({
+      env: {
+        SYSTEM_USERNAME: 'root',
+        SYSTEM_DISCORD_WEBHOOK_URL: rootHook.url,
+        DISCORD_DEFAULT_WEBHOOK_URL: membersHook.url,
+      },
+    });
+    root = await signIn(api, 'root', rootHook.path);
+    const list = await http().get('/api/v1/members').set(bearer(root.access_token));
+    rootMembershipId = list.body.items[0].id;
+  });
+  afterAll(() => api.close());
+
+  it('invites a new user, who can then sign in with a code', async () => {
+    const response = await invite(root, 'carol', 'operator');
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ role: 'operator', user: { username: 'carol', email: 'carol@example.com' } });
+    const carol = await signIn(api, 'carol', membersHook.path);
+    expect(carol.tenant.role).toBe('operator');
+  });
+
+  it('names the bad fields and creates nothing on bad input', async () => {
+    const response = await http()
+      .post('/api/v1/members')
+      .set(bearer(root.access_token))
+      .send({ username: 'x', email: 'not-an-email', role: 'god' });
+    expect(response.status).toBe(400);
+    expect(response.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'role', 'username']);
+    const list = await http().get('/api/v1/members?limit=100').set(bearer(root.access_token));
+    expect(list.body.items.map((m: { user: { username: string } }) => m.user.username)).not.toContain('x');
+  });
+
+  it('refuses a duplicate membership', async () => {
+    expect((await invite(root, 'carol', 'viewer')).status).toBe(409);
+  });
+
+  it('lets an admin grant at most their own role', async () => {
+    await invite(root, 'dave', 'admin').expect(201);
+    const dave = await signIn(api, 'dave', membersHook.path);
+    expect((await invite(dave, 'eve', 'owner')).status).toBe(403);
+    expect((await invite(dave, 'eve', 'admin')).status).toBe(201);
+    // …and may not touch the owner.
+    const demote = await http()
+      .patch(`/api/v1/members/${rootMembershipId}`)
+      .set(bearer(dave.access_token))
+      .send({ role: 'viewer' });
+    expect(demote.status).toBe(403);
+  });
+
+  it('always keeps an owner: the last owner can be neither demoted nor removed', async () => {
+    const demote = await http()
+      .patch(`/api/v1/members/${rootMembershipId}`)
+      .set(bearer(root.access_token))
+      .send({ role: 'admin' });
+    expect(demote.status).toBe(409);
+    expect(demote.body.code).toBe('LAST_OWNER');
+    const remove = await http().delete(`/api/v1/members/${rootMembershipId}`).set(bearer(root.access_token));
+    expect(remove.status).toBe(409);
+
+    // With a second owner, the first may step down.
+    const frank = await invite(root, 'frank', 'owner').expect(201);
+    await http()
+      .patch(`/api/v1/members/${rootMembershipId}`)
+      .set(bearer(root.access_token))
+      .send({ role: 'admin' })
+      .expect(200);
+    const asFrank = await signIn(api, 'frank', membersHook.path);
+    await http()
+      .patch(`/api/v1/members/${rootMembershipId}`)
+      .set(bearer(asFrank.access_token))
+      .send({ role: 'owner' })
+      .expect(200);
+    await http().delete(`/api/v1/members/${frank.body.id}`).set(bearer(root.access_token)).expect(204);
+  });
+
+  it('takes effect at once: a removed member’s session stops working', async () => {
+    const gina = await invite(root, 'gina', 'viewer').expect(201);
+    const session = await signIn(api, 'gina', membersHook.path);
+    expect((await http().get('/api/v1/members').set(bearer(session.access_token))).status).toBe(200);
+    await http().delete(`/api/v1/members/${gina.body.id}`).set(bearer(root.access_token)).expect(204);
+    expect((await http().get('/api/v1/members').set(bearer(session.access_token))).status).toBe(401);
+  });
+
+  it('records membership changes with who, what, when, IP and outcome', async () => {
+    const response = await http().get('/api/v1/activity-logs?limit=100').set(bearer(root.access_token));
+    const entries = (response.body.items as Record<string, unknown>[]).filter((e) =>
+      String(e.action).startsWith('membership.'),
+    );
+    expect(entries.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['membership.create', 'membership.update', 'membership.delete']),
+    );
+    for (const entry of entries) {
+      expect(entry).toMatchObject({ outcome: 'success', ip: expect.any(String), created_at: expect.any(String) });
+      expect(entry.user_id).toEqual(expect.any(String));
+    }
+  });
+});
