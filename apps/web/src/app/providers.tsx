@@ -4,6 +4,7 @@ import { MantineProvider } from '@mantine/core';
 import { QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { setUpApiClient } from '@/lib/api/client';
+import { SessionProvider } from '@/lib/auth/SessionProvider';
 import { getQueryClient } from '@/lib/query-client';
 import { theme } from '@/theme';
 
@@ -12,7 +13,9 @@ setUpApiClient();
 export function Providers({ children }: { children: ReactNode }) {
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto">
-      <QueryClientProvider client={getQueryClient()}>{children}</QueryClientProvider>
+      <QueryClientProvider client={getQueryClient()}>
+        <SessionProvider>{children}</SessionProvider>
+      </QueryClientProvider>
     </MantineProvider>
   );
 }

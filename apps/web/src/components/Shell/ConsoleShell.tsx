@@ -1,17 +1,16 @@
 'use client';
 
-import { AppShell, Badge, Burger, Group, NavLink, ScrollArea, Text, ThemeIcon } from '@mantine/core';
+import { AppShell, Burger, Group, ScrollArea, Text, ThemeIcon } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconDatabaseExport } from '@tabler/icons-react';
-import Link from 'next/link';
-import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
-import { NAVIGATION } from './navigation';
+import { NavigationLinks } from './NavigationLinks';
+import { TenantSwitcher } from './TenantSwitcher';
+import { UserMenu } from './UserMenu';
 
 export function ConsoleShell({ children }: { children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure();
-  const pathname = usePathname();
 
   return (
     <AppShell
@@ -20,8 +19,8 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
       padding="lg"
     >
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between">
-          <Group gap="sm">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
             <ThemeIcon size="lg" radius="md" variant="filled">
               <IconDatabaseExport size={20} stroke={1.8} />
@@ -30,35 +29,17 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
               DumpStation
             </Text>
           </Group>
-          {/* The tenant switcher and the user menu arrive with sign-in. */}
-          <Group gap="sm">
+          <Group gap="sm" wrap="nowrap">
+            <TenantSwitcher />
             <ColorSchemeToggle />
+            <UserMenu />
           </Group>
         </Group>
       </AppShell.Header>
 
       <AppShell.Navbar p="sm" aria-label="Main navigation">
         <AppShell.Section grow component={ScrollArea}>
-          {NAVIGATION.map((item) => (
-            <NavLink
-              key={item.href}
-              component={Link}
-              href={item.href}
-              label={item.label}
-              leftSection={<item.icon size={18} stroke={1.6} />}
-              rightSection={
-                item.soon ? (
-                  <Badge size="xs" variant="light" color="gray">
-                    soon
-                  </Badge>
-                ) : null
-              }
-              active={!item.soon && pathname === item.href}
-              disabled={item.soon}
-              onClick={close}
-              styles={{ root: { borderRadius: 'var(--mantine-radius-md)' } }}
-            />
-          ))}
+          <NavigationLinks onNavigate={close} />
         </AppShell.Section>
         <AppShell.Section>
           <Text size="xs" c="dimmed" px="sm">

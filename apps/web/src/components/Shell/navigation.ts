@@ -3,9 +3,13 @@ import {
   IconArchive,
   IconBell,
   IconDatabase,
+  IconKey,
   IconLayoutDashboard,
   IconServer2,
   IconSettings,
+  IconShieldLock,
+  IconUser,
+  IconUsers,
   type Icon,
 } from '@tabler/icons-react';
 
@@ -15,6 +19,8 @@ export interface NavigationItem {
   icon: Icon;
   /** Not built yet: shown, marked "soon", not clickable. */
   soon?: boolean;
+  /** Sub-pages, shown nested under this item (which then only groups them). */
+  children?: NavigationItem[];
 }
 
 export const NAVIGATION: NavigationItem[] = [
@@ -23,6 +29,16 @@ export const NAVIGATION: NavigationItem[] = [
   { label: 'Backups', href: '/backups', icon: IconArchive, soon: true },
   { label: 'Storage', href: '/storage', icon: IconServer2, soon: true },
   { label: 'Notifications', href: '/notifications', icon: IconBell, soon: true },
-  { label: 'Activity', href: '/activity', icon: IconActivity, soon: true },
-  { label: 'Settings', href: '/settings', icon: IconSettings, soon: true },
+  { label: 'Activity', href: '/activity', icon: IconActivity },
+  {
+    label: 'Settings',
+    href: '/settings',
+    icon: IconSettings,
+    children: [
+      { label: 'Profile', href: '/settings/profile', icon: IconUser },
+      { label: 'Security', href: '/settings/security', icon: IconShieldLock },
+      { label: 'API tokens', href: '/settings/tokens', icon: IconKey },
+      { label: 'Members', href: '/settings/members', icon: IconUsers },
+    ],
+  },
 ];

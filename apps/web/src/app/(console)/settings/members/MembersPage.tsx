@@ -1,0 +1,58 @@
+'use client';
+
+import { Card, Group, Pagination, Skeleton, Stack } from '@mantine/core';
+import { useState } from 'react';
+import { PageHeader } from '@/components/Common/PageHeader';
+import { QueryError } from '@/components/Common/QueryError';
+import { InviteMemberForm } from '@/components/Members/InviteMemberForm';
+import { MembersTable } from '@/components/Members/MembersTable';
+import { useChangeMemberRole, useMembers, useRemoveMember } from '@/hooks/queries/members';
+import { useSignedInSession } from '@/lib/auth/SessionProvider';
+import { hasRole } from '@/lib/auth/roles';
+
+export function MembersPage() {
+  const session = useSignedInSession();
+  const canManage = hasRole(session.tenant.role, 'admin');
+  const [page, setPage] = useState(1);
+  const members = useMembers(page);
+  const changeRole = useChangeMemberRole();
+  const remove = useRemoveMember();
+  const failure = changeRole.error ?? remove.error;
+
+  return (
+    <Stack gap="lg" maw={1100}>
+      <PageHeader title="Members" description={`Who can use ${session.tenant.name}, and with which role.`} />
+      {canManage ? <InviteMemberForm ownRole={session.tenant.role} /> : null}
+      {failure ? <QueryError error={failure} title="That change was refused" /> : null}
+      <Card>
+        {members.data ? (
+          <Stack>
+            <MembersTable
+              members={members.data.items}
+              ownRole={session.tenant.role}
+              canManage={canManage}
+              currentUserId={session.user.id}
+              onChangeRole={(member, role) => {
+                remove.reset();
+                changeRole.mutate({ path: { id: member.id }, body: { role } });
+              }}
+              onRemove={(member) => {
+                changeRole.reset();
+                return remove.mutateAsync({ path: { id: member.id } }).catch(() => undefined);
+              }}
+            />
+            {members.data.total_pages > 1 ? (
+              <Group justify="center">
+                <Pagination total={members.data.total_pages} value={page} onChange={setPage} />
+              </Group>
+            ) : null}
+          </Stack>
+        ) : members.isError ? (
+          <QueryError error={members.error} title="Could not load the members" />
+        ) : (
+          <Skeleton height={120} />
+        )}
+      </Card>
+    </Stack>
+  );
+}

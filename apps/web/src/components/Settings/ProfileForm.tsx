@@ -1,0 +1,117 @@
+'use client';
+
+import { Alert, Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import type { UpdateProfileDto, UserDto } from '@dumpstation/api-client';
+import { useState, type FormEvent } from 'react';
+import { useUpdateMe } from '@/hooks/queries/me';
+import { fieldError, formError } from '@/lib/api/errors';
+import { DiscordDeliveryFields, type DiscordDeliveryValues } from './DiscordDeliveryFields';
+
+const FIELDS = ['display_name', 'discord_delivery', 'discord_user_id', 'discord_webhook_url'] as const;
+
+function initialValues(user: UserDto): DiscordDeliveryValues & { displayName: string } {
+  return {
+    displayName: user.display_name ?? '',
+    delivery: user.discord_delivery,
+    discordUserId: user.discord_user_id ?? '',
+    webhookUrl: '',
+    removeWebhook: false,
+  };
+}
+
+/** Only what changed, so a stored webhook URL (write-only) is left alone unless replaced or removed. */
+function changes(user: UserDto, values: ReturnType<typeof initialValues>): UpdateProfileDto {
+  const body: UpdateProfileDto = {};
+  const displayName = values.displayName.trim();
+  if (displayName !== (user.display_name ?? '')) body.display_name = displayName || null;
+  if (values.delivery !== user.discord_delivery) body.discord_delivery = values.delivery;
+  const discordUserId = values.discordUserId.trim();
+  if (discordUserId !== (user.discord_user_id ?? '')) body.discord_user_id = discordUserId || null;
+  if (values.webhookUrl.trim()) body.discord_webhook_url = values.webhookUrl.trim();
+  else if (values.removeWebhook) body.discord_webhook_url = null;
+  return body;
+}
+
+export function ProfileForm({ user }: { user: UserDto }) {
+  const [values, setValues] = useState(() => initialValues(user));
+  const update = useUpdateMe();
+  const body = changes(user, values);
+  const dirty = Object.keys(body).length > 0;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    update.mutate({ body }, { onSuccess: (saved) => setValues(initialValues(saved)) });
+  }
+
+  const problem = formError(update.error, FIELDS);
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack gap="lg">
+        {problem ? (
+          <Alert color="red" variant="light" role="alert">
+            {problem}
+          </Alert>
+        ) : null}
+        {update.isSuccess && !dirty ? (
+          <Alert color="teal" variant="light">
+            Profile saved.
+          </Alert>
+        ) : null}
+        <Card>
+          <Stack>
+            <Title order={3} size="h4">
+              Account
+            </Title>
+            <Group grow align="flex-start">
+              <TextInput
+                label="Username"
+                value={user.username}
+                readOnly
+                variant="filled"
+                description="What you sign in with"
+              />
+              <TextInput
+                label="Email"
+                value={user.email}
+                readOnly
+                variant="filled"
+                description="Set by an admin when you were invited"
+              />
+            </Group>
+            <TextInput
+              label="Display name"
+              name="display_name"
+              maxLength={100}
+              value={values.displayName}
+              onChange={(event) => setValues({ ...values, displayName: event.currentTarget.value })}
+              error={fieldError(update.error, 'display_name')}
+            />
+          </Stack>
+        </Card>
+        <Card>
+          <Stack>
+            <div>
+              <Title order={3} size="h4">
+                Sign-in codes on Discord
+              </Title>
+              <Text c="dimmed" size="sm">
+                Where your one-time sign-in codes are sent.
+              </Text>
+            </div>
+            <DiscordDeliveryFields
+              user={user}
+              values={values}
+              onChange={(next) => setValues({ ...values, ...next })}
+              error={update.error}
+            />
+          </Stack>
+        </Card>
+        <Group justify="flex-end">
+          <Button type="submit" loading={update.isPending} disabled={!dirty}>
+            Save profile
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,13 @@
+import type { QueryClient } from '@tanstack/react-query';
+
+/**
+ * Invalidates every cached query of one generated operation (e.g. 'listMembers'), whatever its
+ * parameters: the generated query keys are `[{ _id: operationId, ...parameters }]`.
+ */
+export function invalidateOperation(queryClient: QueryClient, operationId: string): Promise<void> {
+  return queryClient.invalidateQueries({
+    predicate: (query) => (query.queryKey[0] as { _id?: unknown } | undefined)?._id === operationId,
+  });
+}
+
+export const PAGE_SIZE = 20;
