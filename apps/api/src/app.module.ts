@@ -11,6 +11,11 @@ import { ActivityLogsModule } from './modules/activity-logs/activity-logs.module
 import { ApiTokensModule } from './modules/api-tokens/api-tokens.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { InstanceBootstrap } from './modules/bootstrap/instance-bootstrap';
+import { DiscordModule } from './integrations/discord/discord.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
+import { EngineModule } from './engine/engine.module';
+import { DatabasesModule } from './modules/databases/databases.module';
+import { StorageModule } from './modules/storage/storage.module';
 import { HealthModule } from './modules/health/health.module';
 import { TenantsModule } from './modules/tenants/tenants.module';
 import { UsersModule } from './modules/users/users.module';
@@ -25,12 +30,17 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config)),
         PrismaModule,
         CryptoModule,
+        DiscordModule,
+        EngineModule,
         ActivityLogsModule,
         UsersModule,
         TenantsModule,
         ApiTokensModule,
         AuthModule,
         HealthModule,
+        NotificationsModule,
+        StorageModule,
+        DatabasesModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, InstanceBootstrap],
     };

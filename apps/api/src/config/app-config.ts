@@ -55,6 +55,14 @@ const environmentSchema = z.object({
   DISCORD_DEFAULT_WEBHOOK_URL: z.string().regex(DISCORD_WEBHOOK, 'must be a Discord webhook URL').optional(),
   /** Discord's REST API root; tests point it at a local stand-in. */
   DISCORD_API_URL: z.url().default('https://discord.com/api'),
+
+  /** Where pg_dump/pg_restore of each major live; {major} is replaced (Debian/PGDG layout by default). */
+  PG_BIN_DIR_TEMPLATE: z
+    .string()
+    .includes('{major}', { error: 'must contain {major}, e.g. /usr/lib/postgresql/{major}/bin' })
+    .default('/usr/lib/postgresql/{major}/bin'),
+  /** Root of `local` storage; each tenant gets its own folder below it (tenants never name a path). */
+  STORAGE_LOCAL_ROOT: z.string().min(1).default('./.data/storage'),
 });
 
 const validatedEnvironment = environmentSchema.superRefine((env, ctx) => {

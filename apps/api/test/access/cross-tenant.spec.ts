@@ -58,6 +58,24 @@ describe('tenant isolation', () => {
       (m: { user: { username: string } }) => m.user.username === 'root',
     );
     const token = await http().post('/api/v1/api-tokens').set(asB).send({ name: 'b-ci', role: 'viewer' }).expect(201);
+    const storage = await http()
+      .post('/api/v1/storage')
+      .set(asB)
+      .send({ name: 'b-disk', provider: 'local' })
+      .expect(201);
+    const notification = await http()
+      .post('/api/v1/notifications')
+      .set(asB)
+      .send({ name: 'b-ops', webhook_url: uniqueWebhook().url })
+      .expect(201);
+    const database = await http()
+      .post('/api/v1/databases')
+      .set(asB)
+      .send({ name: 'b-db', host: '127.0.0.1', dbname: 'b', username: 'b', storage_id: storage.body.id })
+      .expect(201);
+    idsOfTenantB.set('storage', [storage.body.id]);
+    idsOfTenantB.set('notifications', [notification.body.id]);
+    idsOfTenantB.set('databases', [database.body.id]);
     idsOfTenantB.set('members', [member.body.id, ownerMembership.id]);
     idsOfTenantB.set('api-tokens', [token.body.id]);
   });
@@ -100,6 +118,9 @@ describe('tenant isolation', () => {
       (await http().get('/api/v1/api-tokens?limit=100').set(bearer(alice.access_token))).body,
       (await http().get('/api/v1/activity-logs?limit=100').set(bearer(alice.access_token))).body,
       (await http().get('/api/v1/tenants').set(bearer(alice.access_token))).body,
+      (await http().get('/api/v1/storage?limit=100').set(bearer(alice.access_token))).body,
+      (await http().get('/api/v1/notifications?limit=100').set(bearer(alice.access_token))).body,
+      (await http().get('/api/v1/databases?limit=100').set(bearer(alice.access_token))).body,
     ]);
     for (const ids of idsOfTenantB.values()) for (const id of ids) expect(body).not.toContain(id);
     expect(body).not.toContain(tenantB.id);

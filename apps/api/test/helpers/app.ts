@@ -5,6 +5,8 @@ import { Migrator, defaultMigrationsDir } from '../../src/prisma/migrator';
 import { createTestDatabase } from './database';
 import { InstanceBootstrap } from '../../src/modules/bootstrap/instance-bootstrap';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -27,6 +29,7 @@ export function testConfig(env: Record<string, string | undefined>): AppConfig {
     JWT_SECRET: TEST_JWT_SECRET,
     DISCORD_API_URL: process.env.TEST_DISCORD_API,
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    STORAGE_LOCAL_ROOT: join(tmpdir(), `dumpstation-test-storage-${process.pid}`),
     ...env,
   });
 }

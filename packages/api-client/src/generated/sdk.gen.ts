@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { CreateApiTokenData, CreateApiTokenErrors, CreateApiTokenResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, DisableTwoFactorData, DisableTwoFactorErrors, DisableTwoFactorResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, InviteMemberData, InviteMemberErrors, InviteMemberResponses, ListActivityLogsData, ListActivityLogsErrors, ListActivityLogsResponses, ListAllTenantsData, ListAllTenantsErrors, ListAllTenantsResponses, ListApiTokensData, ListApiTokensErrors, ListApiTokensResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMyTenantsData, ListMyTenantsErrors, ListMyTenantsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshData, RefreshErrors, RefreshResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RevokeApiTokenData, RevokeApiTokenErrors, RevokeApiTokenResponses, SetupTwoFactorData, SetupTwoFactorErrors, SetupTwoFactorResponses, SwitchTenantData, SwitchTenantErrors, SwitchTenantResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, VerifyData, VerifyErrors, VerifyResponses, VerifyTwoFactorSetupData, VerifyTwoFactorSetupErrors, VerifyTwoFactorSetupResponses } from './types.gen';
+import type { CreateApiTokenData, CreateApiTokenErrors, CreateApiTokenResponses, CreateDatabaseData, CreateDatabaseErrors, CreateDatabaseResponses, CreateNotificationData, CreateNotificationErrors, CreateNotificationResponses, CreateStorageData, CreateStorageErrors, CreateStorageResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, DeleteDatabaseData, DeleteDatabaseErrors, DeleteDatabaseResponses, DeleteNotificationData, DeleteNotificationErrors, DeleteNotificationResponses, DeleteStorageData, DeleteStorageErrors, DeleteStorageResponses, DisableTwoFactorData, DisableTwoFactorErrors, DisableTwoFactorResponses, GetDatabaseData, GetDatabaseErrors, GetDatabaseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationData, GetNotificationErrors, GetNotificationResponses, GetStorageData, GetStorageErrors, GetStorageResponses, InviteMemberData, InviteMemberErrors, InviteMemberResponses, ListActivityLogsData, ListActivityLogsErrors, ListActivityLogsResponses, ListAllTenantsData, ListAllTenantsErrors, ListAllTenantsResponses, ListApiTokensData, ListApiTokensErrors, ListApiTokensResponses, ListDatabasesData, ListDatabasesErrors, ListDatabasesResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMyTenantsData, ListMyTenantsErrors, ListMyTenantsResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListStorageData, ListStorageErrors, ListStorageResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshData, RefreshErrors, RefreshResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RevokeApiTokenData, RevokeApiTokenErrors, RevokeApiTokenResponses, SetupTwoFactorData, SetupTwoFactorErrors, SetupTwoFactorResponses, SwitchTenantData, SwitchTenantErrors, SwitchTenantResponses, TestDatabaseData, TestDatabaseErrors, TestDatabaseResponses, TestNotificationData, TestNotificationErrors, TestNotificationResponses, TestStorageData, TestStorageErrors, TestStorageResponses, UpdateDatabaseData, UpdateDatabaseErrors, UpdateDatabaseResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationData, UpdateNotificationErrors, UpdateNotificationResponses, UpdateStorageData, UpdateStorageErrors, UpdateStorageResponses, VerifyData, VerifyErrors, VerifyResponses, VerifyTwoFactorSetupData, VerifyTwoFactorSetupErrors, VerifyTwoFactorSetupResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -187,6 +187,88 @@ export const verify = <ThrowOnError extends boolean = false>(options: Options<Ve
 });
 
 /**
+ * The tenant's databases
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listDatabases = <ThrowOnError extends boolean = false>(options?: Options<ListDatabasesData, ThrowOnError>) => (options?.client ?? client).get<ListDatabasesResponses, ListDatabasesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/databases',
+    ...options
+});
+
+/**
+ * Add a PostgreSQL database to back up
+ *
+ * The password is stored encrypted and never returned (`password_set` instead).
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const createDatabase = <ThrowOnError extends boolean = false>(options: Options<CreateDatabaseData, ThrowOnError>) => (options.client ?? client).post<CreateDatabaseResponses, CreateDatabaseErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/databases',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Remove a database and its backup history
+ *
+ * Backup records go with it; dump objects already in storage are left in place.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const deleteDatabase = <ThrowOnError extends boolean = false>(options: Options<DeleteDatabaseData, ThrowOnError>) => (options.client ?? client).delete<DeleteDatabaseResponses, DeleteDatabaseErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/databases/{id}',
+    ...options
+});
+
+/**
+ * One database
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const getDatabase = <ThrowOnError extends boolean = false>(options: Options<GetDatabaseData, ThrowOnError>) => (options.client ?? client).get<GetDatabaseResponses, GetDatabaseErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/databases/{id}',
+    ...options
+});
+
+/**
+ * Change a database
+ *
+ * Omitted fields keep their value; a given `password` replaces the stored one, `null` removes it.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const updateDatabase = <ThrowOnError extends boolean = false>(options: Options<UpdateDatabaseData, ThrowOnError>) => (options.client ?? client).patch<UpdateDatabaseResponses, UpdateDatabaseErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/databases/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Connect and report the server version and the pg_dump that would run
+ *
+ * Answers 200 either way; `ok` and `message` say what happened, or why no backup could run (e.g. the client package to install).
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const testDatabase = <ThrowOnError extends boolean = false>(options: Options<TestDatabaseData, ThrowOnError>) => (options.client ?? client).post<TestDatabaseResponses, TestDatabaseErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/databases/{id}/test',
+    ...options
+});
+
+/**
  * Service health
  *
  * Reports whether the API can reach its own database. Public, for load balancers and probes.
@@ -251,6 +333,168 @@ export const updateMember = <ThrowOnError extends boolean = false>(options: Opti
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * The tenant's notification webhooks
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listNotifications = <ThrowOnError extends boolean = false>(options?: Options<ListNotificationsData, ThrowOnError>) => (options?.client ?? client).get<ListNotificationsResponses, ListNotificationsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications',
+    ...options
+});
+
+/**
+ * Add a Discord webhook for backup notifications
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const createNotification = <ThrowOnError extends boolean = false>(options: Options<CreateNotificationData, ThrowOnError>) => (options.client ?? client).post<CreateNotificationResponses, CreateNotificationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Remove a notification webhook
+ *
+ * Databases that used it stop notifying.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const deleteNotification = <ThrowOnError extends boolean = false>(options: Options<DeleteNotificationData, ThrowOnError>) => (options.client ?? client).delete<DeleteNotificationResponses, DeleteNotificationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/{id}',
+    ...options
+});
+
+/**
+ * One notification webhook
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const getNotification = <ThrowOnError extends boolean = false>(options: Options<GetNotificationData, ThrowOnError>) => (options.client ?? client).get<GetNotificationResponses, GetNotificationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/{id}',
+    ...options
+});
+
+/**
+ * Change a notification webhook
+ *
+ * Omitted fields keep their value; a new `webhook_url` replaces the stored one.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const updateNotification = <ThrowOnError extends boolean = false>(options: Options<UpdateNotificationData, ThrowOnError>) => (options.client ?? client).patch<UpdateNotificationResponses, UpdateNotificationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Send a test message to the webhook
+ *
+ * Answers 200 either way; `ok` and `message` say whether Discord accepted it.
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const testNotification = <ThrowOnError extends boolean = false>(options: Options<TestNotificationData, ThrowOnError>) => (options.client ?? client).post<TestNotificationResponses, TestNotificationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/{id}/test',
+    ...options
+});
+
+/**
+ * The tenant's storage destinations
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listStorage = <ThrowOnError extends boolean = false>(options?: Options<ListStorageData, ThrowOnError>) => (options?.client ?? client).get<ListStorageResponses, ListStorageErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/storage',
+    ...options
+});
+
+/**
+ * Add a storage destination (S3, R2, MinIO or local)
+ *
+ * Keys are stored encrypted and never returned (`*_set` flags instead).
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const createStorage = <ThrowOnError extends boolean = false>(options: Options<CreateStorageData, ThrowOnError>) => (options.client ?? client).post<CreateStorageResponses, CreateStorageErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/storage',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Remove a storage destination
+ *
+ * Refused (409) while databases use it or backups are kept in it.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const deleteStorage = <ThrowOnError extends boolean = false>(options: Options<DeleteStorageData, ThrowOnError>) => (options.client ?? client).delete<DeleteStorageResponses, DeleteStorageErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/storage/{id}',
+    ...options
+});
+
+/**
+ * One storage destination
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const getStorage = <ThrowOnError extends boolean = false>(options: Options<GetStorageData, ThrowOnError>) => (options.client ?? client).get<GetStorageResponses, GetStorageErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/storage/{id}',
+    ...options
+});
+
+/**
+ * Change a storage destination
+ *
+ * Omitted fields keep their value; a given key replaces the stored one.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const updateStorage = <ThrowOnError extends boolean = false>(options: Options<UpdateStorageData, ThrowOnError>) => (options.client ?? client).patch<UpdateStorageResponses, UpdateStorageErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/storage/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Write, read and delete a probe object
+ *
+ * Answers 200 either way; `ok` and `message` say what failed, in words (credentials, missing bucket, network).
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const testStorage = <ThrowOnError extends boolean = false>(options: Options<TestStorageData, ThrowOnError>) => (options.client ?? client).post<TestStorageResponses, TestStorageErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/storage/{id}/test',
+    ...options
 });
 
 /**

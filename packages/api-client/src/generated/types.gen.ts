@@ -53,6 +53,11 @@ export type ApiTokenPageDto = {
     total_pages: number;
 };
 
+export type CheckResultDto = {
+    message: string;
+    ok: boolean;
+};
+
 export type CreateApiTokenDto = {
     /**
      * Never expires when omitted.
@@ -66,6 +71,122 @@ export type CreateApiTokenDto = {
      * At most your own role.
      */
     role: 'owner' | 'admin' | 'operator' | 'viewer';
+};
+
+export type CreateDatabaseDto = {
+    dbname: string;
+    /**
+     * Scheduled backups run only when enabled.
+     */
+    enabled?: boolean;
+    /**
+     * age recipients (public keys): when set, dumps are encrypted to them before upload.
+     */
+    encryption_recipients?: Array<string>;
+    /**
+     * Not these schemas (pg_dump -N).
+     */
+    exclude_schemas?: Array<string>;
+    /**
+     * Not these tables (pg_dump -T).
+     */
+    exclude_tables?: Array<string>;
+    host: string;
+    /**
+     * Only these schemas (pg_dump -n).
+     */
+    include_schemas?: Array<string>;
+    /**
+     * Only these tables (pg_dump -t).
+     */
+    include_tables?: Array<string>;
+    name: string;
+    /**
+     * Discord webhook for outcomes.
+     */
+    notification_id?: string | null;
+    /**
+     * Write-only: stored encrypted, never returned. `null` removes it.
+     */
+    password?: string | null;
+    port?: number;
+    /**
+     * Keep everything when null.
+     */
+    rotation_policy?: RotationPolicyDto | null;
+    /**
+     * Cron (5 fields); none: on demand only.
+     */
+    schedule?: string | null;
+    /**
+     * As libpq: `require` and `verify-*` never fall back to plain text.
+     */
+    sslmode?: 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+    /**
+     * Where its dumps go.
+     */
+    storage_id: string;
+    /**
+     * IANA time zone the schedule is read in.
+     */
+    timezone?: string;
+    /**
+     * A role that may read everything to dump (and restore, if used for restores).
+     */
+    username: string;
+};
+
+export type CreateNotificationDto = {
+    enabled?: boolean;
+    name: string;
+    /**
+     * Post when a backup or restore fails.
+     */
+    on_failure?: boolean;
+    /**
+     * Post when a backup succeeds.
+     */
+    on_success?: boolean;
+    /**
+     * Write-only: stored encrypted, never returned.
+     */
+    webhook_url: string;
+};
+
+export type CreateStorageDto = {
+    /**
+     * Write-only; required except for `local`.
+     */
+    access_key_id?: string;
+    /**
+     * Required except for `local`.
+     */
+    bucket?: string;
+    /**
+     * Required for `r2` and `minio`; optional for S3-compatible services under `s3`.
+     */
+    endpoint?: string;
+    /**
+     * Path-style addressing (default: on for `minio` and `r2`, off for `s3`).
+     */
+    force_path_style?: boolean;
+    name: string;
+    /**
+     * Key prefix inside the bucket (or folder).
+     */
+    path_prefix?: string;
+    /**
+     * `local` keeps dumps under this tenant’s folder of `STORAGE_LOCAL_ROOT` on the server.
+     */
+    provider: 's3' | 'r2' | 'minio' | 'local';
+    /**
+     * `s3`: the bucket’s region (default us-east-1).
+     */
+    region?: string;
+    /**
+     * Write-only; required except for `local`.
+     */
+    secret_access_key?: string;
 };
 
 export type CreateTenantDto = {
@@ -94,6 +215,42 @@ export type CreatedApiTokenDto = {
     token: string;
 };
 
+export type DatabaseCheckDto = {
+    message: string;
+    ok: boolean;
+    pg_dump_path: string | null;
+    pg_dump_version: string | null;
+    server_version: string | null;
+};
+
+export type DatabaseDto = {
+    created_at: string;
+    dbname: string;
+    enabled: boolean;
+    encryption_recipients: Array<string>;
+    exclude_schemas: Array<string>;
+    exclude_tables: Array<string>;
+    host: string;
+    id: string;
+    include_schemas: Array<string>;
+    include_tables: Array<string>;
+    last_backup_at: string | null;
+    name: string;
+    notification_id: string | null;
+    /**
+     * A password is stored (never returned).
+     */
+    password_set: boolean;
+    port: number;
+    rotation_policy: RotationPolicyDto | null;
+    schedule: string | null;
+    sslmode: 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+    storage_id: string;
+    timezone: string;
+    updated_at: string;
+    username: string;
+};
+
 export type DatabaseHealthDto = {
     /**
      * Why the database is down.
@@ -104,6 +261,14 @@ export type DatabaseHealthDto = {
      */
     latency_ms: number;
     status: 'up' | 'down';
+};
+
+export type DatabasePageDto = {
+    items: Array<DatabaseDto>;
+    limit: number;
+    page: number;
+    total: number;
+    total_pages: number;
 };
 
 export type ErrorResponseDto = {
@@ -194,6 +359,28 @@ export type MemberUserDto = {
     username: string;
 };
 
+export type NotificationDto = {
+    created_at: string;
+    enabled: boolean;
+    id: string;
+    name: string;
+    on_failure: boolean;
+    on_success: boolean;
+    updated_at: string;
+    /**
+     * A webhook URL is stored (it is never returned).
+     */
+    webhook_url_set: boolean;
+};
+
+export type NotificationPageDto = {
+    items: Array<NotificationDto>;
+    limit: number;
+    page: number;
+    total: number;
+    total_pages: number;
+};
+
 export type RecoveryCodesDto = {
     /**
      * Shown once. Each works once, in place of a TOTP code.
@@ -203,6 +390,14 @@ export type RecoveryCodesDto = {
 
 export type RefreshDto = {
     refresh_token: string;
+};
+
+export type RotationPolicyDto = {
+    /**
+     * `count`: keep the newest N; `days`: keep N days.
+     */
+    type: 'count' | 'days';
+    value: number;
 };
 
 export type SessionDto = {
@@ -226,6 +421,35 @@ export type SessionDto = {
     tenants: Array<TenantSummaryDto>;
     token_type: string;
     user: UserDto;
+};
+
+export type StorageDto = {
+    /**
+     * An access key id is stored (never returned).
+     */
+    access_key_id_set: boolean;
+    bucket: string | null;
+    created_at: string;
+    endpoint: string | null;
+    force_path_style: boolean;
+    id: string;
+    name: string;
+    path_prefix: string;
+    provider: 's3' | 'r2' | 'minio' | 'local';
+    region: string | null;
+    /**
+     * A secret access key is stored (never returned).
+     */
+    secret_access_key_set: boolean;
+    updated_at: string;
+};
+
+export type StoragePageDto = {
+    items: Array<StorageDto>;
+    limit: number;
+    page: number;
+    total: number;
+    total_pages: number;
 };
 
 export type SwitchTenantDto = {
@@ -273,8 +497,88 @@ export type TwoFactorSetupDto = {
     secret: string;
 };
 
+export type UpdateDatabaseDto = {
+    dbname?: string;
+    /**
+     * Scheduled backups run only when enabled.
+     */
+    enabled?: boolean;
+    /**
+     * age recipients (public keys): when set, dumps are encrypted to them before upload.
+     */
+    encryption_recipients?: Array<string>;
+    /**
+     * Not these schemas (pg_dump -N).
+     */
+    exclude_schemas?: Array<string>;
+    /**
+     * Not these tables (pg_dump -T).
+     */
+    exclude_tables?: Array<string>;
+    host?: string;
+    /**
+     * Only these schemas (pg_dump -n).
+     */
+    include_schemas?: Array<string>;
+    /**
+     * Only these tables (pg_dump -t).
+     */
+    include_tables?: Array<string>;
+    name?: string;
+    /**
+     * Discord webhook for outcomes.
+     */
+    notification_id?: string | null;
+    /**
+     * Write-only: stored encrypted, never returned. `null` removes it.
+     */
+    password?: string | null;
+    port?: number;
+    /**
+     * Keep everything when null.
+     */
+    rotation_policy?: RotationPolicyDto | null;
+    /**
+     * Cron (5 fields); none: on demand only.
+     */
+    schedule?: string | null;
+    /**
+     * As libpq: `require` and `verify-*` never fall back to plain text.
+     */
+    sslmode?: 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+    /**
+     * Where its dumps go.
+     */
+    storage_id?: string;
+    /**
+     * IANA time zone the schedule is read in.
+     */
+    timezone?: string;
+    /**
+     * A role that may read everything to dump (and restore, if used for restores).
+     */
+    username?: string;
+};
+
 export type UpdateMemberDto = {
     role: 'owner' | 'admin' | 'operator' | 'viewer';
+};
+
+export type UpdateNotificationDto = {
+    enabled?: boolean;
+    name?: string;
+    /**
+     * Post when a backup or restore fails.
+     */
+    on_failure?: boolean;
+    /**
+     * Post when a backup succeeds.
+     */
+    on_success?: boolean;
+    /**
+     * Write-only: stored encrypted, never returned.
+     */
+    webhook_url?: string;
 };
 
 export type UpdateProfileDto = {
@@ -285,6 +589,42 @@ export type UpdateProfileDto = {
      */
     discord_webhook_url?: string | null;
     display_name?: string | null;
+};
+
+export type UpdateStorageDto = {
+    /**
+     * Write-only; required except for `local`.
+     */
+    access_key_id?: string;
+    /**
+     * Required except for `local`.
+     */
+    bucket?: string;
+    /**
+     * Required for `r2` and `minio`; optional for S3-compatible services under `s3`.
+     */
+    endpoint?: string;
+    /**
+     * Path-style addressing (default: on for `minio` and `r2`, off for `s3`).
+     */
+    force_path_style?: boolean;
+    name?: string;
+    /**
+     * Key prefix inside the bucket (or folder).
+     */
+    path_prefix?: string;
+    /**
+     * `local` keeps dumps under this tenant’s folder of `STORAGE_LOCAL_ROOT` on the server.
+     */
+    provider?: 's3' | 'r2' | 'minio' | 'local';
+    /**
+     * `s3`: the bucket’s region (default us-east-1).
+     */
+    region?: string;
+    /**
+     * Write-only; required except for `local`.
+     */
+    secret_access_key?: string;
 };
 
 export type UserDto = {
@@ -788,6 +1128,248 @@ export type VerifyResponses = {
 
 export type VerifyResponse = VerifyResponses[keyof VerifyResponses];
 
+export type ListDatabasesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        limit?: number;
+    };
+    url: '/api/v1/databases';
+};
+
+export type ListDatabasesErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type ListDatabasesError = ListDatabasesErrors[keyof ListDatabasesErrors];
+
+export type ListDatabasesResponses = {
+    200: DatabasePageDto;
+};
+
+export type ListDatabasesResponse = ListDatabasesResponses[keyof ListDatabasesResponses];
+
+export type CreateDatabaseData = {
+    body: CreateDatabaseDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/databases';
+};
+
+export type CreateDatabaseErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type CreateDatabaseError = CreateDatabaseErrors[keyof CreateDatabaseErrors];
+
+export type CreateDatabaseResponses = {
+    201: DatabaseDto;
+};
+
+export type CreateDatabaseResponse = CreateDatabaseResponses[keyof CreateDatabaseResponses];
+
+export type DeleteDatabaseData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/databases/{id}';
+};
+
+export type DeleteDatabaseErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type DeleteDatabaseError = DeleteDatabaseErrors[keyof DeleteDatabaseErrors];
+
+export type DeleteDatabaseResponses = {
+    /**
+     * Removed.
+     */
+    204: void;
+};
+
+export type DeleteDatabaseResponse = DeleteDatabaseResponses[keyof DeleteDatabaseResponses];
+
+export type GetDatabaseData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/databases/{id}';
+};
+
+export type GetDatabaseErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type GetDatabaseError = GetDatabaseErrors[keyof GetDatabaseErrors];
+
+export type GetDatabaseResponses = {
+    200: DatabaseDto;
+};
+
+export type GetDatabaseResponse = GetDatabaseResponses[keyof GetDatabaseResponses];
+
+export type UpdateDatabaseData = {
+    body: UpdateDatabaseDto;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/databases/{id}';
+};
+
+export type UpdateDatabaseErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type UpdateDatabaseError = UpdateDatabaseErrors[keyof UpdateDatabaseErrors];
+
+export type UpdateDatabaseResponses = {
+    200: DatabaseDto;
+};
+
+export type UpdateDatabaseResponse = UpdateDatabaseResponses[keyof UpdateDatabaseResponses];
+
+export type TestDatabaseData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/databases/{id}/test';
+};
+
+export type TestDatabaseErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type TestDatabaseError = TestDatabaseErrors[keyof TestDatabaseErrors];
+
+export type TestDatabaseResponses = {
+    200: DatabaseCheckDto;
+};
+
+export type TestDatabaseResponse = TestDatabaseResponses[keyof TestDatabaseResponses];
+
 export type GetHealthData = {
     body?: never;
     path?: never;
@@ -982,6 +1564,494 @@ export type UpdateMemberResponses = {
 };
 
 export type UpdateMemberResponse = UpdateMemberResponses[keyof UpdateMemberResponses];
+
+export type ListNotificationsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        limit?: number;
+    };
+    url: '/api/v1/notifications';
+};
+
+export type ListNotificationsErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type ListNotificationsError = ListNotificationsErrors[keyof ListNotificationsErrors];
+
+export type ListNotificationsResponses = {
+    200: NotificationPageDto;
+};
+
+export type ListNotificationsResponse = ListNotificationsResponses[keyof ListNotificationsResponses];
+
+export type CreateNotificationData = {
+    body: CreateNotificationDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/notifications';
+};
+
+export type CreateNotificationErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type CreateNotificationError = CreateNotificationErrors[keyof CreateNotificationErrors];
+
+export type CreateNotificationResponses = {
+    201: NotificationDto;
+};
+
+export type CreateNotificationResponse = CreateNotificationResponses[keyof CreateNotificationResponses];
+
+export type DeleteNotificationData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/notifications/{id}';
+};
+
+export type DeleteNotificationErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type DeleteNotificationError = DeleteNotificationErrors[keyof DeleteNotificationErrors];
+
+export type DeleteNotificationResponses = {
+    /**
+     * Removed.
+     */
+    204: void;
+};
+
+export type DeleteNotificationResponse = DeleteNotificationResponses[keyof DeleteNotificationResponses];
+
+export type GetNotificationData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/notifications/{id}';
+};
+
+export type GetNotificationErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type GetNotificationError = GetNotificationErrors[keyof GetNotificationErrors];
+
+export type GetNotificationResponses = {
+    200: NotificationDto;
+};
+
+export type GetNotificationResponse = GetNotificationResponses[keyof GetNotificationResponses];
+
+export type UpdateNotificationData = {
+    body: UpdateNotificationDto;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/notifications/{id}';
+};
+
+export type UpdateNotificationErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type UpdateNotificationError = UpdateNotificationErrors[keyof UpdateNotificationErrors];
+
+export type UpdateNotificationResponses = {
+    200: NotificationDto;
+};
+
+export type UpdateNotificationResponse = UpdateNotificationResponses[keyof UpdateNotificationResponses];
+
+export type TestNotificationData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/notifications/{id}/test';
+};
+
+export type TestNotificationErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type TestNotificationError = TestNotificationErrors[keyof TestNotificationErrors];
+
+export type TestNotificationResponses = {
+    200: CheckResultDto;
+};
+
+export type TestNotificationResponse = TestNotificationResponses[keyof TestNotificationResponses];
+
+export type ListStorageData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        limit?: number;
+    };
+    url: '/api/v1/storage';
+};
+
+export type ListStorageErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type ListStorageError = ListStorageErrors[keyof ListStorageErrors];
+
+export type ListStorageResponses = {
+    200: StoragePageDto;
+};
+
+export type ListStorageResponse = ListStorageResponses[keyof ListStorageResponses];
+
+export type CreateStorageData = {
+    body: CreateStorageDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/storage';
+};
+
+export type CreateStorageErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type CreateStorageError = CreateStorageErrors[keyof CreateStorageErrors];
+
+export type CreateStorageResponses = {
+    201: StorageDto;
+};
+
+export type CreateStorageResponse = CreateStorageResponses[keyof CreateStorageResponses];
+
+export type DeleteStorageData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/storage/{id}';
+};
+
+export type DeleteStorageErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type DeleteStorageError = DeleteStorageErrors[keyof DeleteStorageErrors];
+
+export type DeleteStorageResponses = {
+    /**
+     * Removed.
+     */
+    204: void;
+};
+
+export type DeleteStorageResponse = DeleteStorageResponses[keyof DeleteStorageResponses];
+
+export type GetStorageData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/storage/{id}';
+};
+
+export type GetStorageErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type GetStorageError = GetStorageErrors[keyof GetStorageErrors];
+
+export type GetStorageResponses = {
+    200: StorageDto;
+};
+
+export type GetStorageResponse = GetStorageResponses[keyof GetStorageResponses];
+
+export type UpdateStorageData = {
+    body: UpdateStorageDto;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/storage/{id}';
+};
+
+export type UpdateStorageErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type UpdateStorageError = UpdateStorageErrors[keyof UpdateStorageErrors];
+
+export type UpdateStorageResponses = {
+    200: StorageDto;
+};
+
+export type UpdateStorageResponse = UpdateStorageResponses[keyof UpdateStorageResponses];
+
+export type TestStorageData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/storage/{id}/test';
+};
+
+export type TestStorageErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type TestStorageError = TestStorageErrors[keyof TestStorageErrors];
+
+export type TestStorageResponses = {
+    200: CheckResultDto;
+};
+
+export type TestStorageResponse = TestStorageResponses[keyof TestStorageResponses];
 
 export type ListMyTenantsData = {
     body?: never;

@@ -18,3 +18,10 @@ export class ValidationFailedException extends ApiException {
     super(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'Request validation failed', errors);
   }
 }
+
+/** 404 for a resource that does not exist or belongs to another tenant (the two look the same). */
+export const notFound = (what: string) => new ApiException(HttpStatus.NOT_FOUND, 'NOT_FOUND', `${what} not found`);
+
+/** 409 for a value that must be unique (e.g. a name within the tenant), naming the field. */
+export const alreadyTaken = (field: string, message: string) =>
+  new ApiException(HttpStatus.CONFLICT, 'ALREADY_EXISTS', message, [{ field, message }]);

@@ -3,7 +3,6 @@ import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../../config/app-config';
 import { SecretBox } from '../../crypto/secret-box';
-import { DiscordClient } from '../../integrations/discord/discord-client';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { LoginChallengesRepository, RecoveryCodesRepository, RefreshTokensRepository } from './auth.repositories';
@@ -37,7 +36,6 @@ import { TwoFactorService } from './two-factor.service';
     SessionService,
     TwoFactorService,
     OtpDelivery,
-    DiscordClient,
     CredentialsVerifier,
     LoginChallengesRepository,
     RefreshTokensRepository,

@@ -3,8 +3,8 @@
 import { type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { createApiToken, createTenant, disableTwoFactor, getHealth, getMe, inviteMember, listActivityLogs, listAllTenants, listApiTokens, listMembers, listMyTenants, login, logout, type Options, refresh, removeMember, revokeApiToken, setupTwoFactor, switchTenant, updateMe, updateMember, verify, verifyTwoFactorSetup } from '../sdk.gen';
-import type { CreateApiTokenData, CreateApiTokenError, CreateApiTokenResponse, CreateTenantData, CreateTenantError, CreateTenantResponse, DisableTwoFactorData, DisableTwoFactorError, DisableTwoFactorResponse, GetHealthData, GetHealthError, GetHealthResponse, GetMeData, GetMeError, GetMeResponse, InviteMemberData, InviteMemberError, InviteMemberResponse, ListActivityLogsData, ListActivityLogsError, ListActivityLogsResponse, ListAllTenantsData, ListAllTenantsError, ListAllTenantsResponse, ListApiTokensData, ListApiTokensError, ListApiTokensResponse, ListMembersData, ListMembersError, ListMembersResponse, ListMyTenantsData, ListMyTenantsError, ListMyTenantsResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshData, RefreshError, RefreshResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RevokeApiTokenData, RevokeApiTokenError, RevokeApiTokenResponse, SetupTwoFactorData, SetupTwoFactorError, SetupTwoFactorResponse, SwitchTenantData, SwitchTenantError, SwitchTenantResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, VerifyData, VerifyError, VerifyResponse, VerifyTwoFactorSetupData, VerifyTwoFactorSetupError, VerifyTwoFactorSetupResponse } from '../types.gen';
+import { createApiToken, createDatabase, createNotification, createStorage, createTenant, deleteDatabase, deleteNotification, deleteStorage, disableTwoFactor, getDatabase, getHealth, getMe, getNotification, getStorage, inviteMember, listActivityLogs, listAllTenants, listApiTokens, listDatabases, listMembers, listMyTenants, listNotifications, listStorage, login, logout, type Options, refresh, removeMember, revokeApiToken, setupTwoFactor, switchTenant, testDatabase, testNotification, testStorage, updateDatabase, updateMe, updateMember, updateNotification, updateStorage, verify, verifyTwoFactorSetup } from '../sdk.gen';
+import type { CreateApiTokenData, CreateApiTokenError, CreateApiTokenResponse, CreateDatabaseData, CreateDatabaseError, CreateDatabaseResponse, CreateNotificationData, CreateNotificationError, CreateNotificationResponse, CreateStorageData, CreateStorageError, CreateStorageResponse, CreateTenantData, CreateTenantError, CreateTenantResponse, DeleteDatabaseData, DeleteDatabaseError, DeleteDatabaseResponse, DeleteNotificationData, DeleteNotificationError, DeleteNotificationResponse, DeleteStorageData, DeleteStorageError, DeleteStorageResponse, DisableTwoFactorData, DisableTwoFactorError, DisableTwoFactorResponse, GetDatabaseData, GetDatabaseError, GetDatabaseResponse, GetHealthData, GetHealthError, GetHealthResponse, GetMeData, GetMeError, GetMeResponse, GetNotificationData, GetNotificationError, GetNotificationResponse, GetStorageData, GetStorageError, GetStorageResponse, InviteMemberData, InviteMemberError, InviteMemberResponse, ListActivityLogsData, ListActivityLogsError, ListActivityLogsResponse, ListAllTenantsData, ListAllTenantsError, ListAllTenantsResponse, ListApiTokensData, ListApiTokensError, ListApiTokensResponse, ListDatabasesData, ListDatabasesError, ListDatabasesResponse, ListMembersData, ListMembersError, ListMembersResponse, ListMyTenantsData, ListMyTenantsError, ListMyTenantsResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListStorageData, ListStorageError, ListStorageResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshData, RefreshError, RefreshResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RevokeApiTokenData, RevokeApiTokenError, RevokeApiTokenResponse, SetupTwoFactorData, SetupTwoFactorError, SetupTwoFactorResponse, SwitchTenantData, SwitchTenantError, SwitchTenantResponse, TestDatabaseData, TestDatabaseError, TestDatabaseResponse, TestNotificationData, TestNotificationError, TestNotificationResponse, TestStorageData, TestStorageError, TestStorageResponse, UpdateDatabaseData, UpdateDatabaseError, UpdateDatabaseResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationData, UpdateNotificationError, UpdateNotificationResponse, UpdateStorageData, UpdateStorageError, UpdateStorageResponse, VerifyData, VerifyError, VerifyResponse, VerifyTwoFactorSetupData, VerifyTwoFactorSetupError, VerifyTwoFactorSetupResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -364,6 +364,159 @@ export const verifyMutation = (options?: Partial<Options<VerifyData>>): UseMutat
     return mutationOptions;
 };
 
+export const listDatabasesQueryKey = (options?: Options<ListDatabasesData>) => createQueryKey('listDatabases', options);
+
+/**
+ * The tenant's databases
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listDatabasesOptions = (options?: Options<ListDatabasesData>) => queryOptions<ListDatabasesResponse, ListDatabasesError, ListDatabasesResponse, ReturnType<typeof listDatabasesQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listDatabases({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listDatabasesQueryKey(options)
+});
+
+export const listDatabasesInfiniteQueryKey = (options?: Options<ListDatabasesData>): QueryKey<Options<ListDatabasesData>> => createQueryKey('listDatabases', options, true);
+
+/**
+ * The tenant's databases
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listDatabasesInfiniteOptions = (options?: Options<ListDatabasesData>) => infiniteQueryOptions<ListDatabasesResponse, ListDatabasesError, InfiniteData<ListDatabasesResponse>, QueryKey<Options<ListDatabasesData>>, number | Pick<QueryKey<Options<ListDatabasesData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListDatabasesData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                page: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listDatabases({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listDatabasesInfiniteQueryKey(options)
+});
+
+/**
+ * Add a PostgreSQL database to back up
+ *
+ * The password is stored encrypted and never returned (`password_set` instead).
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const createDatabaseMutation = (options?: Partial<Options<CreateDatabaseData>>): UseMutationOptions<CreateDatabaseResponse, CreateDatabaseError, Options<CreateDatabaseData>> => {
+    const mutationOptions: UseMutationOptions<CreateDatabaseResponse, CreateDatabaseError, Options<CreateDatabaseData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await createDatabase({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Remove a database and its backup history
+ *
+ * Backup records go with it; dump objects already in storage are left in place.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const deleteDatabaseMutation = (options?: Partial<Options<DeleteDatabaseData>>): UseMutationOptions<DeleteDatabaseResponse, DeleteDatabaseError, Options<DeleteDatabaseData>> => {
+    const mutationOptions: UseMutationOptions<DeleteDatabaseResponse, DeleteDatabaseError, Options<DeleteDatabaseData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await deleteDatabase({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getDatabaseQueryKey = (options: Options<GetDatabaseData>) => createQueryKey('getDatabase', options);
+
+/**
+ * One database
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const getDatabaseOptions = (options: Options<GetDatabaseData>) => queryOptions<GetDatabaseResponse, GetDatabaseError, GetDatabaseResponse, ReturnType<typeof getDatabaseQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getDatabase({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getDatabaseQueryKey(options)
+});
+
+/**
+ * Change a database
+ *
+ * Omitted fields keep their value; a given `password` replaces the stored one, `null` removes it.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const updateDatabaseMutation = (options?: Partial<Options<UpdateDatabaseData>>): UseMutationOptions<UpdateDatabaseResponse, UpdateDatabaseError, Options<UpdateDatabaseData>> => {
+    const mutationOptions: UseMutationOptions<UpdateDatabaseResponse, UpdateDatabaseError, Options<UpdateDatabaseData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await updateDatabase({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Connect and report the server version and the pg_dump that would run
+ *
+ * Answers 200 either way; `ok` and `message` say what happened, or why no backup could run (e.g. the client package to install).
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const testDatabaseMutation = (options?: Partial<Options<TestDatabaseData>>): UseMutationOptions<TestDatabaseResponse, TestDatabaseError, Options<TestDatabaseData>> => {
+    const mutationOptions: UseMutationOptions<TestDatabaseResponse, TestDatabaseError, Options<TestDatabaseData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await testDatabase({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
 export const getHealthQueryKey = (options?: Options<GetHealthData>) => createQueryKey('getHealth', options);
 
 /**
@@ -488,6 +641,310 @@ export const updateMemberMutation = (options?: Partial<Options<UpdateMemberData>
     const mutationOptions: UseMutationOptions<UpdateMemberResponse, UpdateMemberError, Options<UpdateMemberData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await updateMember({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const listNotificationsQueryKey = (options?: Options<ListNotificationsData>) => createQueryKey('listNotifications', options);
+
+/**
+ * The tenant's notification webhooks
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listNotificationsOptions = (options?: Options<ListNotificationsData>) => queryOptions<ListNotificationsResponse, ListNotificationsError, ListNotificationsResponse, ReturnType<typeof listNotificationsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listNotifications({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listNotificationsQueryKey(options)
+});
+
+export const listNotificationsInfiniteQueryKey = (options?: Options<ListNotificationsData>): QueryKey<Options<ListNotificationsData>> => createQueryKey('listNotifications', options, true);
+
+/**
+ * The tenant's notification webhooks
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listNotificationsInfiniteOptions = (options?: Options<ListNotificationsData>) => infiniteQueryOptions<ListNotificationsResponse, ListNotificationsError, InfiniteData<ListNotificationsResponse>, QueryKey<Options<ListNotificationsData>>, number | Pick<QueryKey<Options<ListNotificationsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListNotificationsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                page: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listNotifications({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listNotificationsInfiniteQueryKey(options)
+});
+
+/**
+ * Add a Discord webhook for backup notifications
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const createNotificationMutation = (options?: Partial<Options<CreateNotificationData>>): UseMutationOptions<CreateNotificationResponse, CreateNotificationError, Options<CreateNotificationData>> => {
+    const mutationOptions: UseMutationOptions<CreateNotificationResponse, CreateNotificationError, Options<CreateNotificationData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await createNotification({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Remove a notification webhook
+ *
+ * Databases that used it stop notifying.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const deleteNotificationMutation = (options?: Partial<Options<DeleteNotificationData>>): UseMutationOptions<DeleteNotificationResponse, DeleteNotificationError, Options<DeleteNotificationData>> => {
+    const mutationOptions: UseMutationOptions<DeleteNotificationResponse, DeleteNotificationError, Options<DeleteNotificationData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await deleteNotification({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getNotificationQueryKey = (options: Options<GetNotificationData>) => createQueryKey('getNotification', options);
+
+/**
+ * One notification webhook
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const getNotificationOptions = (options: Options<GetNotificationData>) => queryOptions<GetNotificationResponse, GetNotificationError, GetNotificationResponse, ReturnType<typeof getNotificationQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getNotification({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getNotificationQueryKey(options)
+});
+
+/**
+ * Change a notification webhook
+ *
+ * Omitted fields keep their value; a new `webhook_url` replaces the stored one.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const updateNotificationMutation = (options?: Partial<Options<UpdateNotificationData>>): UseMutationOptions<UpdateNotificationResponse, UpdateNotificationError, Options<UpdateNotificationData>> => {
+    const mutationOptions: UseMutationOptions<UpdateNotificationResponse, UpdateNotificationError, Options<UpdateNotificationData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await updateNotification({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Send a test message to the webhook
+ *
+ * Answers 200 either way; `ok` and `message` say whether Discord accepted it.
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const testNotificationMutation = (options?: Partial<Options<TestNotificationData>>): UseMutationOptions<TestNotificationResponse, TestNotificationError, Options<TestNotificationData>> => {
+    const mutationOptions: UseMutationOptions<TestNotificationResponse, TestNotificationError, Options<TestNotificationData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await testNotification({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const listStorageQueryKey = (options?: Options<ListStorageData>) => createQueryKey('listStorage', options);
+
+/**
+ * The tenant's storage destinations
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listStorageOptions = (options?: Options<ListStorageData>) => queryOptions<ListStorageResponse, ListStorageError, ListStorageResponse, ReturnType<typeof listStorageQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listStorage({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listStorageQueryKey(options)
+});
+
+export const listStorageInfiniteQueryKey = (options?: Options<ListStorageData>): QueryKey<Options<ListStorageData>> => createQueryKey('listStorage', options, true);
+
+/**
+ * The tenant's storage destinations
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listStorageInfiniteOptions = (options?: Options<ListStorageData>) => infiniteQueryOptions<ListStorageResponse, ListStorageError, InfiniteData<ListStorageResponse>, QueryKey<Options<ListStorageData>>, number | Pick<QueryKey<Options<ListStorageData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListStorageData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                page: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listStorage({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listStorageInfiniteQueryKey(options)
+});
+
+/**
+ * Add a storage destination (S3, R2, MinIO or local)
+ *
+ * Keys are stored encrypted and never returned (`*_set` flags instead).
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const createStorageMutation = (options?: Partial<Options<CreateStorageData>>): UseMutationOptions<CreateStorageResponse, CreateStorageError, Options<CreateStorageData>> => {
+    const mutationOptions: UseMutationOptions<CreateStorageResponse, CreateStorageError, Options<CreateStorageData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await createStorage({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Remove a storage destination
+ *
+ * Refused (409) while databases use it or backups are kept in it.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const deleteStorageMutation = (options?: Partial<Options<DeleteStorageData>>): UseMutationOptions<DeleteStorageResponse, DeleteStorageError, Options<DeleteStorageData>> => {
+    const mutationOptions: UseMutationOptions<DeleteStorageResponse, DeleteStorageError, Options<DeleteStorageData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await deleteStorage({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getStorageQueryKey = (options: Options<GetStorageData>) => createQueryKey('getStorage', options);
+
+/**
+ * One storage destination
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const getStorageOptions = (options: Options<GetStorageData>) => queryOptions<GetStorageResponse, GetStorageError, GetStorageResponse, ReturnType<typeof getStorageQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getStorage({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getStorageQueryKey(options)
+});
+
+/**
+ * Change a storage destination
+ *
+ * Omitted fields keep their value; a given key replaces the stored one.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const updateStorageMutation = (options?: Partial<Options<UpdateStorageData>>): UseMutationOptions<UpdateStorageResponse, UpdateStorageError, Options<UpdateStorageData>> => {
+    const mutationOptions: UseMutationOptions<UpdateStorageResponse, UpdateStorageError, Options<UpdateStorageData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await updateStorage({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Write, read and delete a probe object
+ *
+ * Answers 200 either way; `ok` and `message` say what failed, in words (credentials, missing bucket, network).
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const testStorageMutation = (options?: Partial<Options<TestStorageData>>): UseMutationOptions<TestStorageResponse, TestStorageError, Options<TestStorageData>> => {
+    const mutationOptions: UseMutationOptions<TestStorageResponse, TestStorageError, Options<TestStorageData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await testStorage({
                 ...options,
                 ...fnOptions,
                 throwOnError: true

@@ -1,0 +1,17 @@
+import { Global, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { PgClientResolver } from './pg-client-resolver';
+
+/** The backup engine's building blocks, shared by the API and (later) the worker. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: PgClientResolver,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new PgClientResolver({ binDirTemplate: config.env.PG_BIN_DIR_TEMPLATE }),
+    },
+  ],
+  exports: [PgClientResolver],
+})
+export class EngineModule {}

@@ -1,0 +1,90 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Auth, ReqMeta, type AuthContext, type RequestMeta } from '../../common/auth/auth-context';
+import { Endpoint } from '../../common/decorators/endpoint.decorator';
+import { PageQueryDto } from '../../common/pagination/page';
+import { IdParam } from '../../common/pipes/id-param';
+import {
+  CreateDatabaseDto,
+  DatabaseCheckDto,
+  DatabaseDto,
+  DatabasePageDto,
+  UpdateDatabaseDto,
+} from './dto/database.dto';
+import { DatabasesService } from './databases.service';
+
+@ApiTags('databases')
+@Controller('databases')
+export class DatabasesController {
+  constructor(private readonly databases: DatabasesService) {}
+
+  @Post()
+  @Endpoint({
+    summary: 'Add a PostgreSQL database to back up',
+    description: 'The password is stored encrypted and never returned (`password_set` instead).',
+    role: 'admin',
+    errors: [400, 409],
+  })
+  @ApiCreatedResponse({ type: DatabaseDto })
+  createDatabase(@Auth() auth: AuthContext, @Body() input: CreateDatabaseDto, @ReqMeta() meta: RequestMeta) {
+    return this.databases.create(auth, input, meta);
+  }
+
+  @Get()
+  @Endpoint({ summary: "The tenant's databases", errors: [400] })
+  @ApiOkResponse({ type: DatabasePageDto })
+  listDatabases(@Auth() auth: AuthContext, @Query() query: PageQueryDto) {
+    return this.databases.list(auth, query);
+  }
+
+  @Get(':id')
+  @Endpoint({ summary: 'One database', errors: [400, 404] })
+  @ApiOkResponse({ type: DatabaseDto })
+  getDatabase(@Auth() auth: AuthContext, @IdParam() id: string) {
+    return this.databases.get(auth, id);
+  }
+
+  @Patch(':id')
+  @Endpoint({
+    summary: 'Change a database',
+    description: 'Omitted fields keep their value; a given `password` replaces the stored one, `null` removes it.',
+    role: 'admin',
+    errors: [400, 404, 409],
+  })
+  @ApiOkResponse({ type: DatabaseDto })
+  updateDatabase(
+    @Auth() auth: AuthContext,
+    @IdParam() id: string,
+    @Body() input: UpdateDatabaseDto,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.databases.update(auth, id, input, meta);
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @Endpoint({
+    summary: 'Remove a database and its backup history',
+    description: 'Backup records go with it; dump objects already in storage are left in place.',
+    role: 'admin',
+    errors: [400, 404],
+  })
+  @ApiNoContentResponse({ description: 'Removed.' })
+  deleteDatabase(@Auth() auth: AuthContext, @IdParam() id: string, @ReqMeta() meta: RequestMeta) {
+    return this.databases.delete(auth, id, meta);
+  }
+
+  @Post(':id/test')
+  @HttpCode(HttpStatus.OK)
+  @Endpoint({
+    summary: 'Connect and report the server version and the pg_dump that would run',
+    description:
+      'Answers 200 either way; `ok` and `message` say what happened, or why no backup could run (e.g. the client package to install).',
+    role: 'operator',
+    errors: [400, 404],
+  })
+  @ApiOkResponse({ type: DatabaseCheckDto })
+  testDatabase(@Auth() auth: AuthContext, @IdParam() id: string, @ReqMeta() meta: RequestMeta) {
+    return this.databases.check(auth, id, meta);
+  }
+}

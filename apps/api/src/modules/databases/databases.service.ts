@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthContext, RequestMeta } from '../../common/auth/auth-context';
+import { alreadyTaken, notFound, ValidationFailedException } from '../../common/errors/api-exception';
+import type { FieldErrorDto } from '../../common/errors/error-response.dto';
+import { pageOf, skipTake, type Page, type PageQueryDto } from '../../common/pagination/page';
+import { SecretBox } from '../../crypto/secret-box';
+import { PgClientResolver } from '../../engine/pg-client-resolver';
+import { describeConnectionError, readServerInfo, type PgConnection, type SslMode } from '../../engine/pg-connection';
+import type { Database, SslMode as StoredSslMode } from '../../generated/prisma/client';
+import { uniquely } from '../../prisma/prisma-errors';
+import { ActivityLogService } from '../activity-logs/activity-log.service';
+import { DatabasesRepository } from './databases.repository';
+import type { CreateDatabaseDto, DatabaseCheckDto, DatabaseDto, UpdateDatabaseDto } from './dto/database.dto';
+
+const toStoredSslMode = (mode: SslMode) => mode.replace('-', '_') as StoredSslMode;
+const fromStoredSslMode = (mode: StoredSslMode) => mode.replace('_', '-') as SslMode;
+
+function toDto(row: Database): DatabaseDto {
+  return {
+    id: row.id,
+    name: row.name,
+    host: row.host,
+    port: row.port,
+    dbname: row.dbname,
+    username: row.username,
+    password_set: Boolean(row.passwordEncrypted),
+    sslmode: fromStoredSslMode(row.sslmode),
+    storage_id: row.storageId,
+    notification_id: row.notificationId,
+    schedule: row.schedule,
+    timezone: row.timezone,
+    enabled: row.enabled,
+    rotation_policy:
+      row.rotationType && row.rotationValue ? { type: row.rotationType, value: row.rotationValue } : null,
+    encryption_recipients: row.encryptionRecipients,
+    include_schemas: row.includeSchemas,
+    exclude_schemas: row.excludeSchemas,
+    include_tables: row.includeTables,
+    exclude_tables: row.excludeTables,
+    last_backup_at: row.lastBackupAt?.toISOString() ?? null,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+const nameTaken = () => alreadyTaken('name', 'A database with this name already exists');
+
+/** PostgreSQL databases to back up: settings with an encrypted password, and a connection check. */
+@Injectable()
+export class DatabasesService {
+  constructor(
+    private readonly databases: DatabasesRepository,
+    private readonly secrets: SecretBox,
+    private readonly resolver: PgClientResolver,
+    private readonly activity: ActivityLogService,
+  ) {}
+
+  /** Connection settings for the engine, with the password decrypted (in memory only). */
+  connectionOf(row: Database): PgConnection {
+    return {
+      host: row.host,
+      port: row.port,
+      dbname: row.dbname,
+      user: row.username,
+      password: row.passwordEncrypted ? this.secrets.decrypt(row.passwordEncrypted) : null,
+      sslmode: fromStoredSslMode(row.sslmode),
+    };
+  }
+
+  async create(auth: AuthContext, input: CreateDatabaseDto, meta: RequestMeta): Promise<DatabaseDto> {
+    await this.assertReferences(auth, input.storage_id, input.notification_id);
+    const row = await uniquely(
+      () =>
+        this.databases.create({
+          tenantId: auth.tenantId,
+          name: input.name.trim(),
+          host: input.host,
+          port: input.port ?? 5432,
+          dbname: input.dbname,
+          username: input.username,
+          passwordEncrypted: input.password ? this.secrets.encrypt(input.password) : null,
+          sslmode: toStoredSslMode(input.sslmode ?? 'prefer'),
+          storageId: input.storage_id,
+          notificationId: input.notification_id ?? null,
+          schedule: input.schedule ?? null,
+          timezone: input.timezone ?? 'UTC',
+          enabled: input.enabled ?? true,
+          rotationType: input.rotation_policy?.type ?? null,
+          rotationValue: input.rotation_policy?.value ?? null,
+          encryptionRecipients: input.encryption_recipients ?? [],
+          includeSchemas: input.include_schemas ?? [],
+          excludeSchemas: input.exclude_schemas ?? [],
+          includeTables: input.include_tables ?? [],
+          excludeTables: input.exclude_tables ?? [],
+        }),
+      nameTaken,
+    );
+    await this.record(auth, meta, 'database.create', row);
+    return toDto(row);
+  }
+
+  async list(auth: AuthContext, query: PageQueryDto): Promise<Page<DatabaseDto>> {
+    const { skip, take } = skipTake(query);
+    const [rows, total] = await this.databases.listForTenant(auth.tenantId, skip, take);
+    return pageOf(rows.map(toDto), total, query);
+  }
+
+  async get(auth: AuthContext, id: string): Promise<DatabaseDto> {
+    return toDto(await this.require(auth, id));
+  }
+
+  async update(auth: AuthContext, id: string, input: UpdateDatabaseDto, meta: RequestMeta): Promise<DatabaseDto> {
+    await this.require(auth, id);
+    await this.assertReferences(auth, input.storage_id, input.notification_id);
+    const row = await uniquely(
+      () =>
+        this.databases.update(id, {
+          name: input.name?.trim(),
+          host: input.host,
+          port: input.port,
+          dbname: input.dbname,
+          username: input.username,
+          passwordEncrypted:
+            input.password === null ? null : input.password ? this.secrets.encrypt(input.password) : undefined,
+          sslmode: input.sslmode ? toStoredSslMode(input.sslmode) : undefined,
+          storageId: input.storage_id,
+          notificationId: input.notification_id,
+          schedule: input.schedule,
+          timezone: input.timezone,
+          enabled: input.enabled,
+          ...(input.rotation_policy !== undefined
+            ? {
+                rotationType: input.rotation_policy?.type ?? null,
+                rotationValue: input.rotation_policy?.value ?? null,
+              }
+            : {}),
+          encryptionRecipients: input.encryption_recipients,
+          includeSchemas: input.include_schemas,
+          excludeSchemas: input.exclude_schemas,
+          includeTables: input.include_tables,
+          excludeTables: input.exclude_tables,
+        }),
+      nameTaken,
+    );
+    await this.record(auth, meta, 'database.update', row);
+    return toDto(row);
+  }
+
+  async delete(auth: AuthContext, id: string, meta: RequestMeta): Promise<void> {
+    const row = await this.require(auth, id);
+    await this.databases.delete(id);
+    await this.record(auth, meta, 'database.delete', row);
+  }
+
+  /** Connects, reads the server version and says which pg_dump would run, or why none can. */
+  async check(auth: AuthContext, id: string, meta: RequestMeta): Promise<DatabaseCheckDto> {
+    const row = await this.require(auth, id);
+    const conn = this.connectionOf(row);
+    let result: DatabaseCheckDto;
+    try {
+      const server = await readServerInfo(conn);
+      try {
+        const client = await this.resolver.resolve('pg_dump', server.versionNum);
+        result = {
+          ok: true,
+          message: `Connected to PostgreSQL ${server.version}; pg_dump ${client.version ?? client.major} will be used`,
+          server_version: server.version,
+          pg_dump_path: client.binary,
+          pg_dump_version: client.version ?? null,
+        };
+      } catch (error) {
+        result = {
+          ok: false,
+          message: `Connected to PostgreSQL ${server.version}, but it cannot be backed up here: ${(error as Error).message}`,
+          server_version: server.version,
+          pg_dump_path: null,
+          pg_dump_version: null,
+        };
+      }
+    } catch (error) {
+      result = {
+        ok: false,
+        message: describeConnectionError(error, conn),
+        server_version: null,
+        pg_dump_path: null,
+        pg_dump_version: null,
+      };
+    }
+    await this.record(auth, meta, 'database.test', row, result.ok);
+    return result;
+  }
+
+  async require(auth: AuthContext, id: string): Promise<Database> {
+    const row = await this.databases.findInTenant(id, auth.tenantId);
+    if (!row) throw notFound('Database');
+    return row;
+  }
+
+  /** Another tenant's storage or webhook is named like a missing one: a 400 on the field. */
+  private async assertReferences(auth: AuthContext, storageId?: string, notificationId?: string | null) {
+    const errors: FieldErrorDto[] = [];
+    if (storageId && !(await this.databases.storageInTenant(storageId, auth.tenantId)))
+      errors.push({ field: 'storage_id', message: 'storage_id names no storage of this tenant' });
+    if (notificationId && !(await this.databases.notificationInTenant(notificationId, auth.tenantId)))
+      errors.push({ field: 'notification_id', message: 'notification_id names no notification of this tenant' });
+    if (errors.length) throw new ValidationFailedException(errors);
+  }
+
+  private record(auth: AuthContext, meta: RequestMeta, action: string, row: Database, ok = true) {
+    return this.activity.recordFor(auth, meta, {
+      action,
+      outcome: ok ? 'success' : 'failure',
+      resourceType: 'database',
+      resourceId: row.id,
+      details: { name: row.name },
+    });
+  }
+}

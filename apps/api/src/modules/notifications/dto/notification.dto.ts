@@ -1,0 +1,48 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageDto } from '../../../common/pagination/page';
+import { DISCORD_WEBHOOK } from '../../../config/app-config';
+
+export class CreateNotificationDto {
+  @ApiProperty({ example: 'ops-alerts' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name: string;
+
+  @ApiProperty({
+    example: 'https://discord.com/api/webhooks/123456789012345678/abcDEF-ghi',
+    description: 'Write-only: stored encrypted, never returned.',
+  })
+  @Matches(DISCORD_WEBHOOK, { message: 'webhook_url must be a Discord webhook URL' })
+  webhook_url: string;
+
+  @ApiPropertyOptional({ default: true, description: 'Post when a backup succeeds.' })
+  @IsOptional()
+  @IsBoolean()
+  on_success?: boolean;
+
+  @ApiPropertyOptional({ default: true, description: 'Post when a backup or restore fails.' })
+  @IsOptional()
+  @IsBoolean()
+  on_failure?: boolean;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
+export class UpdateNotificationDto extends PartialType(CreateNotificationDto) {}
+
+export class NotificationDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'ops-alerts' }) name: string;
+  @ApiProperty({ description: 'A webhook URL is stored (it is never returned).' }) webhook_url_set: boolean;
+  @ApiProperty() on_success: boolean;
+  @ApiProperty() on_failure: boolean;
+  @ApiProperty() enabled: boolean;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({ format: 'date-time' }) updated_at: string;
+}
+export class NotificationPageDto extends PageDto(NotificationDto) {}

@@ -1,0 +1,133 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { AuthContext, RequestMeta } from '../../common/auth/auth-context';
+import type { CheckResultDto } from '../../common/dto/check-result.dto';
+import { alreadyTaken, notFound } from '../../common/errors/api-exception';
+import { pageOf, skipTake, type Page, type PageQueryDto } from '../../common/pagination/page';
+import { SecretBox } from '../../crypto/secret-box';
+import type { Notification } from '../../generated/prisma/client';
+import { DiscordClient } from '../../integrations/discord/discord-client';
+import { uniquely } from '../../prisma/prisma-errors';
+import { ActivityLogService } from '../activity-logs/activity-log.service';
+import type { CreateNotificationDto, NotificationDto, UpdateNotificationDto } from './dto/notification.dto';
+import { NotificationsRepository } from './notifications.repository';
+
+function toDto(row: Notification): NotificationDto {
+  return {
+    id: row.id,
+    name: row.name,
+    webhook_url_set: Boolean(row.webhookUrlEncrypted),
+    on_success: row.onSuccess,
+    on_failure: row.onFailure,
+    enabled: row.enabled,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+const nameTaken = () => alreadyTaken('name', 'A notification with this name already exists');
+
+/** Discord webhooks a tenant's databases report to: CRUD, and a test message. */
+@Injectable()
+export class NotificationsService {
+  private readonly logger = new Logger(NotificationsService.name);
+
+  constructor(
+    private readonly notifications: NotificationsRepository,
+    private readonly secrets: SecretBox,
+    private readonly discord: DiscordClient,
+    private readonly activity: ActivityLogService,
+  ) {}
+
+  async create(auth: AuthContext, input: CreateNotificationDto, meta: RequestMeta): Promise<NotificationDto> {
+    const row = await uniquely(
+      () =>
+        this.notifications.create({
+          tenantId: auth.tenantId,
+          name: input.name.trim(),
+          webhookUrlEncrypted: this.secrets.encrypt(input.webhook_url),
+          onSuccess: input.on_success ?? true,
+          onFailure: input.on_failure ?? true,
+          enabled: input.enabled ?? true,
+        }),
+      nameTaken,
+    );
+    await this.record(auth, meta, 'notification.create', row);
+    return toDto(row);
+  }
+
+  async list(auth: AuthContext, query: PageQueryDto): Promise<Page<NotificationDto>> {
+    const { skip, take } = skipTake(query);
+    const [rows, total] = await this.notifications.listForTenant(auth.tenantId, skip, take);
+    return pageOf(rows.map(toDto), total, query);
+  }
+
+  async get(auth: AuthContext, id: string): Promise<NotificationDto> {
+    return toDto(await this.require(auth, id));
+  }
+
+  async update(auth: AuthContext, id: string, input: UpdateNotificationDto, meta: RequestMeta) {
+    await this.require(auth, id);
+    const row = await uniquely(
+      () =>
+        this.notifications.update(id, {
+          name: input.name?.trim(),
+          webhookUrlEncrypted: input.webhook_url ? this.secrets.encrypt(input.webhook_url) : undefined,
+          onSuccess: input.on_success,
+          onFailure: input.on_failure,
+          enabled: input.enabled,
+        }),
+      nameTaken,
+    );
+    await this.record(auth, meta, 'notification.update', row);
+    return toDto(row);
+  }
+
+  async delete(auth: AuthContext, id: string, meta: RequestMeta): Promise<void> {
+    const row = await this.require(auth, id);
+    await this.notifications.delete(id);
+    await this.record(auth, meta, 'notification.delete', row);
+  }
+
+  /** Posts a test embed to the webhook and says, in words, whether Discord took it. */
+  async test(auth: AuthContext, id: string, meta: RequestMeta): Promise<CheckResultDto> {
+    const row = await this.require(auth, id);
+    const webhookUrl = this.secrets.decrypt(row.webhookUrlEncrypted);
+    let result: CheckResultDto;
+    try {
+      await this.discord.sendToWebhook(webhookUrl, {
+        embeds: [
+          {
+            title: 'DumpStation test notification',
+            description: `Notifications from **${row.name}** will look like this.`,
+            color: 0x228be6,
+            timestamp: new Date().toISOString(),
+          },
+        ],
+      });
+      result = { ok: true, message: 'Discord accepted the test message' };
+    } catch (error) {
+      // The webhook URL is a secret: keep it out of the answer and the log whatever the error says.
+      const reason = (error as Error).message.split(webhookUrl).join('<webhook>');
+      result = { ok: false, message: `Discord refused the message: ${reason}` };
+      this.logger.warn({ notificationId: id, reason }, 'notification test failed');
+    }
+    await this.record(auth, meta, 'notification.test', row, result.ok);
+    return result;
+  }
+
+  private async require(auth: AuthContext, id: string): Promise<Notification> {
+    const row = await this.notifications.findInTenant(id, auth.tenantId);
+    if (!row) throw notFound('Notification');
+    return row;
+  }
+
+  private record(auth: AuthContext, meta: RequestMeta, action: string, row: Notification, ok = true) {
+    return this.activity.recordFor(auth, meta, {
+      action,
+      outcome: ok ? 'success' : 'failure',
+      resourceType: 'notification',
+      resourceId: row.id,
+      details: { name: row.name },
+    });
+  }
+}

@@ -1,0 +1,202 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { AuthContext, RequestMeta } from '../../common/auth/auth-context';
+import type { CheckResultDto } from '../../common/dto/check-result.dto';
+import { alreadyTaken, ApiException, notFound, ValidationFailedException } from '../../common/errors/api-exception';
+import type { FieldErrorDto } from '../../common/errors/error-response.dto';
+import { pageOf, skipTake, type Page, type PageQueryDto } from '../../common/pagination/page';
+import { SecretBox } from '../../crypto/secret-box';
+import type { Storage } from '../../generated/prisma/client';
+import { uniquely } from '../../prisma/prisma-errors';
+import { ActivityLogService } from '../activity-logs/activity-log.service';
+import type { CreateStorageDto, StorageDto, UpdateStorageDto } from './dto/storage.dto';
+import { describeStoreError, ObjectStoreFactory } from './object-store-factory';
+import { StorageRepository } from './storage.repository';
+
+function toDto(row: Storage): StorageDto {
+  return {
+    id: row.id,
+    name: row.name,
+    provider: row.provider,
+    bucket: row.bucket,
+    region: row.region,
+    endpoint: row.endpoint,
+    path_prefix: row.pathPrefix,
+    force_path_style: row.forcePathStyle,
+    access_key_id_set: Boolean(row.accessKeyIdEncrypted),
+    secret_access_key_set: Boolean(row.secretAccessKeyEncrypted),
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+interface StorageFields {
+  provider: Storage['provider'];
+  bucket: string | null;
+  endpoint: string | null;
+  accessKeySet: boolean;
+  secretKeySet: boolean;
+}
+
+/** What each provider needs, checked on the final state (after a PATCH too). */
+function providerErrors(s: StorageFields): FieldErrorDto[] {
+  if (s.provider === 'local') {
+    return (['bucket', 'endpoint'] as const)
+      .filter((field) => s[field])
+      .map((field) => ({ field, message: `${field} is not used by local storage: leave it out` }));
+  }
+  const errors: FieldErrorDto[] = [];
+  if (!s.bucket) errors.push({ field: 'bucket', message: `bucket is required for ${s.provider}` });
+  if (!s.endpoint && s.provider !== 's3')
+    errors.push({ field: 'endpoint', message: `endpoint is required for ${s.provider}` });
+  if (!s.accessKeySet) errors.push({ field: 'access_key_id', message: `access_key_id is required for ${s.provider}` });
+  if (!s.secretKeySet)
+    errors.push({ field: 'secret_access_key', message: `secret_access_key is required for ${s.provider}` });
+  return errors;
+}
+
+const nameTaken = () => alreadyTaken('name', 'A storage with this name already exists');
+
+/** Where dumps go: CRUD with encrypted keys, and a write/read/delete probe. */
+@Injectable()
+export class StorageService {
+  constructor(
+    private readonly storages: StorageRepository,
+    private readonly stores: ObjectStoreFactory,
+    private readonly secrets: SecretBox,
+    private readonly activity: ActivityLogService,
+  ) {}
+
+  async create(auth: AuthContext, input: CreateStorageDto, meta: RequestMeta): Promise<StorageDto> {
+    const errors = providerErrors({
+      provider: input.provider,
+      bucket: input.bucket ?? null,
+      endpoint: input.endpoint ?? null,
+      accessKeySet: Boolean(input.access_key_id),
+      secretKeySet: Boolean(input.secret_access_key),
+    });
+    if (errors.length) throw new ValidationFailedException(errors);
+    const row = await uniquely(
+      () =>
+        this.storages.create({
+          tenantId: auth.tenantId,
+          name: input.name.trim(),
+          provider: input.provider,
+          bucket: input.bucket ?? null,
+          region: input.region ?? (input.provider === 'r2' ? 'auto' : input.provider === 'local' ? null : 'us-east-1'),
+          endpoint: input.endpoint ?? null,
+          pathPrefix: input.path_prefix ?? '',
+          forcePathStyle: input.force_path_style ?? input.provider !== 's3',
+          accessKeyIdEncrypted: input.access_key_id ? this.secrets.encrypt(input.access_key_id) : null,
+          secretAccessKeyEncrypted: input.secret_access_key ? this.secrets.encrypt(input.secret_access_key) : null,
+        }),
+      nameTaken,
+    );
+    await this.record(auth, meta, 'storage.create', row);
+    return toDto(row);
+  }
+
+  async list(auth: AuthContext, query: PageQueryDto): Promise<Page<StorageDto>> {
+    const { skip, take } = skipTake(query);
+    const [rows, total] = await this.storages.listForTenant(auth.tenantId, skip, take);
+    return pageOf(rows.map(toDto), total, query);
+  }
+
+  async get(auth: AuthContext, id: string): Promise<StorageDto> {
+    return toDto(await this.require(auth, id));
+  }
+
+  async update(auth: AuthContext, id: string, input: UpdateStorageDto, meta: RequestMeta): Promise<StorageDto> {
+    const current = await this.require(auth, id);
+    const provider = input.provider ?? current.provider;
+    const toLocal = provider === 'local' && current.provider !== 'local';
+    const errors = providerErrors({
+      provider,
+      bucket: input.bucket ?? (toLocal ? null : current.bucket),
+      endpoint: input.endpoint ?? (toLocal ? null : current.endpoint),
+      accessKeySet: Boolean(input.access_key_id ?? current.accessKeyIdEncrypted),
+      secretKeySet: Boolean(input.secret_access_key ?? current.secretAccessKeyEncrypted),
+    });
+    if (errors.length) throw new ValidationFailedException(errors);
+    const row = await uniquely(
+      () =>
+        this.storages.update(id, {
+          name: input.name?.trim(),
+          provider,
+          bucket: toLocal ? null : input.bucket,
+          endpoint: toLocal ? null : input.endpoint,
+          region: input.region,
+          pathPrefix: input.path_prefix,
+          forcePathStyle: input.force_path_style,
+          accessKeyIdEncrypted: toLocal
+            ? null
+            : input.access_key_id
+              ? this.secrets.encrypt(input.access_key_id)
+              : undefined,
+          secretAccessKeyEncrypted: toLocal
+            ? null
+            : input.secret_access_key
+              ? this.secrets.encrypt(input.secret_access_key)
+              : undefined,
+        }),
+      nameTaken,
+    );
+    await this.record(auth, meta, 'storage.update', row);
+    return toDto(row);
+  }
+
+  async delete(auth: AuthContext, id: string, meta: RequestMeta): Promise<void> {
+    const row = await this.require(auth, id);
+    const usage = await this.storages.usage(id);
+    if (usage.databases || usage.backups) {
+      throw new ApiException(
+        HttpStatus.CONFLICT,
+        'STORAGE_IN_USE',
+        `This storage is used by ${usage.databases} database(s) and holds ${usage.backups} backup(s): move or delete them first`,
+      );
+    }
+    await this.storages.delete(id);
+    await this.record(auth, meta, 'storage.delete', row);
+  }
+
+  /** Writes, reads back and deletes a small probe object; says in words what failed. */
+  async test(auth: AuthContext, id: string, meta: RequestMeta): Promise<CheckResultDto> {
+    const row = await this.require(auth, id);
+    const store = this.stores.open(row);
+    const key = `${row.pathPrefix}.dumpstation-probe-${randomUUID()}`;
+    const probe = randomBytes(64);
+    let result: CheckResultDto;
+    let stage = 'write';
+    try {
+      await store.put(key, Readable.from([probe]), { contentType: 'application/octet-stream' });
+      stage = 'read';
+      const chunks: Buffer[] = [];
+      for await (const chunk of await store.get(key)) chunks.push(chunk as Buffer);
+      if (!Buffer.concat(chunks).equals(probe)) throw new Error('the object read back differs from the one written');
+      stage = 'delete';
+      await store.delete(key);
+      result = { ok: true, message: 'Wrote, read back and deleted a probe object' };
+    } catch (error) {
+      result = { ok: false, message: `Could not ${stage} a probe object: ${describeStoreError(error)}` };
+    }
+    await this.record(auth, meta, 'storage.test', row, result.ok);
+    return result;
+  }
+
+  private async require(auth: AuthContext, id: string): Promise<Storage> {
+    const row = await this.storages.findInTenant(id, auth.tenantId);
+    if (!row) throw notFound('Storage');
+    return row;
+  }
+
+  private record(auth: AuthContext, meta: RequestMeta, action: string, row: Storage, ok = true) {
+    return this.activity.recordFor(auth, meta, {
+      action,
+      outcome: ok ? 'success' : 'failure',
+      resourceType: 'storage',
+      resourceId: row.id,
+      details: { name: row.name, provider: row.provider },
+    });
+  }
+}

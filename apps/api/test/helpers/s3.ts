@@ -1,0 +1,46 @@
+import { CreateBucketCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+
+/** The run's s3rver (started by global-setup), as a tenant would configure it. */
+export function s3Settings(bucket: string) {
+  const endpoint = process.env.TEST_S3_ENDPOINT;
+  if (!endpoint) throw new Error('TEST_S3_ENDPOINT is unset: run tests through jest (global-setup starts s3rver)');
+  return {
+    provider: 'minio',
+    endpoint,
+    bucket,
+    region: 'us-east-1',
+    access_key_id: 'S3RVER',
+    secret_access_key: 'S3RVER',
+  } as const;
+}
+
+function client(): S3Client {
+  return new S3Client({
+    endpoint: process.env.TEST_S3_ENDPOINT,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+/** A new, empty bucket no other test uses. */
+export async function createBucket(prefix = 'test'): Promise<string> {
+  const name = `${prefix}-${randomBytes(5).toString('hex')}`;
+  await client().send(new CreateBucketCommand({ Bucket: name }));
+  return name;
+}
+
+/** Every object key in the bucket. */
+export async function objectKeys(bucket: string): Promise<string[]> {
+  const answer = await client().send(new ListObjectsV2Command({ Bucket: bucket }));
+  return (answer.Contents ?? []).map((o) => o.Key!).sort();
+}
+
+/** Multipart uploads started and neither completed nor aborted. */
+export async function unfinishedUploads(bucket: string): Promise<number> {
+  const answer = await client().send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+  return answer.Uploads?.length ?? 0;
+}

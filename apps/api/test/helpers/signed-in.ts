@@ -1,0 +1,42 @@
+import request from 'supertest';
+import { startTestApp, type TestApp } from './app';
+import { bearer, signIn, type Session } from './auth';
+import { uniqueWebhook } from './discord';
+
+export interface SignedInApp {
+  api: TestApp;
+  /** The instance admin, owner of the first tenant. */
+  root: Session;
+  http(): ReturnType<typeof request>;
+  /** A new member of the first tenant with `role`, signed in. */
+  member(username: string, role: string): Promise<Session>;
+}
+
+/** The app on a fresh database with its instance admin signed in: the start of most resource tests. */
+export async function startSignedIn(env: Record<string, string | undefined> = {}): Promise<SignedInApp> {
+  const rootHook = uniqueWebhook();
+  const membersHook = uniqueWebhook();
+  const api = await startTestApp({
+    env: {
+      SYSTEM_USERNAME: 'root',
+      SYSTEM_DISCORD_WEBHOOK_URL: rootHook.url,
+      DISCORD_DEFAULT_WEBHOOK_URL: membersHook.url,
+      ...env,
+    },
+  });
+  const root = await signIn(api, 'root', rootHook.path);
+  const http = () => request(api.app.getHttpServer());
+  return {
+    api,
+    root,
+    http,
+    async member(username, role) {
+      await http()
+        .post('/api/v1/members')
+        .set(bearer(root.access_token))
+        .send({ username, email: `${username}@example.com`, role })
+        .expect(201);
+      return signIn(api, username, membersHook.path);
+    },
+  };
+}
