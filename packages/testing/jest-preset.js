@@ -15,6 +15,6 @@ module.exports = {
       },
     ],
   },
-  // ESM-only packages Jest must compile: otplib's and age-encryption's @scure/base and @noble/hashes.
-  transformIgnorePatterns: ['/node_modules/\\.pnpm/(?!(@scure\\+base|@noble\\+hashes)@)'],
+  // ESM-only packages Jest must compile: age-encryption and its (and otplib's) @scure/@noble dependencies.
+  transformIgnorePatterns: ['/node_modules/\\.pnpm/(?!(@scure\\+base|@noble\\+[a-z-]+|age-encryption)@)'],
 };

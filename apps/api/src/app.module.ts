@@ -16,6 +16,7 @@ import { NotificationsModule } from './modules/notifications/notifications.modul
 import { EngineModule } from './engine/engine.module';
 import { DatabasesModule } from './modules/databases/databases.module';
 import { StorageModule } from './modules/storage/storage.module';
+import { BackupsModule } from './modules/backups/backups.module';
 import { HealthModule } from './modules/health/health.module';
 import { TenantsModule } from './modules/tenants/tenants.module';
 import { UsersModule } from './modules/users/users.module';
@@ -41,6 +42,7 @@ export class AppModule {
         NotificationsModule,
         StorageModule,
         DatabasesModule,
+        BackupsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, InstanceBootstrap],
     };

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { z } from 'zod';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../package.json') as { version: string };
@@ -63,6 +64,12 @@ const environmentSchema = z.object({
     .default('/usr/lib/postgresql/{major}/bin'),
   /** Root of `local` storage; each tenant gets its own folder below it (tenants never name a path). */
   STORAGE_LOCAL_ROOT: z.string().min(1).default('./.data/storage'),
+  /** Backups and restores this API process runs at once; more wait in line. */
+  MAX_CONCURRENT_BACKUPS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Where a restore keeps its verified copy of the archive (needs room for the largest dump). */
+  RESTORE_TEMP_DIR: z.string().min(1).default(tmpdir()),
+  /** pg_restore --jobs for restores (the archive is a local file by then). */
+  RESTORE_JOBS: z.coerce.number().int().min(1).max(32).default(2),
 });
 
 const validatedEnvironment = environmentSchema.superRefine((env, ctx) => {

@@ -87,4 +87,34 @@ export class PgClientResolver {
     }
     throw new PgClientMissingError(tool, wanted, this.binDirFor(wanted));
   }
+
+  /** Every major with `tool` installed, ascending. */
+  async installedMajors(tool: PgTool): Promise<number[]> {
+    const majors: number[] = [];
+    for (let major = 9; major <= HIGHEST_MAJOR; major++) {
+      if (await isExecutableFile(resolvePath(this.binDirFor(major), tool))) majors.push(major);
+    }
+    return majors;
+  }
+
+  /**
+   * pg_restore for restoring an archive written by pg_dump `archiveMajor` into a server:
+   * the server's major or the lowest above it, as for pg_dump; failing those, the newest
+   * installed one that can still read the archive (pg_restore replays SQL, which newer servers
+   * accept from older clients). `fallback` says when that last rule was used.
+   */
+  async resolveForRestore(
+    targetVersionNum: number,
+    archiveMajor: number,
+  ): Promise<ResolvedPgClient & { fallback: boolean }> {
+    const target = serverMajor(targetVersionNum);
+    const usable = (await this.installedMajors('pg_restore')).filter((major) => major >= archiveMajor);
+    const major = usable.find((m) => m >= target) ?? usable.filter((m) => m < target).pop();
+    if (major === undefined) {
+      throw new PgClientMissingError('pg_restore', Math.max(target, archiveMajor), this.binDirFor(target));
+    }
+    const binary = resolvePath(this.binDirFor(major), 'pg_restore');
+    const version = await readToolVersion(binary).catch(() => undefined);
+    return { major, binary, ...(version ? { version } : {}), fallback: major < target };
+  }
 }

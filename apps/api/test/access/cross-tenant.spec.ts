@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { Client } from 'pg';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { bearer, signIn, type Session } from '../helpers/auth';
 import { uniqueWebhook } from '../helpers/discord';
@@ -73,6 +74,17 @@ describe('tenant isolation', () => {
       .set(asB)
       .send({ name: 'b-db', host: '127.0.0.1', dbname: 'b', username: 'b', storage_id: storage.body.id })
       .expect(201);
+    const backup = await http().post(`/api/v1/databases/${database.body.id}/backup`).set(asB).expect(202);
+    // A restore needs a successful backup; for an id that exists in tenant B, the row is enough.
+    const client = new Client({ connectionString: api.databaseUrl });
+    await client.connect();
+    const { rows } = await client.query<{ id: string }>(
+      "INSERT INTO restores (id, tenant_id, backup_id, status, updated_at) VALUES (gen_random_uuid(), $1, $2, 'failed', now()) RETURNING id",
+      [tenantB.id, backup.body.id],
+    );
+    await client.end();
+    idsOfTenantB.set('backups', [backup.body.id]);
+    idsOfTenantB.set('restores', [rows[0].id]);
     idsOfTenantB.set('storage', [storage.body.id]);
     idsOfTenantB.set('notifications', [notification.body.id]);
     idsOfTenantB.set('databases', [database.body.id]);

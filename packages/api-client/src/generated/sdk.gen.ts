@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { CreateApiTokenData, CreateApiTokenErrors, CreateApiTokenResponses, CreateDatabaseData, CreateDatabaseErrors, CreateDatabaseResponses, CreateNotificationData, CreateNotificationErrors, CreateNotificationResponses, CreateStorageData, CreateStorageErrors, CreateStorageResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, DeleteDatabaseData, DeleteDatabaseErrors, DeleteDatabaseResponses, DeleteNotificationData, DeleteNotificationErrors, DeleteNotificationResponses, DeleteStorageData, DeleteStorageErrors, DeleteStorageResponses, DisableTwoFactorData, DisableTwoFactorErrors, DisableTwoFactorResponses, GetDatabaseData, GetDatabaseErrors, GetDatabaseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationData, GetNotificationErrors, GetNotificationResponses, GetStorageData, GetStorageErrors, GetStorageResponses, InviteMemberData, InviteMemberErrors, InviteMemberResponses, ListActivityLogsData, ListActivityLogsErrors, ListActivityLogsResponses, ListAllTenantsData, ListAllTenantsErrors, ListAllTenantsResponses, ListApiTokensData, ListApiTokensErrors, ListApiTokensResponses, ListDatabasesData, ListDatabasesErrors, ListDatabasesResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMyTenantsData, ListMyTenantsErrors, ListMyTenantsResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListStorageData, ListStorageErrors, ListStorageResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshData, RefreshErrors, RefreshResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RevokeApiTokenData, RevokeApiTokenErrors, RevokeApiTokenResponses, SetupTwoFactorData, SetupTwoFactorErrors, SetupTwoFactorResponses, SwitchTenantData, SwitchTenantErrors, SwitchTenantResponses, TestDatabaseData, TestDatabaseErrors, TestDatabaseResponses, TestNotificationData, TestNotificationErrors, TestNotificationResponses, TestStorageData, TestStorageErrors, TestStorageResponses, UpdateDatabaseData, UpdateDatabaseErrors, UpdateDatabaseResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationData, UpdateNotificationErrors, UpdateNotificationResponses, UpdateStorageData, UpdateStorageErrors, UpdateStorageResponses, VerifyData, VerifyErrors, VerifyResponses, VerifyTwoFactorSetupData, VerifyTwoFactorSetupErrors, VerifyTwoFactorSetupResponses } from './types.gen';
+import type { CreateApiTokenData, CreateApiTokenErrors, CreateApiTokenResponses, CreateDatabaseData, CreateDatabaseErrors, CreateDatabaseResponses, CreateNotificationData, CreateNotificationErrors, CreateNotificationResponses, CreateStorageData, CreateStorageErrors, CreateStorageResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, DeleteBackupData, DeleteBackupErrors, DeleteBackupResponses, DeleteDatabaseData, DeleteDatabaseErrors, DeleteDatabaseResponses, DeleteNotificationData, DeleteNotificationErrors, DeleteNotificationResponses, DeleteStorageData, DeleteStorageErrors, DeleteStorageResponses, DisableTwoFactorData, DisableTwoFactorErrors, DisableTwoFactorResponses, DownloadBackupData, DownloadBackupErrors, DownloadBackupResponses, GetBackupData, GetBackupErrors, GetBackupResponses, GetDatabaseData, GetDatabaseErrors, GetDatabaseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationData, GetNotificationErrors, GetNotificationResponses, GetRestoreData, GetRestoreErrors, GetRestoreResponses, GetStorageData, GetStorageErrors, GetStorageResponses, InviteMemberData, InviteMemberErrors, InviteMemberResponses, ListActivityLogsData, ListActivityLogsErrors, ListActivityLogsResponses, ListAllTenantsData, ListAllTenantsErrors, ListAllTenantsResponses, ListApiTokensData, ListApiTokensErrors, ListApiTokensResponses, ListBackupsData, ListBackupsErrors, ListBackupsResponses, ListDatabasesData, ListDatabasesErrors, ListDatabasesResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMyTenantsData, ListMyTenantsErrors, ListMyTenantsResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListStorageData, ListStorageErrors, ListStorageResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshData, RefreshErrors, RefreshResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RestoreBackupData, RestoreBackupErrors, RestoreBackupResponses, RevokeApiTokenData, RevokeApiTokenErrors, RevokeApiTokenResponses, SetupTwoFactorData, SetupTwoFactorErrors, SetupTwoFactorResponses, StartBackupData, StartBackupErrors, StartBackupResponses, SwitchTenantData, SwitchTenantErrors, SwitchTenantResponses, TestDatabaseData, TestDatabaseErrors, TestDatabaseResponses, TestNotificationData, TestNotificationErrors, TestNotificationResponses, TestStorageData, TestStorageErrors, TestStorageResponses, UpdateDatabaseData, UpdateDatabaseErrors, UpdateDatabaseResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationData, UpdateNotificationErrors, UpdateNotificationResponses, UpdateStorageData, UpdateStorageErrors, UpdateStorageResponses, VerifyBackupData, VerifyBackupErrors, VerifyBackupResponses, VerifyData, VerifyErrors, VerifyResponses, VerifyTwoFactorSetupData, VerifyTwoFactorSetupErrors, VerifyTwoFactorSetupResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -187,6 +187,73 @@ export const verify = <ThrowOnError extends boolean = false>(options: Options<Ve
 });
 
 /**
+ * Delete a backup: its object, its sidecar and its record
+ *
+ * Refused while it runs or is being restored; when the storage refuses, nothing is removed.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const deleteBackup = <ThrowOnError extends boolean = false>(options: Options<DeleteBackupData, ThrowOnError>) => (options.client ?? client).delete<DeleteBackupResponses, DeleteBackupErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/backups/{id}',
+    ...options
+});
+
+/**
+ * One backup, with live progress while it runs
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const getBackup = <ThrowOnError extends boolean = false>(options: Options<GetBackupData, ThrowOnError>) => (options.client ?? client).get<GetBackupResponses, GetBackupErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/backups/{id}',
+    ...options
+});
+
+/**
+ * Download the stored object
+ *
+ * Streams the object exactly as stored: a pg_dump custom-format archive, or its age encryption (`.age`) when the backup is encrypted.
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const downloadBackup = <ThrowOnError extends boolean = false>(options: Options<DownloadBackupData, ThrowOnError>) => (options.client ?? client).get<DownloadBackupResponses, DownloadBackupErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/backups/{id}/download',
+    ...options
+});
+
+/**
+ * Restore a backup
+ *
+ * Into the source database, or into `target`. The archive is fetched, decrypted and checked against both SHA-256 digests before pg_restore (with --exit-on-error) touches the target. Follow it with `GET /restores/{id}`: it ends `success` or `failed`.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const restoreBackup = <ThrowOnError extends boolean = false>(options: Options<RestoreBackupData, ThrowOnError>) => (options.client ?? client).post<RestoreBackupResponses, RestoreBackupErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/backups/{id}/restore',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Check a backup can be restored
+ *
+ * Re-reads the object from storage, decrypts it when encrypted, compares both SHA-256 digests with the recorded ones and lists the archive with pg_restore. Answers 200 either way; `ok` says the outcome.
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const verifyBackup = <ThrowOnError extends boolean = false>(options: Options<VerifyBackupData, ThrowOnError>) => (options.client ?? client).post<VerifyBackupResponses, VerifyBackupErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/backups/{id}/verify',
+    ...options
+});
+
+/**
  * The tenant's databases
  *
  * Requires role **viewer** or higher in the current tenant.
@@ -253,6 +320,30 @@ export const updateDatabase = <ThrowOnError extends boolean = false>(options: Op
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * Start a backup now
+ *
+ * Answers 202 with the backup in `pending`; follow it with `GET /backups/{id}` (`status`, `bytes_processed`). pg_dump of the server’s major (or the lowest newer one) streams through SHA-256 and, when the database has encryption recipients, age, into the storage.
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const startBackup = <ThrowOnError extends boolean = false>(options: Options<StartBackupData, ThrowOnError>) => (options.client ?? client).post<StartBackupResponses, StartBackupErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/databases/{id}/backup',
+    ...options
+});
+
+/**
+ * A database's backup history, newest first
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listBackups = <ThrowOnError extends boolean = false>(options: Options<ListBackupsData, ThrowOnError>) => (options.client ?? client).get<ListBackupsResponses, ListBackupsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/databases/{id}/backups',
+    ...options
 });
 
 /**
@@ -412,6 +503,17 @@ export const updateNotification = <ThrowOnError extends boolean = false>(options
 export const testNotification = <ThrowOnError extends boolean = false>(options: Options<TestNotificationData, ThrowOnError>) => (options.client ?? client).post<TestNotificationResponses, TestNotificationErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/notifications/{id}/test',
+    ...options
+});
+
+/**
+ * One restore and how it ended
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const getRestore = <ThrowOnError extends boolean = false>(options: Options<GetRestoreData, ThrowOnError>) => (options.client ?? client).get<GetRestoreResponses, GetRestoreErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/restores/{id}',
     ...options
 });
 

@@ -53,6 +53,57 @@ export type ApiTokenPageDto = {
     total_pages: number;
 };
 
+export type BackupDto = {
+    /**
+     * Archive bytes produced so far (live while running).
+     */
+    bytes_processed: number;
+    created_at: string;
+    database_id: string;
+    /**
+     * Archive size before encryption.
+     */
+    dump_size_bytes: number | null;
+    duration_ms: number | null;
+    encrypted: boolean;
+    encryption_recipients: Array<string>;
+    error_message: string | null;
+    finished_at: string | null;
+    id: string;
+    name: string;
+    object_key: string | null;
+    /**
+     * SHA-256 of the stored object.
+     */
+    object_sha256: string | null;
+    pg_dump_version: string | null;
+    server_version: string | null;
+    /**
+     * SHA-256 of the pg_dump archive.
+     */
+    sha256: string | null;
+    /**
+     * Stored object size.
+     */
+    size_bytes: number | null;
+    started_at: string | null;
+    status: 'pending' | 'running' | 'success' | 'failed';
+    storage_id: string;
+    trigger: 'manual' | 'scheduled' | 'api';
+    /**
+     * Warnings pg_dump printed.
+     */
+    warnings: Array<string>;
+};
+
+export type BackupPageDto = {
+    items: Array<BackupDto>;
+    limit: number;
+    page: number;
+    total: number;
+    total_pages: number;
+};
+
 export type CheckResultDto = {
     message: string;
     ok: boolean;
@@ -392,6 +443,68 @@ export type RefreshDto = {
     refresh_token: string;
 };
 
+export type RestoreDto = {
+    backup_id: string;
+    clean: boolean;
+    create: boolean;
+    created_at: string;
+    duration_ms: number | null;
+    error_message: string | null;
+    finished_at: string | null;
+    id: string;
+    /**
+     * Into the source database (true) or another target.
+     */
+    into_source: boolean;
+    no_owner: boolean;
+    schemas: Array<string>;
+    started_at: string | null;
+    status: 'pending' | 'running' | 'success' | 'failed';
+    tables: Array<string>;
+    target_dbname: string | null;
+    target_host: string | null;
+    target_port: number | null;
+};
+
+export type RestoreRequestDto = {
+    /**
+     * Drop the objects being restored first (pg_restore --clean --if-exists).
+     */
+    clean?: boolean;
+    /**
+     * Create the target database first (it must not exist).
+     */
+    create?: boolean;
+    /**
+     * Skip ownership and privileges (pg_restore --no-owner --no-privileges).
+     */
+    no_owner?: boolean;
+    /**
+     * Only these schemas.
+     */
+    schemas?: Array<string>;
+    /**
+     * Only these tables.
+     */
+    tables?: Array<string>;
+    /**
+     * Another database to restore into; the source database when omitted.
+     */
+    target?: RestoreTargetDto;
+};
+
+export type RestoreTargetDto = {
+    dbname: string;
+    host: string;
+    /**
+     * Stored encrypted while the restore runs; never returned.
+     */
+    password?: string;
+    port?: number;
+    sslmode?: 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+    username: string;
+};
+
 export type RotationPolicyDto = {
     /**
      * `count`: keep the newest N; `days`: keep N days.
@@ -661,6 +774,12 @@ export type VerifyDto = {
      * Username or email, as given to /auth/login.
      */
     username: string;
+};
+
+export type VerifyResultDto = {
+    message: string;
+    ok: boolean;
+    toc_entries: number | null;
 };
 
 export type ListActivityLogsData = {
@@ -1128,6 +1247,236 @@ export type VerifyResponses = {
 
 export type VerifyResponse = VerifyResponses[keyof VerifyResponses];
 
+export type DeleteBackupData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/backups/{id}';
+};
+
+export type DeleteBackupErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+    /**
+     * Error (502)
+     */
+    502: ErrorResponseDto;
+};
+
+export type DeleteBackupError = DeleteBackupErrors[keyof DeleteBackupErrors];
+
+export type DeleteBackupResponses = {
+    /**
+     * Deleted.
+     */
+    204: void;
+};
+
+export type DeleteBackupResponse = DeleteBackupResponses[keyof DeleteBackupResponses];
+
+export type GetBackupData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/backups/{id}';
+};
+
+export type GetBackupErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type GetBackupError = GetBackupErrors[keyof GetBackupErrors];
+
+export type GetBackupResponses = {
+    200: BackupDto;
+};
+
+export type GetBackupResponse = GetBackupResponses[keyof GetBackupResponses];
+
+export type DownloadBackupData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/backups/{id}/download';
+};
+
+export type DownloadBackupErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+    /**
+     * Error (502)
+     */
+    502: ErrorResponseDto;
+};
+
+export type DownloadBackupError = DownloadBackupErrors[keyof DownloadBackupErrors];
+
+export type DownloadBackupResponses = {
+    /**
+     * The stored object.
+     */
+    200: Blob | File;
+};
+
+export type DownloadBackupResponse = DownloadBackupResponses[keyof DownloadBackupResponses];
+
+export type RestoreBackupData = {
+    body: RestoreRequestDto;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/backups/{id}/restore';
+};
+
+export type RestoreBackupErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type RestoreBackupError = RestoreBackupErrors[keyof RestoreBackupErrors];
+
+export type RestoreBackupResponses = {
+    202: RestoreDto;
+};
+
+export type RestoreBackupResponse = RestoreBackupResponses[keyof RestoreBackupResponses];
+
+export type VerifyBackupData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/backups/{id}/verify';
+};
+
+export type VerifyBackupErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type VerifyBackupError = VerifyBackupErrors[keyof VerifyBackupErrors];
+
+export type VerifyBackupResponses = {
+    200: VerifyResultDto;
+};
+
+export type VerifyBackupResponse = VerifyBackupResponses[keyof VerifyBackupResponses];
+
 export type ListDatabasesData = {
     body?: never;
     path?: never;
@@ -1329,6 +1678,93 @@ export type UpdateDatabaseResponses = {
 };
 
 export type UpdateDatabaseResponse = UpdateDatabaseResponses[keyof UpdateDatabaseResponses];
+
+export type StartBackupData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/databases/{id}/backup';
+};
+
+export type StartBackupErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type StartBackupError = StartBackupErrors[keyof StartBackupErrors];
+
+export type StartBackupResponses = {
+    202: BackupDto;
+};
+
+export type StartBackupResponse = StartBackupResponses[keyof StartBackupResponses];
+
+export type ListBackupsData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: {
+        page?: number;
+        limit?: number;
+        /**
+         * Only backups in this state.
+         */
+        status?: 'pending' | 'running' | 'success' | 'failed';
+    };
+    url: '/api/v1/databases/{id}/backups';
+};
+
+export type ListBackupsErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type ListBackupsError = ListBackupsErrors[keyof ListBackupsErrors];
+
+export type ListBackupsResponses = {
+    200: BackupPageDto;
+};
+
+export type ListBackupsResponse = ListBackupsResponses[keyof ListBackupsResponses];
 
 export type TestDatabaseData = {
     body?: never;
@@ -1806,6 +2242,46 @@ export type TestNotificationResponses = {
 };
 
 export type TestNotificationResponse = TestNotificationResponses[keyof TestNotificationResponses];
+
+export type GetRestoreData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/restores/{id}';
+};
+
+export type GetRestoreErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type GetRestoreError = GetRestoreErrors[keyof GetRestoreErrors];
+
+export type GetRestoreResponses = {
+    200: RestoreDto;
+};
+
+export type GetRestoreResponse = GetRestoreResponses[keyof GetRestoreResponses];
 
 export type ListStorageData = {
     body?: never;

@@ -3,8 +3,8 @@
 import { type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { createApiToken, createDatabase, createNotification, createStorage, createTenant, deleteDatabase, deleteNotification, deleteStorage, disableTwoFactor, getDatabase, getHealth, getMe, getNotification, getStorage, inviteMember, listActivityLogs, listAllTenants, listApiTokens, listDatabases, listMembers, listMyTenants, listNotifications, listStorage, login, logout, type Options, refresh, removeMember, revokeApiToken, setupTwoFactor, switchTenant, testDatabase, testNotification, testStorage, updateDatabase, updateMe, updateMember, updateNotification, updateStorage, verify, verifyTwoFactorSetup } from '../sdk.gen';
-import type { CreateApiTokenData, CreateApiTokenError, CreateApiTokenResponse, CreateDatabaseData, CreateDatabaseError, CreateDatabaseResponse, CreateNotificationData, CreateNotificationError, CreateNotificationResponse, CreateStorageData, CreateStorageError, CreateStorageResponse, CreateTenantData, CreateTenantError, CreateTenantResponse, DeleteDatabaseData, DeleteDatabaseError, DeleteDatabaseResponse, DeleteNotificationData, DeleteNotificationError, DeleteNotificationResponse, DeleteStorageData, DeleteStorageError, DeleteStorageResponse, DisableTwoFactorData, DisableTwoFactorError, DisableTwoFactorResponse, GetDatabaseData, GetDatabaseError, GetDatabaseResponse, GetHealthData, GetHealthError, GetHealthResponse, GetMeData, GetMeError, GetMeResponse, GetNotificationData, GetNotificationError, GetNotificationResponse, GetStorageData, GetStorageError, GetStorageResponse, InviteMemberData, InviteMemberError, InviteMemberResponse, ListActivityLogsData, ListActivityLogsError, ListActivityLogsResponse, ListAllTenantsData, ListAllTenantsError, ListAllTenantsResponse, ListApiTokensData, ListApiTokensError, ListApiTokensResponse, ListDatabasesData, ListDatabasesError, ListDatabasesResponse, ListMembersData, ListMembersError, ListMembersResponse, ListMyTenantsData, ListMyTenantsError, ListMyTenantsResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListStorageData, ListStorageError, ListStorageResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshData, RefreshError, RefreshResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RevokeApiTokenData, RevokeApiTokenError, RevokeApiTokenResponse, SetupTwoFactorData, SetupTwoFactorError, SetupTwoFactorResponse, SwitchTenantData, SwitchTenantError, SwitchTenantResponse, TestDatabaseData, TestDatabaseError, TestDatabaseResponse, TestNotificationData, TestNotificationError, TestNotificationResponse, TestStorageData, TestStorageError, TestStorageResponse, UpdateDatabaseData, UpdateDatabaseError, UpdateDatabaseResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationData, UpdateNotificationError, UpdateNotificationResponse, UpdateStorageData, UpdateStorageError, UpdateStorageResponse, VerifyData, VerifyError, VerifyResponse, VerifyTwoFactorSetupData, VerifyTwoFactorSetupError, VerifyTwoFactorSetupResponse } from '../types.gen';
+import { createApiToken, createDatabase, createNotification, createStorage, createTenant, deleteBackup, deleteDatabase, deleteNotification, deleteStorage, disableTwoFactor, downloadBackup, getBackup, getDatabase, getHealth, getMe, getNotification, getRestore, getStorage, inviteMember, listActivityLogs, listAllTenants, listApiTokens, listBackups, listDatabases, listMembers, listMyTenants, listNotifications, listStorage, login, logout, type Options, refresh, removeMember, restoreBackup, revokeApiToken, setupTwoFactor, startBackup, switchTenant, testDatabase, testNotification, testStorage, updateDatabase, updateMe, updateMember, updateNotification, updateStorage, verify, verifyBackup, verifyTwoFactorSetup } from '../sdk.gen';
+import type { CreateApiTokenData, CreateApiTokenError, CreateApiTokenResponse, CreateDatabaseData, CreateDatabaseError, CreateDatabaseResponse, CreateNotificationData, CreateNotificationError, CreateNotificationResponse, CreateStorageData, CreateStorageError, CreateStorageResponse, CreateTenantData, CreateTenantError, CreateTenantResponse, DeleteBackupData, DeleteBackupError, DeleteBackupResponse, DeleteDatabaseData, DeleteDatabaseError, DeleteDatabaseResponse, DeleteNotificationData, DeleteNotificationError, DeleteNotificationResponse, DeleteStorageData, DeleteStorageError, DeleteStorageResponse, DisableTwoFactorData, DisableTwoFactorError, DisableTwoFactorResponse, DownloadBackupData, DownloadBackupError, DownloadBackupResponse, GetBackupData, GetBackupError, GetBackupResponse, GetDatabaseData, GetDatabaseError, GetDatabaseResponse, GetHealthData, GetHealthError, GetHealthResponse, GetMeData, GetMeError, GetMeResponse, GetNotificationData, GetNotificationError, GetNotificationResponse, GetRestoreData, GetRestoreError, GetRestoreResponse, GetStorageData, GetStorageError, GetStorageResponse, InviteMemberData, InviteMemberError, InviteMemberResponse, ListActivityLogsData, ListActivityLogsError, ListActivityLogsResponse, ListAllTenantsData, ListAllTenantsError, ListAllTenantsResponse, ListApiTokensData, ListApiTokensError, ListApiTokensResponse, ListBackupsData, ListBackupsError, ListBackupsResponse, ListDatabasesData, ListDatabasesError, ListDatabasesResponse, ListMembersData, ListMembersError, ListMembersResponse, ListMyTenantsData, ListMyTenantsError, ListMyTenantsResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListStorageData, ListStorageError, ListStorageResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshData, RefreshError, RefreshResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RestoreBackupData, RestoreBackupError, RestoreBackupResponse, RevokeApiTokenData, RevokeApiTokenError, RevokeApiTokenResponse, SetupTwoFactorData, SetupTwoFactorError, SetupTwoFactorResponse, StartBackupData, StartBackupError, StartBackupResponse, SwitchTenantData, SwitchTenantError, SwitchTenantResponse, TestDatabaseData, TestDatabaseError, TestDatabaseResponse, TestNotificationData, TestNotificationError, TestNotificationResponse, TestStorageData, TestStorageError, TestStorageResponse, UpdateDatabaseData, UpdateDatabaseError, UpdateDatabaseResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationData, UpdateNotificationError, UpdateNotificationResponse, UpdateStorageData, UpdateStorageError, UpdateStorageResponse, VerifyBackupData, VerifyBackupError, VerifyBackupResponse, VerifyData, VerifyError, VerifyResponse, VerifyTwoFactorSetupData, VerifyTwoFactorSetupError, VerifyTwoFactorSetupResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -364,6 +364,111 @@ export const verifyMutation = (options?: Partial<Options<VerifyData>>): UseMutat
     return mutationOptions;
 };
 
+/**
+ * Delete a backup: its object, its sidecar and its record
+ *
+ * Refused while it runs or is being restored; when the storage refuses, nothing is removed.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const deleteBackupMutation = (options?: Partial<Options<DeleteBackupData>>): UseMutationOptions<DeleteBackupResponse, DeleteBackupError, Options<DeleteBackupData>> => {
+    const mutationOptions: UseMutationOptions<DeleteBackupResponse, DeleteBackupError, Options<DeleteBackupData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await deleteBackup({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getBackupQueryKey = (options: Options<GetBackupData>) => createQueryKey('getBackup', options);
+
+/**
+ * One backup, with live progress while it runs
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const getBackupOptions = (options: Options<GetBackupData>) => queryOptions<GetBackupResponse, GetBackupError, GetBackupResponse, ReturnType<typeof getBackupQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getBackup({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getBackupQueryKey(options)
+});
+
+export const downloadBackupQueryKey = (options: Options<DownloadBackupData>) => createQueryKey('downloadBackup', options);
+
+/**
+ * Download the stored object
+ *
+ * Streams the object exactly as stored: a pg_dump custom-format archive, or its age encryption (`.age`) when the backup is encrypted.
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const downloadBackupOptions = (options: Options<DownloadBackupData>) => queryOptions<DownloadBackupResponse, DownloadBackupError, DownloadBackupResponse, ReturnType<typeof downloadBackupQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await downloadBackup({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: downloadBackupQueryKey(options)
+});
+
+/**
+ * Restore a backup
+ *
+ * Into the source database, or into `target`. The archive is fetched, decrypted and checked against both SHA-256 digests before pg_restore (with --exit-on-error) touches the target. Follow it with `GET /restores/{id}`: it ends `success` or `failed`.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const restoreBackupMutation = (options?: Partial<Options<RestoreBackupData>>): UseMutationOptions<RestoreBackupResponse, RestoreBackupError, Options<RestoreBackupData>> => {
+    const mutationOptions: UseMutationOptions<RestoreBackupResponse, RestoreBackupError, Options<RestoreBackupData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await restoreBackup({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Check a backup can be restored
+ *
+ * Re-reads the object from storage, decrypts it when encrypted, compares both SHA-256 digests with the recorded ones and lists the archive with pg_restore. Answers 200 either way; `ok` says the outcome.
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const verifyBackupMutation = (options?: Partial<Options<VerifyBackupData>>): UseMutationOptions<VerifyBackupResponse, VerifyBackupError, Options<VerifyBackupData>> => {
+    const mutationOptions: UseMutationOptions<VerifyBackupResponse, VerifyBackupError, Options<VerifyBackupData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await verifyBackup({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
 export const listDatabasesQueryKey = (options?: Options<ListDatabasesData>) => createQueryKey('listDatabases', options);
 
 /**
@@ -495,6 +600,76 @@ export const updateDatabaseMutation = (options?: Partial<Options<UpdateDatabaseD
     };
     return mutationOptions;
 };
+
+/**
+ * Start a backup now
+ *
+ * Answers 202 with the backup in `pending`; follow it with `GET /backups/{id}` (`status`, `bytes_processed`). pg_dump of the server’s major (or the lowest newer one) streams through SHA-256 and, when the database has encryption recipients, age, into the storage.
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const startBackupMutation = (options?: Partial<Options<StartBackupData>>): UseMutationOptions<StartBackupResponse, StartBackupError, Options<StartBackupData>> => {
+    const mutationOptions: UseMutationOptions<StartBackupResponse, StartBackupError, Options<StartBackupData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await startBackup({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const listBackupsQueryKey = (options: Options<ListBackupsData>) => createQueryKey('listBackups', options);
+
+/**
+ * A database's backup history, newest first
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listBackupsOptions = (options: Options<ListBackupsData>) => queryOptions<ListBackupsResponse, ListBackupsError, ListBackupsResponse, ReturnType<typeof listBackupsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listBackups({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listBackupsQueryKey(options)
+});
+
+export const listBackupsInfiniteQueryKey = (options: Options<ListBackupsData>): QueryKey<Options<ListBackupsData>> => createQueryKey('listBackups', options, true);
+
+/**
+ * A database's backup history, newest first
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listBackupsInfiniteOptions = (options: Options<ListBackupsData>) => infiniteQueryOptions<ListBackupsResponse, ListBackupsError, InfiniteData<ListBackupsResponse>, QueryKey<Options<ListBackupsData>>, number | Pick<QueryKey<Options<ListBackupsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListBackupsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                page: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listBackups({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listBackupsInfiniteQueryKey(options)
+});
 
 /**
  * Connect and report the server version and the pg_dump that would run
@@ -801,6 +976,26 @@ export const testNotificationMutation = (options?: Partial<Options<TestNotificat
     };
     return mutationOptions;
 };
+
+export const getRestoreQueryKey = (options: Options<GetRestoreData>) => createQueryKey('getRestore', options);
+
+/**
+ * One restore and how it ended
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const getRestoreOptions = (options: Options<GetRestoreData>) => queryOptions<GetRestoreResponse, GetRestoreError, GetRestoreResponse, ReturnType<typeof getRestoreQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getRestore({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getRestoreQueryKey(options)
+});
 
 export const listStorageQueryKey = (options?: Options<ListStorageData>) => createQueryKey('listStorage', options);
 

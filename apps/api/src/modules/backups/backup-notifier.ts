@@ -1,0 +1,72 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { APIEmbed } from 'discord.js';
+import { SecretBox } from '../../crypto/secret-box';
+import type { Backup, Database } from '../../generated/prisma/client';
+import { DiscordClient } from '../../integrations/discord/discord-client';
+import { NotificationsRepository } from '../notifications/notifications.repository';
+
+function humanBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(unit ? 1 : 0)} ${units[unit]}`;
+}
+
+/** Posts backup and restore outcomes to the database's Discord webhook; never fails the job. */
+@Injectable()
+export class BackupNotifier {
+  private readonly logger = new Logger(BackupNotifier.name);
+
+  constructor(
+    private readonly notifications: NotificationsRepository,
+    private readonly secrets: SecretBox,
+    private readonly discord: DiscordClient,
+  ) {}
+
+  async backupFinished(database: Database, backup: Backup): Promise<void> {
+    const ok = backup.status === 'success';
+    const fields = [
+      { name: 'Database', value: database.name, inline: true },
+      { name: 'Backup', value: backup.name, inline: true },
+      ...(ok
+        ? [
+            { name: 'Size', value: humanBytes(Number(backup.sizeBytes ?? 0)), inline: true },
+            { name: 'Duration', value: `${((backup.durationMs ?? 0) / 1000).toFixed(1)} s`, inline: true },
+          ]
+        : [{ name: 'Error', value: (backup.errorMessage ?? 'unknown error').slice(0, 1000) }]),
+    ];
+    await this.send(database, ok, {
+      title: ok ? `Backup of ${database.name} succeeded` : `Backup of ${database.name} failed`,
+      color: ok ? 0x2f9e44 : 0xe03131,
+      fields,
+      timestamp: new Date().toISOString(),
+    });
+  }
+
+  async restoreFailed(database: Database, backupName: string, error: string): Promise<void> {
+    await this.send(database, false, {
+      title: `Restore of ${database.name} failed`,
+      color: 0xe03131,
+      fields: [
+        { name: 'Backup', value: backupName, inline: true },
+        { name: 'Error', value: error.slice(0, 1000) },
+      ],
+      timestamp: new Date().toISOString(),
+    });
+  }
+
+  private async send(database: Database, success: boolean, embed: APIEmbed): Promise<void> {
+    if (!database.notificationId) return;
+    try {
+      const notification = await this.notifications.findInTenant(database.notificationId, database.tenantId);
+      if (!notification?.enabled || !(success ? notification.onSuccess : notification.onFailure)) return;
+      await this.discord.sendToWebhook(this.secrets.decrypt(notification.webhookUrlEncrypted), { embeds: [embed] });
+    } catch (error) {
+      this.logger.warn({ databaseId: database.id, reason: (error as Error).message }, 'notification not delivered');
+    }
+  }
+}

@@ -1,0 +1,165 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { dumpToStore } from '../../engine/backup-pipeline';
+import { backupKeys } from '../../engine/backup-naming';
+import { PgClientResolver } from '../../engine/pg-client-resolver';
+import { describeConnectionError, readServerInfo, type ServerInfo } from '../../engine/pg-connection';
+import { ActivityLogService } from '../activity-logs/activity-log.service';
+import { DatabasesService } from '../databases/databases.service';
+import { ObjectStoreFactory } from '../storage/object-store-factory';
+import { BackupNotifier } from './backup-notifier';
+import { BackupsRepository, type BackupWithSources } from './backups.repository';
+import { TenantKeys } from './tenant-keys';
+
+const PROGRESS_INTERVAL_MS = 1_000;
+
+/** Runs one backup to its end: `success` with every fact recorded, or `failed` with the reason. */
+@Injectable()
+export class BackupRunner {
+  private readonly logger = new Logger(BackupRunner.name);
+
+  constructor(
+    private readonly backups: BackupsRepository,
+    private readonly databases: DatabasesService,
+    private readonly stores: ObjectStoreFactory,
+    private readonly resolver: PgClientResolver,
+    private readonly tenantKeys: TenantKeys,
+    private readonly notifier: BackupNotifier,
+    private readonly activity: ActivityLogService,
+  ) {}
+
+  async run(backupId: string, signal: AbortSignal): Promise<void> {
+    const backup = await this.backups.findWithSources(backupId);
+    if (!backup) return;
+    const startedAt = new Date();
+    await this.backups.update(backup.id, { status: 'running', startedAt, heartbeatAt: startedAt });
+    let facts: Awaited<ReturnType<BackupRunner['execute']>> | undefined;
+    let failure: string | undefined;
+    try {
+      facts = await this.execute(backup, signal);
+    } catch (error) {
+      failure = (error as Error).message ?? String(error);
+      this.logger.warn({ backupId: backup.id, reason: failure }, 'backup failed');
+    }
+    // The outcome is recorded once the work is over; what follows cannot turn a success into a failure.
+    const finishedAt = new Date();
+    const finished = await this.backups.update(backup.id, {
+      ...(facts ?? {}),
+      status: facts ? 'success' : 'failed',
+      errorMessage: failure?.slice(0, 8_000) ?? null,
+      finishedAt,
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+    });
+    if (facts) await this.backups.markDatabaseBackedUp(backup.databaseId, finishedAt).catch(() => undefined);
+    await this.finish(backup, Boolean(facts), failure);
+    await this.notifier.backupFinished(backup.database, finished);
+  }
+
+  private async execute(backup: BackupWithSources, signal: AbortSignal) {
+    const { database, storage } = backup;
+    const conn = this.databases.connectionOf(database);
+    // Everything that can be known before the first byte is checked first: nothing is uploaded on these failures.
+    let server: ServerInfo;
+    try {
+      server = await readServerInfo(conn);
+    } catch (error) {
+      throw new Error(describeConnectionError(error, conn), { cause: error });
+    }
+    const pgDump = await this.resolver.resolve('pg_dump', server.versionNum);
+    const recipients = database.encryptionRecipients.length
+      ? [await this.tenantKeys.recipient(database.tenantId), ...database.encryptionRecipients]
+      : [];
+    const { objectKey, sidecarKey } = backupKeys(
+      storage.pathPrefix,
+      database.name,
+      backup.name,
+      backup.createdAt,
+      recipients.length > 0,
+    );
+    await this.backups.update(backup.id, {
+      objectKey,
+      sidecarKey,
+      serverVersion: server.version,
+      pgDumpVersion: pgDump.version ?? String(pgDump.major),
+      encrypted: recipients.length > 0,
+      encryptionRecipients: recipients,
+    });
+
+    const store = this.stores.open(storage);
+    let lastReport = 0;
+    const result = await dumpToStore({
+      conn,
+      pgDump: pgDump.binary,
+      options: {
+        includeSchemas: database.includeSchemas,
+        excludeSchemas: database.excludeSchemas,
+        includeTables: database.includeTables,
+        excludeTables: database.excludeTables,
+      },
+      recipients,
+      store,
+      key: objectKey,
+      signal,
+      onProgress: (bytes) => {
+        const now = Date.now();
+        if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+        lastReport = now;
+        void this.backups
+          .update(backup.id, { bytesProcessed: BigInt(bytes), heartbeatAt: new Date() })
+          .catch(() => undefined);
+      },
+    });
+
+    // Restorable without us: the facts needed to check and restore the object with standard tools.
+    const sidecar = {
+      format: 'dumpstation-backup/1',
+      backup: { id: backup.id, name: backup.name, created_at: backup.createdAt.toISOString() },
+      database: { name: database.name, dbname: database.dbname, host: database.host, port: database.port },
+      server_version: server.version,
+      pg_dump_version: pgDump.version ?? String(pgDump.major),
+      dump_format: 'custom',
+      object_key: objectKey,
+      size_bytes: result.objectBytes,
+      sha256_object: result.objectSha256,
+      dump_size_bytes: result.dumpBytes,
+      sha256_dump: result.sha256,
+      encrypted: recipients.length > 0,
+      encryption: recipients.length ? { tool: 'age', recipients } : null,
+      restore:
+        recipients.length > 0
+          ? `age -d -i <identity-file> ${objectKey.split('/').pop()} | pg_restore --dbname=<target>`
+          : `pg_restore --dbname=<target> ${objectKey.split('/').pop()}`,
+    };
+    try {
+      await store.put(sidecarKey, Readable.from([Buffer.from(`${JSON.stringify(sidecar, null, 2)}\n`)]), {
+        contentType: 'application/json',
+        signal,
+      });
+    } catch (error) {
+      // A dump without its sidecar is not "restorable without us": remove it and fail.
+      await store.delete(objectKey).catch(() => undefined);
+      throw new Error(`sidecar upload failed: ${(error as Error).message}`, { cause: error });
+    }
+    return {
+      sizeBytes: BigInt(result.objectBytes),
+      dumpSizeBytes: BigInt(result.dumpBytes),
+      bytesProcessed: BigInt(result.dumpBytes),
+      sha256: result.sha256,
+      objectSha256: result.objectSha256,
+      warnings: result.warnings.length ? result.warnings.join('\n') : null,
+    };
+  }
+
+  private finish(backup: BackupWithSources, ok: boolean, error?: string) {
+    return this.activity.record({
+      action: 'backup.finish',
+      outcome: ok ? 'success' : 'failure',
+      level: ok ? 'info' : 'error',
+      tenantId: backup.tenantId,
+      userId: backup.triggeredById,
+      resourceType: 'backup',
+      resourceId: backup.id,
+      details: { database: backup.database.name, name: backup.name, ...(error ? { error: error.slice(0, 500) } : {}) },
+    });
+  }
+}

@@ -1,0 +1,119 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Query, StreamableFile } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Auth, ReqMeta, type AuthContext, type RequestMeta } from '../../common/auth/auth-context';
+import { Endpoint } from '../../common/decorators/endpoint.decorator';
+import { IdParam } from '../../common/pipes/id-param';
+import { BackupsService } from './backups.service';
+import {
+  BackupDto,
+  BackupListQueryDto,
+  BackupPageDto,
+  RestoreDto,
+  RestoreRequestDto,
+  VerifyResultDto,
+} from './dto/backup.dto';
+
+@ApiTags('backups')
+@Controller()
+export class BackupsController {
+  constructor(private readonly backups: BackupsService) {}
+
+  @Post('databases/:id/backup')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @Endpoint({
+    summary: 'Start a backup now',
+    description:
+      'Answers 202 with the backup in `pending`; follow it with `GET /backups/{id}` (`status`, `bytes_processed`). pg_dump of the server’s major (or the lowest newer one) streams through SHA-256 and, when the database has encryption recipients, age, into the storage.',
+    role: 'operator',
+    errors: [400, 404],
+  })
+  @ApiAcceptedResponse({ type: BackupDto })
+  startBackup(@Auth() auth: AuthContext, @IdParam() id: string, @ReqMeta() meta: RequestMeta) {
+    return this.backups.start(auth, id, meta);
+  }
+
+  @Get('databases/:id/backups')
+  @Endpoint({ summary: "A database's backup history, newest first", errors: [400, 404] })
+  @ApiOkResponse({ type: BackupPageDto })
+  listBackups(@Auth() auth: AuthContext, @IdParam() id: string, @Query() query: BackupListQueryDto) {
+    return this.backups.listForDatabase(auth, id, query);
+  }
+
+  @Get('backups/:id')
+  @Endpoint({ summary: 'One backup, with live progress while it runs', errors: [400, 404] })
+  @ApiOkResponse({ type: BackupDto })
+  getBackup(@Auth() auth: AuthContext, @IdParam() id: string) {
+    return this.backups.get(auth, id);
+  }
+
+  @Get('backups/:id/download')
+  @Endpoint({
+    summary: 'Download the stored object',
+    description:
+      'Streams the object exactly as stored: a pg_dump custom-format archive, or its age encryption (`.age`) when the backup is encrypted.',
+    role: 'operator',
+    errors: [400, 404, 409, 502],
+  })
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'The stored object.' })
+  downloadBackup(
+    @Auth() auth: AuthContext,
+    @IdParam() id: string,
+    @ReqMeta() meta: RequestMeta,
+  ): Promise<StreamableFile> {
+    return this.backups.download(auth, id, meta);
+  }
+
+  @Post('backups/:id/verify')
+  @HttpCode(HttpStatus.OK)
+  @Endpoint({
+    summary: 'Check a backup can be restored',
+    description:
+      'Re-reads the object from storage, decrypts it when encrypted, compares both SHA-256 digests with the recorded ones and lists the archive with pg_restore. Answers 200 either way; `ok` says the outcome.',
+    role: 'operator',
+    errors: [400, 404, 409],
+  })
+  @ApiOkResponse({ type: VerifyResultDto })
+  verifyBackup(@Auth() auth: AuthContext, @IdParam() id: string, @ReqMeta() meta: RequestMeta) {
+    return this.backups.verify(auth, id, meta);
+  }
+
+  @Delete('backups/:id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @Endpoint({
+    summary: 'Delete a backup: its object, its sidecar and its record',
+    description: 'Refused while it runs or is being restored; when the storage refuses, nothing is removed.',
+    role: 'admin',
+    errors: [400, 404, 409, 502],
+  })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  deleteBackup(@Auth() auth: AuthContext, @IdParam() id: string, @ReqMeta() meta: RequestMeta): Promise<void> {
+    return this.backups.delete(auth, id, meta);
+  }
+
+  @Post('backups/:id/restore')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @Endpoint({
+    summary: 'Restore a backup',
+    description:
+      'Into the source database, or into `target`. The archive is fetched, decrypted and checked against both SHA-256 digests before pg_restore (with --exit-on-error) touches the target. Follow it with `GET /restores/{id}`: it ends `success` or `failed`.',
+    role: 'admin',
+    errors: [400, 404, 409],
+  })
+  @ApiAcceptedResponse({ type: RestoreDto })
+  restoreBackup(
+    @Auth() auth: AuthContext,
+    @IdParam() id: string,
+    @Body() input: RestoreRequestDto,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.backups.restore(auth, id, input, meta);
+  }
+
+  @Get('restores/:id')
+  @Endpoint({ summary: 'One restore and how it ended', errors: [400, 404] })
+  @ApiOkResponse({ type: RestoreDto })
+  getRestore(@Auth() auth: AuthContext, @IdParam() id: string) {
+    return this.backups.getRestore(auth, id);
+  }
+}

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { DatabasesModule } from '../databases/databases.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { StorageModule } from '../storage/storage.module';
+import { BackupNotifier } from './backup-notifier';
+import { BackupRunner } from './backup-runner';
+import { BackupsController } from './backups.controller';
+import { BackupsRepository } from './backups.repository';
+import { BackupsService } from './backups.service';
+import { JobQueue } from './job-queue';
+import { JobSupervisor } from './job-supervisor';
+import { RestoreRunner } from './restore-runner';
+import { TenantKeys } from './tenant-keys';
+
+@Module({
+  imports: [DatabasesModule, StorageModule, NotificationsModule],
+  controllers: [BackupsController],
+  providers: [
+    BackupsService,
+    BackupsRepository,
+    BackupRunner,
+    RestoreRunner,
+    BackupNotifier,
+    TenantKeys,
+    JobQueue,
+    JobSupervisor,
+  ],
+  exports: [JobQueue],
+})
+export class BackupsModule {}

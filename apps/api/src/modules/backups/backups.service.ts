@@ -1,0 +1,270 @@
+import { HttpStatus, Injectable, StreamableFile } from '@nestjs/common';
+import type { AuthContext, RequestMeta } from '../../common/auth/auth-context';
+import { ApiException, notFound } from '../../common/errors/api-exception';
+import { pageOf, skipTake, type Page } from '../../common/pagination/page';
+import { AppConfig } from '../../config/app-config';
+import { SecretBox } from '../../crypto/secret-box';
+import { backupName } from '../../engine/backup-naming';
+import { PgClientResolver } from '../../engine/pg-client-resolver';
+import { fetchVerifiedArchive, IntegrityError, listArchive } from '../../engine/restore-pipeline';
+import type { Backup, Restore } from '../../generated/prisma/client';
+import { ActivityLogService } from '../activity-logs/activity-log.service';
+import { DatabasesService } from '../databases/databases.service';
+import { describeStoreError, ObjectStoreFactory } from '../storage/object-store-factory';
+import { BackupRunner } from './backup-runner';
+import { BackupsRepository, type BackupWithSources } from './backups.repository';
+import type { BackupDto, BackupListQueryDto, RestoreDto, RestoreRequestDto, VerifyResultDto } from './dto/backup.dto';
+import { JobQueue } from './job-queue';
+import { JobSupervisor } from './job-supervisor';
+import { RestoreRunner } from './restore-runner';
+import { TenantKeys } from './tenant-keys';
+
+const toNumber = (value: bigint | null) => (value === null ? null : Number(value));
+
+export function toBackupDto(row: Backup): BackupDto {
+  return {
+    id: row.id,
+    database_id: row.databaseId,
+    storage_id: row.storageId,
+    status: row.status,
+    trigger: row.trigger,
+    name: row.name,
+    object_key: row.objectKey,
+    started_at: row.startedAt?.toISOString() ?? null,
+    finished_at: row.finishedAt?.toISOString() ?? null,
+    duration_ms: row.durationMs,
+    size_bytes: toNumber(row.sizeBytes),
+    dump_size_bytes: toNumber(row.dumpSizeBytes),
+    bytes_processed: Number(row.bytesProcessed),
+    sha256: row.sha256,
+    object_sha256: row.objectSha256,
+    server_version: row.serverVersion,
+    pg_dump_version: row.pgDumpVersion,
+    encrypted: row.encrypted,
+    encryption_recipients: row.encryptionRecipients,
+    error_message: row.errorMessage,
+    warnings: row.warnings ? row.warnings.split('\n') : [],
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+function toRestoreDto(row: Restore): RestoreDto {
+  return {
+    id: row.id,
+    backup_id: row.backupId,
+    status: row.status,
+    into_source: !row.targetHost,
+    target_host: row.targetHost,
+    target_port: row.targetPort,
+    target_dbname: row.targetDbname,
+    clean: row.clean,
+    create: row.create,
+    no_owner: row.noOwner,
+    schemas: row.schemas,
+    tables: row.tables,
+    started_at: row.startedAt?.toISOString() ?? null,
+    finished_at: row.finishedAt?.toISOString() ?? null,
+    duration_ms: row.durationMs,
+    error_message: row.errorMessage,
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+const notFinished = () =>
+  new ApiException(HttpStatus.CONFLICT, 'BACKUP_NOT_AVAILABLE', 'Only a successful backup can be used for this');
+
+/** Backups and restores: start them, follow them, verify, download and delete what they made. */
+@Injectable()
+export class BackupsService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly backups: BackupsRepository,
+    private readonly databases: DatabasesService,
+    private readonly stores: ObjectStoreFactory,
+    private readonly resolver: PgClientResolver,
+    private readonly tenantKeys: TenantKeys,
+    private readonly secrets: SecretBox,
+    private readonly queue: JobQueue,
+    private readonly supervisor: JobSupervisor,
+    private readonly backupRunner: BackupRunner,
+    private readonly restoreRunner: RestoreRunner,
+    private readonly activity: ActivityLogService,
+  ) {}
+
+  /** Records a pending backup and queues it; the answer comes before any byte is dumped. */
+  async start(auth: AuthContext, databaseId: string, meta: RequestMeta): Promise<BackupDto> {
+    const database = await this.databases.require(auth, databaseId);
+    const now = new Date();
+    const backup = await this.backups.create({
+      tenantId: auth.tenantId,
+      databaseId: database.id,
+      storageId: database.storageId,
+      triggeredById: auth.userId,
+      trigger: auth.apiTokenId ? 'api' : 'manual',
+      name: backupName(now),
+      createdAt: now,
+      workerId: this.supervisor.workerId,
+      heartbeatAt: now,
+    });
+    await this.activity.recordFor(auth, meta, {
+      action: 'backup.start',
+      resourceType: 'backup',
+      resourceId: backup.id,
+      details: { database: database.name, name: backup.name },
+    });
+    this.queue.enqueue((signal) => this.backupRunner.run(backup.id, signal));
+    return toBackupDto(backup);
+  }
+
+  async listForDatabase(auth: AuthContext, databaseId: string, query: BackupListQueryDto): Promise<Page<BackupDto>> {
+    await this.databases.require(auth, databaseId);
+    const { skip, take } = skipTake(query);
+    const [rows, total] = await this.backups.listForDatabase(databaseId, query.status, skip, take);
+    return pageOf(rows.map(toBackupDto), total, query);
+  }
+
+  async get(auth: AuthContext, id: string): Promise<BackupDto> {
+    return toBackupDto(await this.require(auth, id));
+  }
+
+  /** The stored object as it is (encrypted when it was encrypted), streamed from storage. */
+  async download(auth: AuthContext, id: string, meta: RequestMeta): Promise<StreamableFile> {
+    const backup = await this.requireSuccessful(auth, id);
+    let stream;
+    try {
+      stream = await this.stores.open(backup.storage).get(backup.objectKey!);
+    } catch (error) {
+      throw new ApiException(
+        HttpStatus.BAD_GATEWAY,
+        'STORAGE_ERROR',
+        `Cannot read the backup: ${describeStoreError(error)}`,
+      );
+    }
+    await this.activity.recordFor(auth, meta, { action: 'backup.download', resourceType: 'backup', resourceId: id });
+    return new StreamableFile(stream, {
+      type: 'application/octet-stream',
+      disposition: `attachment; filename="${backup.objectKey!.split('/').pop()}"`,
+      length: backup.sizeBytes === null ? undefined : Number(backup.sizeBytes),
+    });
+  }
+
+  /** Re-reads the object: both checksums (decrypting when encrypted), then pg_restore --list. */
+  async verify(auth: AuthContext, id: string, meta: RequestMeta): Promise<VerifyResultDto> {
+    const backup = await this.requireSuccessful(auth, id);
+    let result: VerifyResultDto;
+    try {
+      const archive = await fetchVerifiedArchive(
+        {
+          store: this.stores.open(backup.storage),
+          key: backup.objectKey!,
+          objectSha256: backup.objectSha256!,
+          sha256: backup.sha256!,
+          identity: backup.encrypted ? await this.tenantKeys.identity(backup.tenantId) : null,
+        },
+        this.config.env.RESTORE_TEMP_DIR,
+      );
+      try {
+        const major = Number.parseInt(backup.pgDumpVersion ?? '0', 10);
+        const pgRestore = await this.resolver.resolveForRestore(major * 10_000, major);
+        const entries = await listArchive(pgRestore.binary, archive.path);
+        result = {
+          ok: true,
+          message: `Checksums match and pg_restore lists ${entries.length} entries`,
+          toc_entries: entries.length,
+        };
+      } finally {
+        await archive.dispose();
+      }
+    } catch (error) {
+      const message =
+        error instanceof IntegrityError ? error.message : `Verification failed: ${describeStoreError(error)}`;
+      result = { ok: false, message, toc_entries: null };
+    }
+    await this.activity.recordFor(auth, meta, {
+      action: 'backup.verify',
+      outcome: result.ok ? 'success' : 'failure',
+      level: result.ok ? 'info' : 'error',
+      resourceType: 'backup',
+      resourceId: id,
+      details: { message: result.message },
+    });
+    return result;
+  }
+
+  /** Removes the object and its sidecar, then the record; if storage refuses, nothing is removed. */
+  async delete(auth: AuthContext, id: string, meta: RequestMeta): Promise<void> {
+    const backup = await this.require(auth, id);
+    if (backup.status === 'pending' || backup.status === 'running' || (await this.backups.activeRestores(id))) {
+      throw new ApiException(HttpStatus.CONFLICT, 'BACKUP_BUSY', 'This backup is running or being restored');
+    }
+    const store = this.stores.open(backup.storage);
+    try {
+      for (const key of [backup.objectKey, backup.sidecarKey]) if (key) await store.delete(key);
+    } catch (error) {
+      throw new ApiException(
+        HttpStatus.BAD_GATEWAY,
+        'STORAGE_ERROR',
+        `Cannot delete the backup: ${describeStoreError(error)}`,
+      );
+    }
+    await this.backups.delete(id);
+    await this.activity.recordFor(auth, meta, {
+      action: 'backup.delete',
+      resourceType: 'backup',
+      resourceId: id,
+      details: { name: backup.name },
+    });
+  }
+
+  async restore(auth: AuthContext, id: string, input: RestoreRequestDto, meta: RequestMeta): Promise<RestoreDto> {
+    const backup = await this.requireSuccessful(auth, id);
+    const target = input.target;
+    const restore = await this.backups.createRestore({
+      tenantId: auth.tenantId,
+      backupId: backup.id,
+      requestedById: auth.userId,
+      targetHost: target?.host ?? null,
+      targetPort: target ? (target.port ?? 5432) : null,
+      targetDbname: target?.dbname ?? null,
+      targetUsername: target?.username ?? null,
+      targetPasswordEncrypted: target?.password ? this.secrets.encrypt(target.password) : null,
+      targetSslmode: target ? ((target.sslmode ?? 'prefer').replace('-', '_') as Restore['targetSslmode']) : null,
+      clean: input.clean ?? false,
+      create: input.create ?? false,
+      noOwner: input.no_owner ?? true,
+      schemas: input.schemas ?? [],
+      tables: input.tables ?? [],
+      workerId: this.supervisor.workerId,
+      heartbeatAt: new Date(),
+    });
+    await this.activity.recordFor(auth, meta, {
+      action: 'restore.start',
+      resourceType: 'restore',
+      resourceId: restore.id,
+      details: {
+        backup: backup.name,
+        target: target ? `${target.host}:${target.port ?? 5432}/${target.dbname}` : 'source',
+      },
+    });
+    this.queue.enqueue((signal) => this.restoreRunner.run(restore.id, signal));
+    return toRestoreDto(restore);
+  }
+
+  async getRestore(auth: AuthContext, id: string): Promise<RestoreDto> {
+    const restore = await this.backups.findRestoreInTenant(id, auth.tenantId);
+    if (!restore) throw notFound('Restore');
+    return toRestoreDto(restore);
+  }
+
+  private async require(auth: AuthContext, id: string): Promise<BackupWithSources> {
+    const backup = await this.backups.findInTenant(id, auth.tenantId);
+    if (!backup) throw notFound('Backup');
+    return backup;
+  }
+
+  private async requireSuccessful(auth: AuthContext, id: string): Promise<BackupWithSources> {
+    const backup = await this.require(auth, id);
+    if (backup.status !== 'success' || !backup.objectKey) throw notFinished();
+    return backup;
+  }
+}
