@@ -50,6 +50,11 @@ export class BackupStageError extends Error {
   }
 }
 
+function isCascade(error: unknown): boolean {
+  const { name, code } = (error ?? {}) as { name?: string; code?: string };
+  return name === 'AbortError' || code === 'ABORT_ERR' || code === 'ERR_STREAM_PREMATURE_CLOSE';
+}
+
 /** pg_dump's arguments: the custom format, and the chosen schemas/tables, each one argv element. */
 export function pgDumpArguments(options: DumpOptions): string[] {
   return [
@@ -83,9 +88,9 @@ export async function dumpToStore(plan: BackupPlan): Promise<BackupResult> {
   };
 
   const run = runPgTool(plan.pgDump, pgDumpArguments(plan.options), plan.conn);
-  let stoppedByUs = false;
+  // pg_dump's own failure, not its being stopped because a later stage failed.
   void run.done.catch((error) => {
-    if (!stoppedByUs) fail('pg_dump', error);
+    if (!run.stoppedEarly()) fail('pg_dump', error);
   });
 
   const dumpDigest = new DigestStream(plan.onProgress);
@@ -96,7 +101,6 @@ export async function dumpToStore(plan: BackupPlan): Promise<BackupResult> {
     try {
       stages.push(await encryptingStage(plan.recipients));
     } catch (error) {
-      stoppedByUs = true;
       run.kill();
       throw new BackupStageError('encrypt', error);
     }
@@ -104,7 +108,8 @@ export async function dumpToStore(plan: BackupPlan): Promise<BackupResult> {
   stages.push(objectDigest);
 
   const streamed = pipeline([...stages, body], { signal: plan.signal }).catch((error: unknown) => {
-    fail(plan.recipients.length ? 'encrypt' : 'pg_dump', error);
+    // A stream torn down because another stage failed says nothing about the cause.
+    if (!isCascade(error)) fail(plan.recipients.length ? 'encrypt' : 'pg_dump', error);
     throw error;
   });
   const uploaded = plan.store.put(plan.key, body, { signal: plan.signal }).catch((error: unknown) => {
@@ -113,7 +118,6 @@ export async function dumpToStore(plan: BackupPlan): Promise<BackupResult> {
   });
   const [streamOutcome, uploadOutcome] = await Promise.allSettled([streamed, uploaded]);
   if (streamOutcome.status === 'rejected' || uploadOutcome.status === 'rejected' || firstFailure) {
-    stoppedByUs = true;
     run.kill();
     await run.done.catch(() => undefined);
     throw firstFailure ?? new BackupStageError('upload', 'stopped');

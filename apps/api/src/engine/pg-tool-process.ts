@@ -12,6 +12,8 @@ export interface PgToolRun {
   done: Promise<void>;
   /** Everything the tool said on stderr that is not an error: warnings to keep. */
   warnings(): string[];
+  /** True once the process was stopped because its consumer went away (or kill() was called). */
+  stoppedEarly(): boolean;
   kill(): void;
 }
 
@@ -78,9 +80,14 @@ export function runPgTool(binary: string, args: string[], conn?: PgConnection): 
   });
   child.stdout.on('error', (error) => checked.destroy(error));
   child.stdout.pipe(checked);
-  checked.on('close', () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  });
+  let stoppedEarly = false;
+  const stop = () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    stoppedEarly = true;
+    child.kill('SIGTERM');
+  };
+  // Whoever reads the output stopped (e.g. the upload failed): the process stops too.
+  checked.on('close', stop);
 
   return {
     stdout: checked,
@@ -90,8 +97,7 @@ export function runPgTool(binary: string, args: string[], conn?: PgConnection): 
         .split('\n')
         .filter((line) => /warning:/i.test(line))
         .map((line) => line.trim()),
-    kill: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    },
+    stoppedEarly: () => stoppedEarly,
+    kill: stop,
   };
 }

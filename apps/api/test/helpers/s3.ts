@@ -1,4 +1,11 @@
-import { CreateBucketCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 
 /** The run's s3rver (started by global-setup), as a tenant would configure it. */
@@ -43,4 +50,15 @@ export async function objectKeys(bucket: string): Promise<string[]> {
 export async function unfinishedUploads(bucket: string): Promise<number> {
   const answer = await client().send(new ListMultipartUploadsCommand({ Bucket: bucket }));
   return answer.Uploads?.length ?? 0;
+}
+
+/** The object's bytes, read with the S3 API (as `aws s3 cp` would). */
+export async function readObject(bucket: string, key: string): Promise<Buffer> {
+  const answer = await client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from(await answer.Body!.transformToByteArray());
+}
+
+/** Replaces the object's bytes (to simulate corruption at rest). */
+export async function writeObject(bucket: string, key: string, body: Buffer): Promise<void> {
+  await client().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length }));
 }

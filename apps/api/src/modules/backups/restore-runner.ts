@@ -96,21 +96,13 @@ export class RestoreRunner {
 
   private async execute(restore: Restore, backup: BackupWithSources): Promise<void> {
     const target = this.targetOf(restore, backup);
-    if (restore.create) {
-      // CREATE DATABASE from the maintenance database, so the target's own name is honoured.
-      try {
-        await withPgClient({ ...target, dbname: 'postgres' }, (client) =>
-          client.query(`CREATE DATABASE ${quoteIdent(target.dbname)}`),
-        );
-      } catch (error) {
-        throw new Error(`Cannot create database "${target.dbname}": ${(error as Error).message}`, { cause: error });
-      }
-    }
+    // With `create` the target does not exist yet: reach its server through the maintenance database.
+    const reachable = restore.create ? { ...target, dbname: 'postgres' } : target;
     let server: ServerInfo;
     try {
-      server = await readServerInfo(target);
+      server = await readServerInfo(reachable);
     } catch (error) {
-      throw new Error(describeConnectionError(error, target), { cause: error });
+      throw new Error(describeConnectionError(error, reachable), { cause: error });
     }
     const pgRestore = await this.resolver.resolveForRestore(server.versionNum, archiveMajor(backup.pgDumpVersion));
     if (pgRestore.fallback) {
@@ -119,6 +111,7 @@ export class RestoreRunner {
         'no pg_restore for the target major or above: using an older one that reads the archive',
       );
     }
+    // Verified before the target is touched in any way: a bad archive changes nothing.
     const archive = await fetchVerifiedArchive(
       {
         store: this.stores.open(backup.storage),
@@ -130,6 +123,13 @@ export class RestoreRunner {
       this.config.env.RESTORE_TEMP_DIR,
     );
     try {
+      if (restore.create) {
+        try {
+          await withPgClient(reachable, (client) => client.query(`CREATE DATABASE ${quoteIdent(target.dbname)}`));
+        } catch (error) {
+          throw new Error(`Cannot create database "${target.dbname}": ${(error as Error).message}`, { cause: error });
+        }
+      }
       await restoreArchive(pgRestore.binary, target, archive.path, {
         clean: restore.clean,
         noOwner: restore.noOwner,
