@@ -43,7 +43,8 @@ ENV NODE_ENV=production \
     PORT=8080 \
     APP_ROLE=all \
     MIGRATIONS_DIR=/app/prisma/migrations \
-    PG_BIN_DIR_TEMPLATE=/usr/lib/postgresql/{major}/bin
+    PG_BIN_DIR_TEMPLATE=/usr/lib/postgresql/{major}/bin \
+    STORAGE_LOCAL_ROOT=/var/lib/dumpstation/backups
 WORKDIR /app/apps/api
 COPY --from=build --chown=node:node /out/api ./
 COPY --from=build --chown=node:node /src/prisma/migrations /app/prisma/migrations
