@@ -47,11 +47,16 @@ async function waitForHttp(url: string, timeoutMs: number, child: ChildProcess, 
   throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${output()}`);
 }
 
+export interface ConsoleStackOptions {
+  /** More environment for the API process (e.g. STORAGE_LOCAL_ROOT). */
+  apiEnv?: Record<string, string | undefined>;
+}
+
 /**
  * The built console (next start) against a real API on a real PostgreSQL, with Discord stood in
  * on loopback, in Debian's Chromium.
  */
-export async function startConsoleStack(): Promise<ConsoleStack> {
+export async function startConsoleStack(options: ConsoleStackOptions = {}): Promise<ConsoleStack> {
   if (!existsSync(join(WEB_ROOT, '.next', 'BUILD_ID'))) {
     throw new Error('apps/web/.next is missing: run `pnpm --filter @dumpstation/web build` first');
   }
@@ -83,6 +88,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
         SYSTEM_DISCORD_WEBHOOK_URL: `https://discord.com/api${ADMIN_WEBHOOK_PATH}`,
         // One browser signs in several times within a minute from the same address.
         AUTH_RATE_LIMIT_PER_MINUTE: '1000',
+        ...options.apiEnv,
       },
     });
 

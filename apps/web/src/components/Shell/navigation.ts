@@ -25,10 +25,10 @@ export interface NavigationItem {
 
 export const NAVIGATION: NavigationItem[] = [
   { label: 'Overview', href: '/', icon: IconLayoutDashboard },
-  { label: 'Databases', href: '/databases', icon: IconDatabase, soon: true },
+  { label: 'Databases', href: '/databases', icon: IconDatabase },
   { label: 'Backups', href: '/backups', icon: IconArchive, soon: true },
-  { label: 'Storage', href: '/storage', icon: IconServer2, soon: true },
-  { label: 'Notifications', href: '/notifications', icon: IconBell, soon: true },
+  { label: 'Storage', href: '/storage', icon: IconServer2 },
+  { label: 'Notifications', href: '/notifications', icon: IconBell },
   { label: 'Activity', href: '/activity', icon: IconActivity },
   {
     label: 'Settings',

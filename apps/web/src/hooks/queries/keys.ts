@@ -11,3 +11,6 @@ export function invalidateOperation(queryClient: QueryClient, operationId: strin
 }
 
 export const PAGE_SIZE = 20;
+
+/** The largest page the API serves (for pickers that list everything). */
+export const MAX_PAGE_SIZE = 100;

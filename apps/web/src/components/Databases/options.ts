@@ -1,0 +1,43 @@
+import type { DatabaseDto, RotationPolicyDto } from '@dumpstation/api-client';
+
+export type SslMode = DatabaseDto['sslmode'];
+
+export const SSL_MODES: { value: SslMode; label: string; description: string }[] = [
+  { value: 'disable', label: 'disable', description: 'Plain text only' },
+  { value: 'allow', label: 'allow', description: 'Plain text first, TLS if the server insists' },
+  { value: 'prefer', label: 'prefer', description: 'TLS when the server offers it (default)' },
+  { value: 'require', label: 'require', description: 'TLS always, certificate not checked' },
+  { value: 'verify-ca', label: 'verify-ca', description: 'TLS with a certificate from a trusted CA' },
+  { value: 'verify-full', label: 'verify-full', description: 'TLS, trusted CA and matching host name' },
+];
+
+export function sslModeLabel(mode: SslMode): string {
+  const known = SSL_MODES.find((m) => m.value === mode);
+  return known ? `${known.label} (${known.description.toLowerCase()})` : mode;
+}
+
+export function describeRotation(policy: RotationPolicyDto | null): string {
+  if (!policy) return 'Keep every backup';
+  if (policy.type === 'count') return `Keep the newest ${policy.value} backup${policy.value === 1 ? '' : 's'}`;
+  return `Keep ${policy.value} day${policy.value === 1 ? '' : 's'} of backups`;
+}
+
+export function describeSchedule(db: Pick<DatabaseDto, 'schedule' | 'timezone'>): string {
+  return db.schedule ? `${db.schedule} (${db.timezone})` : 'On demand only';
+}
+
+/** `user@host:port/dbname`, the way people write a PostgreSQL address. */
+export function connectionLabel(db: Pick<DatabaseDto, 'username' | 'host' | 'port' | 'dbname'>): string {
+  return `${db.username}@${db.host}:${db.port}/${db.dbname}`;
+}
+
+/** IANA zones for the schedule's time zone picker (UTC first). */
+export function timeZones(current?: string): string[] {
+  let zones: string[] = [];
+  try {
+    zones = Intl.supportedValuesOf('timeZone');
+  } catch {
+    // An engine without the list: UTC and the current value still work.
+  }
+  return Array.from(new Set(['UTC', ...(current ? [current] : []), ...zones]));
+}

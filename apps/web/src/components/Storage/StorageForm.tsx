@@ -1,0 +1,251 @@
+'use client';
+
+import { Alert, Button, Group, PasswordInput, SegmentedControl, Stack, Switch, Text, TextInput } from '@mantine/core';
+import type { CreateStorageDto, StorageDto, UpdateStorageDto } from '@dumpstation/api-client';
+import { useState, type FormEvent } from 'react';
+import { useCreateStorage, useUpdateStorage } from '@/hooks/queries/storage';
+import { fieldError, formError } from '@/lib/api/errors';
+import { ENDPOINT_HINTS, PROVIDER_FIELDS, PROVIDERS, type StorageProvider } from './providers';
+
+const FIELDS = [
+  'name',
+  'provider',
+  'bucket',
+  'region',
+  'endpoint',
+  'path_prefix',
+  'force_path_style',
+  'access_key_id',
+  'secret_access_key',
+] as const;
+
+interface StorageValues {
+  name: string;
+  provider: StorageProvider;
+  bucket: string;
+  region: string;
+  endpoint: string;
+  pathPrefix: string;
+  /** null: the provider's default (on for R2 and MinIO). */
+  forcePathStyle: boolean | null;
+  /** New keys; empty keeps the stored ones. */
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+function initialValues(storage?: StorageDto): StorageValues {
+  return {
+    name: storage?.name ?? '',
+    provider: storage?.provider ?? 's3',
+    bucket: storage?.bucket ?? '',
+    region: storage?.region ?? '',
+    endpoint: storage?.endpoint ?? '',
+    pathPrefix: storage?.path_prefix ?? '',
+    forcePathStyle: storage ? storage.force_path_style : null,
+    accessKeyId: '',
+    secretAccessKey: '',
+  };
+}
+
+/** Only the inputs the chosen provider uses; empty ones are left out (the API names what is missing). */
+function createBody(values: StorageValues): CreateStorageDto {
+  const shown = PROVIDER_FIELDS[values.provider];
+  const body: CreateStorageDto = { name: values.name.trim(), provider: values.provider };
+  const pathPrefix = values.pathPrefix.trim();
+  if (pathPrefix) body.path_prefix = pathPrefix;
+  if (shown.bucket && values.bucket.trim()) body.bucket = values.bucket.trim();
+  if (shown.endpoint && values.endpoint.trim()) body.endpoint = values.endpoint.trim();
+  if (shown.region && values.region.trim()) body.region = values.region.trim();
+  if (shown.pathStyle && values.forcePathStyle !== null) body.force_path_style = values.forcePathStyle;
+  if (shown.keys && values.accessKeyId) body.access_key_id = values.accessKeyId;
+  if (shown.keys && values.secretAccessKey) body.secret_access_key = values.secretAccessKey;
+  return body;
+}
+
+/** What changed, so stored keys (write-only) stay unless new ones are typed. */
+function updateBody(storage: StorageDto, values: StorageValues): UpdateStorageDto {
+  const shown = PROVIDER_FIELDS[values.provider];
+  const body: UpdateStorageDto = {};
+  if (values.name.trim() !== storage.name) body.name = values.name.trim();
+  if (values.provider !== storage.provider) body.provider = values.provider;
+  if (values.pathPrefix.trim() !== storage.path_prefix) body.path_prefix = values.pathPrefix.trim();
+  if (shown.bucket && values.bucket.trim() !== (storage.bucket ?? '')) body.bucket = values.bucket.trim();
+  if (shown.endpoint && values.endpoint.trim() !== (storage.endpoint ?? '')) body.endpoint = values.endpoint.trim();
+  if (shown.region && values.region.trim() !== (storage.region ?? '')) body.region = values.region.trim();
+  if (shown.pathStyle && values.forcePathStyle !== null && values.forcePathStyle !== storage.force_path_style)
+    body.force_path_style = values.forcePathStyle;
+  if (shown.keys && values.accessKeyId) body.access_key_id = values.accessKeyId;
+  if (shown.keys && values.secretAccessKey) body.secret_access_key = values.secretAccessKey;
+  return body;
+}
+
+/** Adds a storage destination, or edits `storage`. */
+export function StorageForm({
+  storage,
+  onSaved,
+  onCancel,
+}: {
+  storage?: StorageDto;
+  onSaved: (storage: StorageDto) => void;
+  onCancel: () => void;
+}) {
+  const [values, setValues] = useState(() => initialValues(storage));
+  const create = useCreateStorage();
+  const update = useUpdateStorage();
+  const mutation = storage ? update : create;
+  const error = mutation.error;
+  const shown = PROVIDER_FIELDS[values.provider];
+  // Keys stay stored on edit unless the provider changes to one without keys.
+  const keysStored = Boolean(storage?.access_key_id_set && storage.secret_access_key_set);
+  const set = (next: Partial<StorageValues>) => setValues((current) => ({ ...current, ...next }));
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (storage) update.mutate({ path: { id: storage.id }, body: updateBody(storage, values) }, { onSuccess: onSaved });
+    else create.mutate({ body: createBody(values) }, { onSuccess: onSaved });
+  }
+
+  const problem = formError(error, FIELDS);
+  const unchanged = storage ? Object.keys(updateBody(storage, values)).length === 0 : false;
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack>
+        {problem ? (
+          <Alert color="red" variant="light" role="alert">
+            {problem}
+          </Alert>
+        ) : null}
+        <TextInput
+          label="Name"
+          name="name"
+          placeholder="backups-eu"
+          maxLength={100}
+          required
+          data-autofocus
+          value={values.name}
+          onChange={(event) => set({ name: event.currentTarget.value })}
+          error={fieldError(error, 'name')}
+        />
+        <Stack gap={4}>
+          <Text size="sm" fw={500} id="storage-provider-label">
+            Provider
+          </Text>
+          <SegmentedControl
+            aria-labelledby="storage-provider-label"
+            data={PROVIDERS}
+            value={values.provider}
+            onChange={(value) => set({ provider: value as StorageProvider })}
+            fullWidth
+          />
+          {fieldError(error, 'provider') ? (
+            <Text size="xs" c="red">
+              {fieldError(error, 'provider')}
+            </Text>
+          ) : null}
+        </Stack>
+        {values.provider === 'local' ? (
+          <Alert color="blue" variant="light">
+            Dumps are kept on the API server’s disk, in this tenant’s folder under its storage root. Suited to a single
+            server with its own backups of that disk.
+          </Alert>
+        ) : null}
+        {shown.bucket ? (
+          <Group grow align="flex-start">
+            <TextInput
+              label="Bucket"
+              name="bucket"
+              placeholder="acme-db-backups"
+              required
+              value={values.bucket}
+              onChange={(event) => set({ bucket: event.currentTarget.value })}
+              error={fieldError(error, 'bucket')}
+            />
+            {shown.region ? (
+              <TextInput
+                label="Region"
+                name="region"
+                placeholder="us-east-1"
+                description="Default us-east-1"
+                value={values.region}
+                onChange={(event) => set({ region: event.currentTarget.value })}
+                error={fieldError(error, 'region')}
+              />
+            ) : null}
+          </Group>
+        ) : null}
+        {shown.endpoint ? (
+          <TextInput
+            label="Endpoint"
+            name="endpoint"
+            type="url"
+            placeholder="https://…"
+            description={ENDPOINT_HINTS[values.provider]}
+            required={shown.endpoint === 'required'}
+            value={values.endpoint}
+            onChange={(event) => set({ endpoint: event.currentTarget.value })}
+            error={fieldError(error, 'endpoint')}
+          />
+        ) : null}
+        <TextInput
+          label="Path prefix"
+          name="path_prefix"
+          placeholder="prod/"
+          description={
+            values.provider === 'local'
+              ? 'Sub-folder for the dumps; optional'
+              : 'Key prefix inside the bucket; optional'
+          }
+          value={values.pathPrefix}
+          onChange={(event) => set({ pathPrefix: event.currentTarget.value })}
+          error={fieldError(error, 'path_prefix')}
+        />
+        {shown.keys ? (
+          <Group grow align="flex-start">
+            <TextInput
+              label="Access key ID"
+              name="access_key_id"
+              autoComplete="off"
+              required={!keysStored}
+              placeholder={keysStored ? 'Saved (hidden): type to replace' : undefined}
+              value={values.accessKeyId}
+              onChange={(event) => set({ accessKeyId: event.currentTarget.value })}
+              error={fieldError(error, 'access_key_id')}
+            />
+            <PasswordInput
+              label="Secret access key"
+              name="secret_access_key"
+              autoComplete="new-password"
+              required={!keysStored}
+              placeholder={keysStored ? 'Saved (hidden): type to replace' : undefined}
+              value={values.secretAccessKey}
+              onChange={(event) => set({ secretAccessKey: event.currentTarget.value })}
+              error={fieldError(error, 'secret_access_key')}
+            />
+          </Group>
+        ) : null}
+        {shown.keys ? (
+          <Text size="xs" c="dimmed">
+            Keys are stored encrypted and never shown again.
+          </Text>
+        ) : null}
+        {shown.pathStyle ? (
+          <Switch
+            label="Path-style addressing"
+            description="Bucket in the path instead of the host name (default: on for R2 and MinIO, off for S3)"
+            checked={values.forcePathStyle ?? values.provider !== 's3'}
+            onChange={(event) => set({ forcePathStyle: event.currentTarget.checked })}
+            error={fieldError(error, 'force_path_style')}
+          />
+        ) : null}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onCancel}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={mutation.isPending} disabled={!values.name.trim() || unchanged}>
+            {storage ? 'Save storage' : 'Add storage'}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,60 @@
+import {
+  createNotificationMutation,
+  deleteNotificationMutation,
+  getNotificationOptions,
+  listNotificationsOptions,
+  testNotificationMutation,
+  updateNotificationMutation,
+} from '@dumpstation/api-client';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { MAX_PAGE_SIZE, PAGE_SIZE, invalidateOperation } from './keys';
+
+export function useNotifications(page: number) {
+  return useQuery({
+    ...listNotificationsOptions({ query: { page, limit: PAGE_SIZE } }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Every notification webhook of the tenant (up to the API's largest page), for pickers and name look-ups. */
+export function useNotificationChoices() {
+  return useQuery(listNotificationsOptions({ query: { page: 1, limit: MAX_PAGE_SIZE } }));
+}
+
+export function useNotification(id: string | null | undefined) {
+  return useQuery({ ...getNotificationOptions({ path: { id: id ?? '' } }), enabled: Boolean(id) });
+}
+
+function useInvalidateNotifications() {
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      invalidateOperation(queryClient, 'listNotifications'),
+      invalidateOperation(queryClient, 'getNotification'),
+    ]);
+}
+
+export function useCreateNotification() {
+  const invalidate = useInvalidateNotifications();
+  return useMutation({ ...createNotificationMutation(), onSuccess: () => invalidate() });
+}
+
+export function useUpdateNotification() {
+  const invalidate = useInvalidateNotifications();
+  return useMutation({ ...updateNotificationMutation(), onSuccess: () => invalidate() });
+}
+
+export function useDeleteNotification() {
+  const queryClient = useQueryClient();
+  const invalidate = useInvalidateNotifications();
+  return useMutation({
+    ...deleteNotificationMutation(),
+    // Databases that used it no longer point at it.
+    onSettled: () => Promise.all([invalidate(), invalidateOperation(queryClient, 'getDatabase')]),
+  });
+}
+
+/** Posts a test message to the webhook; answers `{ ok, message }` either way. */
+export function useTestNotification() {
+  return useMutation(testNotificationMutation());
+}

@@ -1,0 +1,49 @@
+import {
+  createStorageMutation,
+  deleteStorageMutation,
+  getStorageOptions,
+  listStorageOptions,
+  testStorageMutation,
+  updateStorageMutation,
+} from '@dumpstation/api-client';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { MAX_PAGE_SIZE, PAGE_SIZE, invalidateOperation } from './keys';
+
+export function useStorages(page: number) {
+  return useQuery({ ...listStorageOptions({ query: { page, limit: PAGE_SIZE } }), placeholderData: keepPreviousData });
+}
+
+/** Every storage of the tenant (up to the API's largest page), for pickers and name look-ups. */
+export function useStorageChoices() {
+  return useQuery(listStorageOptions({ query: { page: 1, limit: MAX_PAGE_SIZE } }));
+}
+
+export function useStorage(id: string | null | undefined) {
+  return useQuery({ ...getStorageOptions({ path: { id: id ?? '' } }), enabled: Boolean(id) });
+}
+
+function useInvalidateStorage() {
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([invalidateOperation(queryClient, 'listStorage'), invalidateOperation(queryClient, 'getStorage')]);
+}
+
+export function useCreateStorage() {
+  const invalidate = useInvalidateStorage();
+  return useMutation({ ...createStorageMutation(), onSuccess: () => invalidate() });
+}
+
+export function useUpdateStorage() {
+  const invalidate = useInvalidateStorage();
+  return useMutation({ ...updateStorageMutation(), onSuccess: () => invalidate() });
+}
+
+export function useDeleteStorage() {
+  const invalidate = useInvalidateStorage();
+  return useMutation({ ...deleteStorageMutation(), onSettled: () => invalidate() });
+}
+
+/** Writes, reads back and deletes a probe object; answers `{ ok, message }` either way. */
+export function useTestStorage() {
+  return useMutation(testStorageMutation());
+}

@@ -1,0 +1,231 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { startPostgres, type RunningPostgres } from '@dumpstation/testing';
+import { SCREENSHOTS, signIn, startConsoleStack, type ConsoleStack } from './support';
+
+const WEBHOOK_PATH = '/webhooks/123456789012345678/resources-test-token';
+const WEBHOOK_URL = `https://discord.com/api${WEBHOOK_PATH}`;
+
+// Storage, notification webhooks and databases, managed from the console in Chromium against the
+// real API: local storage probed on disk, a webhook tested through the Discord stand-in, and a
+// database on a real PostgreSQL 15 checked with the server's pg_dump.
+describe('storage, notifications and databases in Chromium', () => {
+  let stack: ConsoleStack;
+  let page: Page;
+  let pg15: RunningPostgres;
+  let storageRoot: string;
+  /** Uncaught errors in the page (React's hydration and render errors included). */
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    storageRoot = await mkdtemp(join(tmpdir(), 'dumpstation-web-storage-'));
+    pg15 = await startPostgres({ major: 15 });
+    stack = await startConsoleStack({ apiEnv: { STORAGE_LOCAL_ROOT: storageRoot } });
+    page = stack.page;
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await signIn(page, stack);
+  });
+
+  afterEach(() => {
+    expect(pageErrors).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await pg15?.stop();
+    if (storageRoot) await rm(storageRoot, { recursive: true, force: true });
+  });
+
+  async function openFromNavigation(label: string, path: string): Promise<void> {
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: label }).click();
+    await page.waitForURL(`${stack.webUrl}${path}`);
+  }
+
+  /** The error shown under an input: the element its aria-describedby names as its error. */
+  async function errorUnder(input: Locator): Promise<string> {
+    const describedBy = (await input.getAttribute('aria-describedby')) ?? '';
+    const errorId = describedBy.split(/\s+/).find((id) => id.endsWith('-error'));
+    expect(errorId).toBeDefined();
+    return page.locator(`[id="${errorId}"]`).innerText();
+  }
+
+  /** Waits until the form's modal has closed, its fading overlay included. */
+  async function closed(dialog: Locator): Promise<void> {
+    await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+    await page.locator('.mantine-Modal-overlay').waitFor({ state: 'detached', timeout: 10_000 });
+  }
+
+  async function pick(dialog: Locator, label: RegExp, option: string | RegExp): Promise<void> {
+    await dialog.getByLabel(label).click();
+    await page.getByRole('option', { name: option }).click();
+  }
+
+  it('adds a local storage and tests it: a probe object is written, read back and deleted', async () => {
+    await openFromNavigation('Storage', '/storage');
+    await page.getByText('No storage yet').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Add storage' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add storage' });
+    await dialog.getByLabel(/^Name/).fill('local-disk');
+    await dialog.getByText('Local disk').click();
+    // Local storage has no bucket, endpoint or keys to fill in.
+    expect(await dialog.getByLabel(/^Bucket/).count()).toBe(0);
+    expect(await dialog.getByLabel(/^Endpoint/).count()).toBe(0);
+    expect(await dialog.getByLabel(/^Access key ID/).count()).toBe(0);
+    await dialog.getByLabel(/^Path prefix/).fill('nightly/');
+    await dialog.getByRole('button', { name: 'Add storage' }).click();
+    await closed(dialog);
+
+    const row = page.getByTestId('storage-row-local-disk');
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.innerText()).toMatch(/Local disk/i);
+    expect(await row.innerText()).toContain('Server disk, folder nightly/');
+
+    await page.getByRole('button', { name: 'Test local-disk' }).click();
+    const result = page.getByTestId('storage-test-result');
+    await result.waitFor({ timeout: 20_000 });
+    expect(await result.getAttribute('data-ok')).toBe('true');
+    expect(await page.getByTestId('storage-test-result-message').innerText()).toBe(
+      'Wrote, read back and deleted a probe object',
+    );
+    // The probe went to this tenant's folder under the API's storage root, and was cleaned up.
+    const tenantFolders = await readdir(storageRoot);
+    expect(tenantFolders).toHaveLength(1);
+    expect(await readdir(join(storageRoot, tenantFolders[0], 'nightly'))).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'storage.png'), fullPage: true });
+  });
+
+  it('shows the API’s field errors under bucket and endpoint for an incomplete R2 storage', async () => {
+    await page.getByRole('button', { name: 'Add storage' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add storage' });
+    await dialog.getByLabel(/^Name/).fill('r2-incomplete');
+    await dialog.getByText('Cloudflare R2').click();
+    await dialog.getByRole('button', { name: 'Add storage' }).click();
+
+    await dialog.getByText('bucket is required for r2').waitFor({ timeout: 10_000 });
+    expect(await errorUnder(dialog.getByLabel(/^Bucket/))).toBe('bucket is required for r2');
+    expect(await errorUnder(dialog.getByLabel(/^Endpoint/))).toBe('endpoint is required for r2');
+    expect(await errorUnder(dialog.getByLabel(/^Access key ID/))).toBe('access_key_id is required for r2');
+    expect(await errorUnder(dialog.getByLabel(/^Secret access key/))).toBe('secret_access_key is required for r2');
+    // Every problem is shown under its field: no summary above the form.
+    expect(await dialog.getByRole('alert').count()).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'storage-form-errors.png') });
+
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await closed(dialog);
+    expect(await page.getByTestId('storage-table').innerText()).not.toContain('r2-incomplete');
+  });
+
+  it('adds a Discord webhook and tests it: the message reaches Discord', async () => {
+    await openFromNavigation('Notifications', '/notifications');
+    await page.getByText('No webhooks yet').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a Discord webhook' });
+    await dialog.getByLabel(/^Name/).fill('ops-alerts');
+    await dialog.getByLabel(/^Discord webhook URL/).fill(WEBHOOK_URL);
+    await dialog.getByRole('button', { name: 'Add webhook' }).click();
+    await closed(dialog);
+
+    const row = page.getByTestId('notification-row-ops-alerts');
+    await row.waitFor({ timeout: 10_000 });
+    // The URL is write-only: it is never shown again.
+    expect(await page.content()).not.toContain('resources-test-token');
+
+    const before = stack.discord.calls().filter((call) => call.path === WEBHOOK_PATH).length;
+    await page.getByRole('button', { name: 'Test ops-alerts' }).click();
+    const result = page.getByTestId('notification-test-result');
+    await result.waitFor({ timeout: 20_000 });
+    expect(await result.getAttribute('data-ok')).toBe('true');
+    expect(await page.getByTestId('notification-test-result-message').innerText()).toBe(
+      'Discord accepted the test message',
+    );
+
+    const calls = stack.discord.calls().filter((call) => call.path === WEBHOOK_PATH);
+    expect(calls).toHaveLength(before + 1);
+    const sent = calls[calls.length - 1];
+    expect(sent.method).toBe('POST');
+    const embeds = (sent.body as { embeds?: { title?: string; description?: string }[] }).embeds ?? [];
+    expect(embeds[0]?.title).toBe('DumpStation test notification');
+    expect(embeds[0]?.description).toContain('ops-alerts');
+  });
+
+  it('adds a database on PostgreSQL 15 and tests the connection from its page', async () => {
+    await openFromNavigation('Databases', '/databases');
+    await page.getByText('No databases yet').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Add database' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a database' });
+    await dialog.getByLabel(/^Name/).fill('pg15-main');
+    await dialog.getByLabel(/^Host/).fill(pg15.host);
+    await dialog.getByLabel(/^Port/).fill(String(pg15.port));
+    await dialog.getByLabel(/^Database name/).fill('postgres');
+    await dialog.getByLabel(/^Username/).fill(pg15.user);
+    await dialog.getByLabel(/^Password/).fill(pg15.password);
+    await pick(dialog, /^SSL mode/, 'disable');
+    await pick(dialog, /^Storage/, /^local-disk/);
+    await pick(dialog, /^Notification/, 'ops-alerts');
+    await dialog.getByLabel(/^Schedule/).fill('0 3 * * *');
+    await page.screenshot({ path: join(SCREENSHOTS, 'database-form.png') });
+    await dialog.getByRole('button', { name: 'Add database' }).click();
+    await closed(dialog);
+
+    const row = page.getByTestId('database-row-pg15-main');
+    await row.waitFor({ timeout: 10_000 });
+    const text = await row.innerText();
+    expect(text).toContain(`${pg15.host}:${pg15.port}`);
+    expect(text).toContain(`postgres as ${pg15.user} · sslmode disable`);
+    expect(text).toContain('local-disk');
+    expect(text).toContain('0 3 * * * (UTC)');
+    expect(await page.content()).not.toContain(pg15.password);
+    await page.screenshot({ path: join(SCREENSHOTS, 'databases.png'), fullPage: true });
+
+    await row.getByRole('link', { name: 'pg15-main' }).click();
+    await page.waitForURL(/\/databases\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: 'pg15-main' }).waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('database-settings').innerText()).toContain('disable');
+    expect(await page.getByTestId('backup-history').innerText()).toMatch(/Backups come in the next step/);
+
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    const result = page.getByTestId('database-test-result');
+    await result.waitFor({ timeout: 30_000 });
+    expect(await result.getAttribute('data-ok')).toBe('true');
+    expect(await page.getByTestId('database-test-result-message').innerText()).toMatch(
+      /^Connected to PostgreSQL 15\.\d+; pg_dump 15\.\d+ will be used$/,
+    );
+    expect(await page.getByTestId('database-server-version').innerText()).toMatch(/^PostgreSQL 15\.\d+$/);
+    expect(await page.getByTestId('database-pg-dump-path').innerText()).toBe('/usr/lib/postgresql/15/bin/pg_dump');
+    await page.screenshot({ path: join(SCREENSHOTS, 'database-detail.png'), fullPage: true });
+  });
+
+  it('edits the database: a blank password field keeps the saved password', async () => {
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit pg15-main' });
+    expect(await dialog.getByLabel(/^Password/).inputValue()).toBe('');
+    expect(await dialog.getByLabel(/^Password/).getAttribute('placeholder')).toMatch(/A password is saved/);
+    await dialog.getByLabel(/^Schedule/).fill('30 2 * * 1');
+    await dialog.getByRole('button', { name: 'Save database' }).click();
+    await closed(dialog);
+    const settings = page.getByTestId('database-settings');
+    await settings.getByText('30 2 * * 1').waitFor({ timeout: 10_000 });
+    expect(await settings.innerText()).toContain('Saved (hidden)');
+
+    // The connection still works with the stored password.
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page
+      .getByTestId('database-test-result-message')
+      .getByText(/^Connected to PostgreSQL 15/)
+      .waitFor();
+  });
+
+  it('refuses, in words, to delete a storage that a database uses', async () => {
+    await openFromNavigation('Storage', '/storage');
+    await page.getByTestId('storage-row-local-disk').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Delete local-disk' }).click();
+    await page.getByRole('dialog', { name: 'Delete local-disk?' }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('Could not delete the storage').waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('alert').filter({ hasText: 'Could not delete the storage' }).innerText()).toContain(
+      'This storage is used by 1 database(s)',
+    );
+    expect(await page.getByTestId('storage-row-local-disk').isVisible()).toBe(true);
+  });
+});
