@@ -501,7 +501,13 @@ export type RestoreTargetDto = {
      */
     password?: string;
     port?: number;
+    /**
+     * As libpq: `require` and `verify-*` never fall back to plain text.
+     */
     sslmode?: 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+    /**
+     * A role that may read everything to dump (and restore, if used for restores).
+     */
     username: string;
 };
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DatabasesModule } from '../databases/databases.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { StorageModule } from '../storage/storage.module';
+import { ArchiveLocator } from './archive-locator';
 import { BackupNotifier } from './backup-notifier';
 import { BackupRunner } from './backup-runner';
 import { BackupsController } from './backups.controller';
@@ -22,6 +23,7 @@ import { TenantKeys } from './tenant-keys';
     RestoreRunner,
     BackupNotifier,
     TenantKeys,
+    ArchiveLocator,
     JobQueue,
     JobSupervisor,
   ],

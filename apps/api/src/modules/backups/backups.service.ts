@@ -17,7 +17,7 @@ import type { BackupDto, BackupListQueryDto, RestoreDto, RestoreRequestDto, Veri
 import { JobQueue } from './job-queue';
 import { JobSupervisor } from './job-supervisor';
 import { RestoreRunner } from './restore-runner';
-import { TenantKeys } from './tenant-keys';
+import { ArchiveLocator } from './archive-locator';
 
 const toNumber = (value: bigint | null) => (value === null ? null : Number(value));
 
@@ -82,7 +82,7 @@ export class BackupsService {
     private readonly databases: DatabasesService,
     private readonly stores: ObjectStoreFactory,
     private readonly resolver: PgClientResolver,
-    private readonly tenantKeys: TenantKeys,
+    private readonly archives: ArchiveLocator,
     private readonly secrets: SecretBox,
     private readonly queue: JobQueue,
     private readonly supervisor: JobSupervisor,
@@ -153,16 +153,7 @@ export class BackupsService {
     const backup = await this.requireSuccessful(auth, id);
     let result: VerifyResultDto;
     try {
-      const archive = await fetchVerifiedArchive(
-        {
-          store: this.stores.open(backup.storage),
-          key: backup.objectKey!,
-          objectSha256: backup.objectSha256!,
-          sha256: backup.sha256!,
-          identity: backup.encrypted ? await this.tenantKeys.identity(backup.tenantId) : null,
-        },
-        this.config.env.RESTORE_TEMP_DIR,
-      );
+      const archive = await fetchVerifiedArchive(await this.archives.locate(backup), this.config.env.RESTORE_TEMP_DIR);
       try {
         const major = Number.parseInt(backup.pgDumpVersion ?? '0', 10);
         const pgRestore = await this.resolver.resolveForRestore(major * 10_000, major);

@@ -16,7 +16,7 @@ import { DatabasesService } from '../databases/databases.service';
 import { ObjectStoreFactory } from '../storage/object-store-factory';
 import { BackupNotifier } from './backup-notifier';
 import { BackupsRepository, type BackupWithSources } from './backups.repository';
-import { TenantKeys } from './tenant-keys';
+import { ArchiveLocator } from './archive-locator';
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
@@ -41,7 +41,7 @@ export class RestoreRunner {
     private readonly databases: DatabasesService,
     private readonly stores: ObjectStoreFactory,
     private readonly resolver: PgClientResolver,
-    private readonly tenantKeys: TenantKeys,
+    private readonly archives: ArchiveLocator,
     private readonly secrets: SecretBox,
     private readonly notifier: BackupNotifier,
     private readonly activity: ActivityLogService,
@@ -112,16 +112,7 @@ export class RestoreRunner {
       );
     }
     // Verified before the target is touched in any way: a bad archive changes nothing.
-    const archive = await fetchVerifiedArchive(
-      {
-        store: this.stores.open(backup.storage),
-        key: backup.objectKey!,
-        objectSha256: backup.objectSha256!,
-        sha256: backup.sha256!,
-        identity: backup.encrypted ? await this.tenantKeys.identity(backup.tenantId) : null,
-      },
-      this.config.env.RESTORE_TEMP_DIR,
-    );
+    const archive = await fetchVerifiedArchive(await this.archives.locate(backup), this.config.env.RESTORE_TEMP_DIR);
     try {
       if (restore.create) {
         try {

@@ -4,18 +4,14 @@ import {
   ArrayMaxSize,
   IsBoolean,
   IsIn,
-  IsInt,
-  IsNotEmpty,
   IsOptional,
   IsString,
   Matches,
-  Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import { PageDto, PageQueryDto } from '../../../common/pagination/page';
-import { SSL_MODES, type SslMode } from '../../../engine/pg-connection';
+import { PgLocationDto } from '../../databases/dto/database.dto';
 
 const STATUSES = ['pending', 'running', 'success', 'failed'] as const;
 export type JobStatusName = (typeof STATUSES)[number];
@@ -65,40 +61,12 @@ export class VerifyResultDto {
   @ApiProperty({ nullable: true, type: Number, example: 42 }) toc_entries: number | null;
 }
 
-export class RestoreTargetDto {
-  @ApiProperty({ example: 'staging-db.internal' })
-  @Matches(/^[A-Za-z0-9._:-]{1,253}$/, { message: 'host must be a host name or IP address' })
-  host: string;
-
-  @ApiPropertyOptional({ example: 5432, default: 5432 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(65535)
-  port?: number;
-
-  @ApiProperty({ example: 'billing_restored' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(63)
-  dbname: string;
-
-  @ApiProperty({ example: 'postgres' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(63)
-  username: string;
-
+export class RestoreTargetDto extends PgLocationDto {
   @ApiPropertyOptional({ example: 's3cr3t', description: 'Stored encrypted while the restore runs; never returned.' })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
   password?: string;
-
-  @ApiPropertyOptional({ enum: SSL_MODES, default: 'prefer' })
-  @IsOptional()
-  @IsIn(SSL_MODES)
-  sslmode?: SslMode;
 }
 
 const PATTERN = /^[^\s-][^\0]{0,126}$/;

@@ -56,13 +56,8 @@ export class RotationPolicyDto {
   value: number;
 }
 
-export class CreateDatabaseDto {
-  @ApiProperty({ example: 'billing-prod' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  name: string;
-
+/** Where a PostgreSQL database is: shared by databases and restore targets. */
+export class PgLocationDto {
   @ApiProperty({ example: 'db.internal.example.com' })
   @Matches(/^[A-Za-z0-9._:-]{1,253}$/, { message: 'host must be a host name or IP address' })
   host: string;
@@ -90,6 +85,23 @@ export class CreateDatabaseDto {
   username: string;
 
   @ApiPropertyOptional({
+    enum: SSL_MODES,
+    default: 'prefer',
+    description: 'As libpq: `require` and `verify-*` never fall back to plain text.',
+  })
+  @IsOptional()
+  @IsIn(SSL_MODES)
+  sslmode?: SslMode;
+}
+
+export class CreateDatabaseDto extends PgLocationDto {
+  @ApiProperty({ example: 'billing-prod' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name: string;
+
+  @ApiPropertyOptional({
     example: 's3cr3t',
     nullable: true,
     type: String,
@@ -100,15 +112,6 @@ export class CreateDatabaseDto {
   @IsString()
   @MaxLength(1000)
   password?: string | null;
-
-  @ApiPropertyOptional({
-    enum: SSL_MODES,
-    default: 'prefer',
-    description: 'As libpq: `require` and `verify-*` never fall back to plain text.',
-  })
-  @IsOptional()
-  @IsIn(SSL_MODES)
-  sslmode?: SslMode;
 
   @ApiProperty({ format: 'uuid', example: '0b7f3a52-7f0e-4f11-9c39-0d5f4f0f2a10', description: 'Where its dumps go.' })
   @IsUUID()
