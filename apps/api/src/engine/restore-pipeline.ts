@@ -125,7 +125,8 @@ export async function restoreArchive(
   options: RestoreOptions,
 ): Promise<{ warnings: string[] }> {
   const run = runPgTool(pgRestore, pgRestoreArguments(target.dbname, options, path), target);
-  run.stdout.resume();
+  // pg_restore writes nothing on stdout with --dbname; its failure arrives through `done`.
+  run.stdout.on('error', () => undefined).resume();
   await run.done;
   return { warnings: run.warnings() };
 }
