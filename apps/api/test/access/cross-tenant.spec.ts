@@ -1,16 +1,16 @@
 import request from 'supertest';
 import { Client } from 'pg';
-import { startTestApp, type TestApp } from '../helpers/app';
-import { bearer, signIn, type Session } from '../helpers/auth';
+import type { TestApp } from '../helpers/app';
+import { bearer, type Session } from '../helpers/auth';
 import { uniqueWebhook } from '../helpers/discord';
+import { startSignedIn, type SignedInApp } from '../helpers/signed-in';
 import { describeOperation, documentedOperations, send, type Operation } from '../helpers/openapi';
 
 // A member of tenant A probing tenant B's resources by id: every route answers 404, as if
 // the id did not exist. Resource kinds are keyed by the route's first segment after /api/v1,
 // and every route with a path parameter must have tenant-B ids to try.
 describe('tenant isolation', () => {
-  const rootHook = uniqueWebhook();
-  const membersHook = uniqueWebhook();
+  let app: SignedInApp;
   let api: TestApp;
   let root: Session;
   let alice: Session;
@@ -19,21 +19,10 @@ describe('tenant isolation', () => {
   const http = () => request(api.app.getHttpServer());
 
   beforeAll(async () => {
-    api = await startTestApp({
-      env: {
-        SYSTEM_USERNAME: 'root',
-        SYSTEM_DISCORD_WEBHOOK_URL: rootHook.url,
-        DISCORD_DEFAULT_WEBHOOK_URL: membersHook.url,
-      },
-    });
-    root = await signIn(api, 'root', rootHook.path);
+    app = await startSignedIn();
+    ({ api, root } = app);
     // Alice is an owner in tenant A (the first tenant) and nothing in B.
-    await http()
-      .post('/api/v1/members')
-      .set(bearer(root.access_token))
-      .send({ username: 'alice', email: 'alice@example.com', role: 'owner' })
-      .expect(201);
-    alice = await signIn(api, 'alice', membersHook.path);
+    alice = await app.member('alice', 'owner');
 
     tenantB = (
       await http()
@@ -145,9 +134,7 @@ describe('tenant isolation', () => {
       .set(bearer(alice.access_token))
       .send({ tenant_id: tenantB.id });
     expect(switched.status).toBe(404);
-    await expect(signIn(api, 'alice', membersHook.path, { tenantId: tenantB.id })).rejects.toThrow(
-      /verify answered 404/,
-    );
+    await expect(app.signIn('alice', { tenantId: tenantB.id })).rejects.toThrow(/verify answered 404/);
   });
 
   it('refuses tenant administration to a tenant owner who is not the instance admin', async () => {

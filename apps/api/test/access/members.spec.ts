@@ -1,12 +1,11 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../helpers/app';
-import { bearer, signIn, type Session } from '../helpers/auth';
-import { uniqueWebhook } from '../helpers/discord';
+import type { TestApp } from '../helpers/app';
+import { bearer, type Session } from '../helpers/auth';
+import { startSignedIn, type SignedInApp } from '../helpers/signed-in';
 
 // Membership management through HTTP: invite, change role, remove; a tenant always keeps an owner.
 describe('members', () => {
-  const rootHook = uniqueWebhook();
-  const membersHook = uniqueWebhook();
+  let app: SignedInApp;
   let api: TestApp;
   let root: Session;
   let rootMembershipId: string;
@@ -19,14 +18,8 @@ describe('members', () => {
       .send({ username, email: `${username}@example.com`, role });
 
   beforeAll(async () => {
-    api = await startTestApp({
-      env: {
-        SYSTEM_USERNAME: 'root',
-        SYSTEM_DISCORD_WEBHOOK_URL: rootHook.url,
-        DISCORD_DEFAULT_WEBHOOK_URL: membersHook.url,
-      },
-    });
-    root = await signIn(api, 'root', rootHook.path);
+    app = await startSignedIn();
+    ({ api, root } = app);
     const list = await http().get('/api/v1/members').set(bearer(root.access_token));
     rootMembershipId = list.body.items[0].id;
   });
@@ -36,7 +29,7 @@ describe('members', () => {
     const response = await invite(root, 'carol', 'operator');
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ role: 'operator', user: { username: 'carol', email: 'carol@example.com' } });
-    const carol = await signIn(api, 'carol', membersHook.path);
+    const carol = await app.signIn('carol');
     expect(carol.tenant.role).toBe('operator');
   });
 
@@ -57,7 +50,7 @@ describe('members', () => {
 
   it('lets an admin grant at most their own role', async () => {
     await invite(root, 'dave', 'admin').expect(201);
-    const dave = await signIn(api, 'dave', membersHook.path);
+    const dave = await app.signIn('dave');
     expect((await invite(dave, 'eve', 'owner')).status).toBe(403);
     expect((await invite(dave, 'eve', 'admin')).status).toBe(201);
     // …and may not touch the owner.
@@ -85,7 +78,7 @@ describe('members', () => {
       .set(bearer(root.access_token))
       .send({ role: 'admin' })
       .expect(200);
-    const asFrank = await signIn(api, 'frank', membersHook.path);
+    const asFrank = await app.signIn('frank');
     await http()
       .patch(`/api/v1/members/${rootMembershipId}`)
       .set(bearer(asFrank.access_token))
@@ -96,7 +89,7 @@ describe('members', () => {
 
   it('takes effect at once: a removed member’s session stops working', async () => {
     const gina = await invite(root, 'gina', 'viewer').expect(201);
-    const session = await signIn(api, 'gina', membersHook.path);
+    const session = await app.signIn('gina');
     expect((await http().get('/api/v1/members').set(bearer(session.access_token))).status).toBe(200);
     await http().delete(`/api/v1/members/${gina.body.id}`).set(bearer(root.access_token)).expect(204);
     expect((await http().get('/api/v1/members').set(bearer(session.access_token))).status).toBe(401);

@@ -1,9 +1,7 @@
-import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { ROLES_BY_RANK, type Role } from '../../src/common/auth/roles';
-import { startTestApp, type TestApp } from '../helpers/app';
-import { bearer, signIn } from '../helpers/auth';
-import { uniqueWebhook } from '../helpers/discord';
+import type { TestApp } from '../helpers/app';
+import { startSignedIn, type SignedInApp } from '../helpers/signed-in';
 import { describeOperation, documentedOperations, send, servedRoutes, type Operation } from '../helpers/openapi';
 
 type Caller = 'anonymous' | Role | 'instance-admin';
@@ -22,32 +20,17 @@ function allowed(op: Operation, caller: Caller): boolean {
 // Every documented route × every kind of caller, derived from the routes' own metadata
 // (`x-required-role`), so a new route is covered the moment it exists.
 describe('role matrix', () => {
-  const rootHook = uniqueWebhook();
-  const membersHook = uniqueWebhook();
+  let app: SignedInApp;
   let api: TestApp;
   let operations: Operation[];
   const tokens = new Map<Caller, string | undefined>();
 
   beforeAll(async () => {
-    api = await startTestApp({
-      env: {
-        SYSTEM_USERNAME: 'root',
-        SYSTEM_DISCORD_WEBHOOK_URL: rootHook.url,
-        DISCORD_DEFAULT_WEBHOOK_URL: membersHook.url,
-      },
-    });
-    const root = await signIn(api, 'root', rootHook.path);
+    app = await startSignedIn();
+    api = app.api;
     tokens.set('anonymous', undefined);
-    tokens.set('instance-admin', root.access_token);
-    for (const role of ROLES_BY_RANK) {
-      const username = `a-${role}`;
-      await request(api.app.getHttpServer())
-        .post('/api/v1/members')
-        .set(bearer(root.access_token))
-        .send({ username, email: `${username}@example.com`, role })
-        .expect(201);
-      tokens.set(role, (await signIn(api, username, membersHook.path)).access_token);
-    }
+    tokens.set('instance-admin', app.root.access_token);
+    for (const role of ROLES_BY_RANK) tokens.set(role, (await app.member(`a-${role}`, role)).access_token);
     operations = await documentedOperations(api);
   });
   afterAll(() => api.close());

@@ -1,14 +1,13 @@
 import request from 'supertest';
 import { JwtService } from '@nestjs/jwt';
 import { Client } from 'pg';
-import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/app';
-import { bearer, signIn, type Session } from '../helpers/auth';
-import { uniqueWebhook } from '../helpers/discord';
+import { TEST_JWT_SECRET, type TestApp } from '../helpers/app';
+import { bearer, type Session } from '../helpers/auth';
+import { startSignedIn, type SignedInApp } from '../helpers/signed-in';
 
 // Access JWTs, refresh-token rotation and API tokens: what is accepted, and what answers 401/403.
 describe('credentials', () => {
-  const rootHook = uniqueWebhook();
-  const membersHook = uniqueWebhook();
+  let app: SignedInApp;
   let api: TestApp;
   let root: Session;
   const http = () => request(api.app.getHttpServer());
@@ -20,7 +19,7 @@ describe('credentials', () => {
       .set(bearer(root.access_token))
       .send({ username, email: `${username}@example.com`, role });
     expect(invited.status).toBe(201);
-    return { ...(await signIn(api, username, membersHook.path)), membershipId: invited.body.id };
+    return { ...(await app.signIn(username)), membershipId: invited.body.id };
   }
 
   async function createToken(session: Session, body: Record<string, unknown>) {
@@ -38,14 +37,8 @@ describe('credentials', () => {
   }
 
   beforeAll(async () => {
-    api = await startTestApp({
-      env: {
-        SYSTEM_USERNAME: 'root',
-        SYSTEM_DISCORD_WEBHOOK_URL: rootHook.url,
-        DISCORD_DEFAULT_WEBHOOK_URL: membersHook.url,
-      },
-    });
-    root = await signIn(api, 'root', rootHook.path);
+    app = await startSignedIn();
+    ({ api, root } = app);
   });
   afterAll(() => api.close());
 
@@ -98,7 +91,7 @@ describe('credentials', () => {
 
   describe('refresh tokens', () => {
     it('revokes the whole family when a rotated refresh token is presented again', async () => {
-      const first = await signIn(api, 'root', rootHook.path);
+      const first = await app.signIn('root');
       const second = await http().post('/api/v1/auth/refresh').send({ refresh_token: first.refresh_token });
       expect(second.status).toBe(200);
       const third = await http().post('/api/v1/auth/refresh').send({ refresh_token: second.body.refresh_token });
@@ -115,7 +108,7 @@ describe('credentials', () => {
     });
 
     it('stores refresh tokens hashed', async () => {
-      const session = await signIn(api, 'root', rootHook.path);
+      const session = await app.signIn('root');
       const rows = await sql('SELECT token_hash FROM refresh_tokens');
       expect(rows.length).toBeGreaterThan(0);
       for (const row of rows) expect(row.token_hash).not.toContain(session.refresh_token);

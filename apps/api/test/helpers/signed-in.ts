@@ -10,6 +10,8 @@ export interface SignedInApp {
   http(): ReturnType<typeof request>;
   /** A new member of the first tenant with `role`, signed in. */
   member(username: string, role: string): Promise<Session>;
+  /** Signs an existing user in again (codes come from the stand-in). */
+  signIn(username: string, options?: { twoFactor?: string; tenantId?: string }): Promise<Session>;
 }
 
 /** The app on a fresh database with its instance admin signed in: the start of most resource tests. */
@@ -30,6 +32,8 @@ export async function startSignedIn(env: Record<string, string | undefined> = {}
     api,
     root,
     http,
+    signIn: (username, options) =>
+      signIn(api, username, username === 'root' ? rootHook.path : membersHook.path, options),
     async member(username, role) {
       await http()
         .post('/api/v1/members')
