@@ -105,7 +105,8 @@ export async function dumpToStore(plan: BackupPlan): Promise<BackupResult> {
       throw new BackupStageError('encrypt', error);
     }
   }
-  stages.push(objectDigest);
+  // Unencrypted, the object is the archive: one digest serves both (hashing costs CPU pg_dump needs).
+  if (plan.recipients.length) stages.push(objectDigest);
 
   const streamed = pipeline([...stages, body], { signal: plan.signal }).catch((error: unknown) => {
     // A stream torn down because another stage failed says nothing about the cause.
@@ -123,9 +124,10 @@ export async function dumpToStore(plan: BackupPlan): Promise<BackupResult> {
     throw firstFailure ?? new BackupStageError('upload', 'stopped');
   }
   await run.done;
+  const stored = plan.recipients.length ? objectDigest : dumpDigest;
   return {
-    objectBytes: objectDigest.bytes,
-    objectSha256: objectDigest.sha256,
+    objectBytes: stored.bytes,
+    objectSha256: stored.sha256,
     dumpBytes: dumpDigest.bytes,
     sha256: dumpDigest.sha256,
     warnings: run.warnings(),

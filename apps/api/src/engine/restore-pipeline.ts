@@ -49,7 +49,8 @@ export async function fetchVerifiedArchive(archive: StoredArchive, tempRoot: str
     const dumpDigest = new DigestStream();
     const file = createWriteStream(path, { mode: 0o600 });
     if (!archive.identity) {
-      await pipeline(source, objectDigest, dumpDigest, file);
+      // Unencrypted, the object is the archive: one digest checks both.
+      await pipeline(source, objectDigest, file);
     } else {
       const ciphertext = new PassThrough();
       const reading = pipeline(source, objectDigest, ciphertext);
@@ -70,12 +71,13 @@ export async function fetchVerifiedArchive(archive: StoredArchive, tempRoot: str
         `Checksum mismatch: the stored object's SHA-256 is ${objectDigest.sha256}, the backup recorded ${archive.objectSha256}`,
       );
     }
-    if (dumpDigest.sha256 !== archive.sha256) {
+    const plain = archive.identity ? dumpDigest : objectDigest;
+    if (plain.sha256 !== archive.sha256) {
       throw new IntegrityError(
-        `Checksum mismatch: the archive's SHA-256 is ${dumpDigest.sha256}, the backup recorded ${archive.sha256}`,
+        `Checksum mismatch: the archive's SHA-256 is ${plain.sha256}, the backup recorded ${archive.sha256}`,
       );
     }
-    return { path, bytes: dumpDigest.bytes, dispose };
+    return { path, bytes: plain.bytes, dispose };
   } catch (error) {
     await dispose();
     throw error;
