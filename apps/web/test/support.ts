@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import {
   freePort,
   startApiProcess,
@@ -198,4 +201,91 @@ export async function storedSession(page: Page): Promise<StoredSessionView | nul
     const raw = window.localStorage.getItem('dumpstation.session');
     return raw ? (JSON.parse(raw) as StoredSessionView) : null;
   });
+}
+
+/** The few methods of a `pg` Client the tests use. */
+export interface PgClient {
+  query<Row = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<{ rows: Row[] }>;
+}
+
+interface PgClientConnection extends PgClient {
+  connect(): Promise<void>;
+  end(): Promise<void>;
+}
+
+type PgModule = { Client: new (config: { connectionString: string }) => PgClientConnection };
+
+/** Connects to `url` with `pg` (a dependency of @dumpstation/testing, not of the console), runs `use`, disconnects. */
+export async function withPg<T>(url: string, use: (client: PgClient) => Promise<T>): Promise<T> {
+  const { Client } = createRequire(require.resolve('@dumpstation/testing'))('pg') as PgModule;
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Follows a link of the main navigation and waits for its page. */
+export async function openFromNavigation(page: Page, stack: ConsoleStack, label: string, path: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: label }).click();
+  await page.waitForURL(`${stack.webUrl}${path}`);
+}
+
+/** Waits until a modal or drawer has closed, its fading overlay included. */
+export async function closed(page: Page, dialog: Locator): Promise<void> {
+  await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+  await page.locator('.mantine-Modal-overlay, .mantine-Drawer-overlay').waitFor({ state: 'detached', timeout: 10_000 });
+}
+
+/** Picks `option` in the Select labelled `label` inside `dialog`. */
+export async function pick(page: Page, dialog: Locator, label: RegExp, option: string | RegExp): Promise<void> {
+  await dialog.getByLabel(label).click();
+  await page.getByRole('option', { name: option }).click();
+}
+
+/** A signed-in console whose API keeps local storage in `storageRoot`, and a PostgreSQL 15 to manage. */
+export interface ConsoleWithPostgres {
+  stack: ConsoleStack;
+  page: Page;
+  pg15: RunningPostgres;
+  storageRoot: string;
+}
+
+/**
+ * For a describe(): before its tests, a PostgreSQL 15 (prepared by `seed`) and the console stack
+ * with local storage in a temporary folder, signed in as the instance admin; after each test,
+ * no uncaught error in the page; after all, everything stopped and removed. The fields of the
+ * answer are set once its tests run.
+ */
+export function setUpConsoleWithPostgres(
+  name: string,
+  seed?: (pg15: RunningPostgres) => Promise<void>,
+): ConsoleWithPostgres {
+  const env = {} as ConsoleWithPostgres;
+  /** Uncaught errors in the page (React's hydration and render errors included). */
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    env.storageRoot = await mkdtemp(join(tmpdir(), `dumpstation-web-${name}-`));
+    env.pg15 = await startPostgres({ major: 15 });
+    if (seed) await seed(env.pg15);
+    env.stack = await startConsoleStack({ apiEnv: { STORAGE_LOCAL_ROOT: env.storageRoot } });
+    env.page = env.stack.page;
+    env.page.on('pageerror', (error) => pageErrors.push(error.message));
+    await signIn(env.page, env.stack);
+  });
+
+  afterEach(() => {
+    expect(pageErrors).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await env.stack?.stop();
+    await env.pg15?.stop();
+    if (env.storageRoot) await rm(env.storageRoot, { recursive: true, force: true });
+  });
+
+  return env;
 }

@@ -1,8 +1,9 @@
 'use client';
 
-import { Alert, Button, Card, Group, Select, Stack, TextInput, Title } from '@mantine/core';
+import { Button, Card, Group, Select, Stack, TextInput, Title } from '@mantine/core';
 import type { CreatedApiTokenDto } from '@dumpstation/api-client';
 import { useState, type FormEvent } from 'react';
+import { FormProblem } from '@/components/Common/FormProblem';
 import { useCreateApiToken } from '@/hooks/queries/api-tokens';
 import { fieldError, formError } from '@/lib/api/errors';
 import { grantableRoles, type Role } from '@/lib/auth/roles';
@@ -54,11 +55,7 @@ export function CreateApiTokenForm({
           <Title order={3} size="h4">
             New token
           </Title>
-          {problem ? (
-            <Alert color="red" variant="light" role="alert">
-              {problem}
-            </Alert>
-          ) : null}
+          <FormProblem message={problem} />
           <Group align="flex-start" grow>
             <TextInput
               label="Name"

@@ -1,8 +1,9 @@
 'use client';
 
-import { Alert, Anchor, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import type { SessionDto } from '@dumpstation/api-client';
 import { useState, type FormEvent } from 'react';
+import { FormProblem } from '@/components/Common/FormProblem';
 import { useRequestCode, useVerifyCode } from '@/hooks/queries/auth';
 import { errorCode, errorMessage, fieldError, formError } from '@/lib/api/errors';
 
@@ -51,11 +52,7 @@ export function CodeStep({
         <Text c="dimmed" size="xs">
           {notice}
         </Text>
-        {problem ? (
-          <Alert color="red" variant="light" role="alert">
-            {problem}
-          </Alert>
-        ) : null}
+        <FormProblem message={problem} />
         <TextInput
           label="Sign-in code"
           name="otp"

@@ -1,7 +1,8 @@
 'use client';
 
-import { Alert, Button, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
+import { FormProblem } from '@/components/Common/FormProblem';
 import { useRequestCode } from '@/hooks/queries/auth';
 import { fieldError, formError } from '@/lib/api/errors';
 
@@ -29,11 +30,7 @@ export function IdentifyStep({
         <Text c="dimmed" size="sm">
           Enter your username or email. We send a one-time sign-in code to your Discord.
         </Text>
-        {problem ? (
-          <Alert color="red" variant="light" role="alert">
-            {problem}
-          </Alert>
-        ) : null}
+        <FormProblem message={problem} />
         <TextInput
           label="Username or email"
           name="username"

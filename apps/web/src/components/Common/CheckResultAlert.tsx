@@ -19,6 +19,7 @@ export function CheckResultAlert({
   onClose,
   children,
   testId,
+  titles,
 }: {
   /** What was tested, e.g. “backups-eu”. */
   subject: string;
@@ -28,9 +29,20 @@ export function CheckResultAlert({
   /** Extra facts under the message (e.g. versions). */
   children?: ReactNode;
   testId?: string;
+  /** Other titles than “Could not test X”, “X: test passed” and “X: test failed”. */
+  titles?: { error: string; passed: string; failed: string };
 }) {
   const ok = !error && result?.ok === true;
-  const title = error ? `Could not test ${subject}` : ok ? `${subject}: test passed` : `${subject}: test failed`;
+  const {
+    error: errorTitle,
+    passed,
+    failed,
+  } = titles ?? {
+    error: `Could not test ${subject}`,
+    passed: `${subject}: test passed`,
+    failed: `${subject}: test failed`,
+  };
+  const title = error ? errorTitle : ok ? passed : failed;
   return (
     <Alert
       color={ok ? 'teal' : 'red'}

@@ -3,15 +3,12 @@
 import {
   Alert,
   Anchor,
-  Button,
   Checkbox,
   Divider,
   Group,
   NumberInput,
-  PasswordInput,
   Select,
   SimpleGrid,
-  Stack,
   Switch,
   TagsInput,
   TextInput,
@@ -26,13 +23,15 @@ import type {
   UpdateDatabaseDto,
 } from '@dumpstation/api-client';
 import Link from 'next/link';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo } from 'react';
+import { NameField, ResourceForm, useResourceForm } from '@/components/Common/ResourceForm';
 import { PROVIDER_LABELS } from '@/components/Storage/providers';
 import { useCreateDatabase, useUpdateDatabase } from '@/hooks/queries/databases';
 import { useNotificationChoices } from '@/hooks/queries/notifications';
 import { useStorageChoices } from '@/hooks/queries/storage';
-import { fieldError, formError } from '@/lib/api/errors';
-import { SSL_MODES, timeZones, type SslMode } from './options';
+import { fieldError } from '@/lib/api/errors';
+import { ConnectionFields } from './ConnectionFields';
+import { timeZones, type SslMode } from './options';
 
 const FIELDS = [
   'name',
@@ -187,283 +186,199 @@ export function DatabaseForm({
   onSaved: (database: DatabaseDto) => void;
   onCancel: () => void;
 }) {
-  const [values, setValues] = useState(() => initialValues(database));
   const storages = useStorageChoices();
   const notifications = useNotificationChoices();
   const zones = useMemo(() => timeZones(database?.timezone), [database?.timezone]);
-  const create = useCreateDatabase();
-  const update = useUpdateDatabase();
-  const mutation = database ? update : create;
-  const error = mutation.error;
-  const set = (next: Partial<DatabaseValues>) => setValues((current) => ({ ...current, ...next }));
-
   const storageItems = storages.data?.items ?? [];
   // A new database with a single storage to choose from goes there unless told otherwise.
-  const storageId = values.storageId ?? (!database && storageItems.length === 1 ? storageItems[0].id : null);
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    if (database)
-      update.mutate(
-        { path: { id: database.id }, body: updateBody(database, values, storageId) },
-        { onSuccess: onSaved },
-      );
-    else create.mutate({ body: createBody(values, storageId) }, { onSuccess: onSaved });
-  }
-
-  const problem = formError(error, FIELDS);
-  const unchanged = database ? Object.keys(updateBody(database, values, storageId)).length === 0 : false;
+  const storageOf = (values: DatabaseValues) =>
+    values.storageId ?? (!database && storageItems.length === 1 ? storageItems[0].id : null);
+  const form = useResourceForm({
+    item: database,
+    initialValues,
+    fields: FIELDS,
+    create: useCreateDatabase(),
+    update: useUpdateDatabase(),
+    createBody: (values) => createBody(values, storageOf(values)),
+    updateBody: (db, values) => updateBody(db, values, storageOf(values)),
+    onSaved,
+  });
+  const { values, set, error } = form;
+  const storageId = storageOf(values);
   const rotationError = fieldError(error, 'rotation_policy.value') ?? fieldError(error, 'rotation_policy.type');
-  return (
-    <form onSubmit={submit} noValidate>
-      <Stack>
-        {problem ? (
-          <Alert color="red" variant="light" role="alert">
-            {problem}
-          </Alert>
-        ) : null}
-        {storages.data && storageItems.length === 0 ? (
-          <Alert color="yellow" variant="light" title="No storage yet">
-            A database needs somewhere to put its dumps.{' '}
-            <Anchor component={Link} href="/storage" size="sm">
-              Add a storage first
-            </Anchor>
-            .
-          </Alert>
-        ) : null}
-        <Group align="flex-end" grow>
-          <TextInput
-            label="Name"
-            name="name"
-            placeholder="billing-prod"
-            maxLength={100}
-            required
-            data-autofocus
-            value={values.name}
-            onChange={(event) => set({ name: event.currentTarget.value })}
-            error={fieldError(error, 'name')}
-          />
-          <Switch
-            label="Enabled"
-            description="Scheduled backups run only when enabled"
-            checked={values.enabled}
-            onChange={(event) => set({ enabled: event.currentTarget.checked })}
-            error={fieldError(error, 'enabled')}
-          />
-        </Group>
 
-        <Divider label="Connection" labelPosition="left" />
-        <Group align="flex-start" wrap="nowrap">
-          <TextInput
-            label="Host"
-            name="host"
-            placeholder="db.internal.example.com"
-            required
-            style={{ flex: 1 }}
-            value={values.host}
-            onChange={(event) => set({ host: event.currentTarget.value })}
-            error={fieldError(error, 'host')}
-          />
+  return (
+    <ResourceForm
+      form={form}
+      submitLabel={database ? 'Save database' : 'Add database'}
+      ready={Boolean(values.name.trim())}
+      onCancel={onCancel}
+    >
+      {storages.data && storageItems.length === 0 ? (
+        <Alert color="yellow" variant="light" title="No storage yet">
+          A database needs somewhere to put its dumps.{' '}
+          <Anchor component={Link} href="/storage" size="sm">
+            Add a storage first
+          </Anchor>
+          .
+        </Alert>
+      ) : null}
+      <Group align="flex-end" grow>
+        <NameField form={form} placeholder="billing-prod" />
+        <Switch
+          label="Enabled"
+          description="Scheduled backups run only when enabled"
+          checked={values.enabled}
+          onChange={(event) => set({ enabled: event.currentTarget.checked })}
+          error={fieldError(error, 'enabled')}
+        />
+      </Group>
+
+      <Divider label="Connection" labelPosition="left" />
+      <ConnectionFields
+        values={values}
+        onChange={(next) => set('password' in next ? { ...next, removePassword: false } : next)}
+        error={error}
+        dbnamePlaceholder="billing"
+        usernameDescription="A role that may read everything to dump"
+        passwordDescription="Stored encrypted and never shown again"
+        passwordPlaceholder={
+          database?.password_set ? 'A password is saved (hidden). Type a new one to replace it.' : undefined
+        }
+        passwordExtra={
+          database?.password_set ? (
+            <Checkbox
+              label="Remove the saved password"
+              checked={values.removePassword}
+              disabled={Boolean(values.password)}
+              onChange={(event) => set({ removePassword: event.currentTarget.checked })}
+            />
+          ) : null
+        }
+      />
+
+      <Divider label="Where dumps go" labelPosition="left" />
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <Select
+          label="Storage"
+          name="storage_id"
+          placeholder={storages.isPending ? 'Loading…' : 'Pick a storage'}
+          required
+          data={storageOptions(storageItems)}
+          value={storageId}
+          onChange={(value) => set({ storageId: value })}
+          allowDeselect={false}
+          nothingFoundMessage="No storage"
+          error={fieldError(error, 'storage_id')}
+        />
+        <Select
+          label="Notification"
+          name="notification_id"
+          placeholder="None"
+          description="Discord webhook told about outcomes; optional"
+          data={notificationOptions(notifications.data?.items ?? [])}
+          value={values.notificationId}
+          onChange={(value) => set({ notificationId: value })}
+          clearable
+          error={fieldError(error, 'notification_id')}
+        />
+      </SimpleGrid>
+
+      <Divider label="Schedule and retention" labelPosition="left" />
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <TextInput
+          label="Schedule"
+          name="schedule"
+          placeholder="0 3 * * *"
+          description="Cron, 5 fields (0 3 * * * is every day at 03:00); empty: on demand only"
+          value={values.schedule}
+          onChange={(event) => set({ schedule: event.currentTarget.value })}
+          error={fieldError(error, 'schedule')}
+        />
+        <Select
+          label="Time zone"
+          name="timezone"
+          description="The schedule is read in it"
+          data={zones}
+          searchable
+          limit={50}
+          value={values.timezone}
+          onChange={(value) => value && set({ timezone: value })}
+          allowDeselect={false}
+          error={fieldError(error, 'timezone')}
+        />
+        <Select
+          label="Retention"
+          name="rotation"
+          data={ROTATIONS}
+          value={values.rotation}
+          onChange={(value) => value && set({ rotation: value as RotationChoice })}
+          allowDeselect={false}
+          error={fieldError(error, 'rotation_policy')}
+        />
+        {values.rotation !== 'none' ? (
           <NumberInput
-            label="Port"
-            name="port"
-            w={120}
+            label={values.rotation === 'count' ? 'Backups to keep' : 'Days to keep'}
+            name="rotation_value"
             min={1}
-            max={65535}
+            max={10000}
             allowDecimal={false}
             allowNegative={false}
-            value={values.port}
-            onChange={(value) => set({ port: value })}
-            error={fieldError(error, 'port')}
+            value={values.rotationValue}
+            onChange={(value) => set({ rotationValue: value })}
+            error={rotationError}
           />
-        </Group>
-        <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput
-            label="Database name"
-            name="dbname"
-            placeholder="billing"
-            required
-            value={values.dbname}
-            onChange={(event) => set({ dbname: event.currentTarget.value })}
-            error={fieldError(error, 'dbname')}
-          />
-          <TextInput
-            label="Username"
-            name="username"
-            placeholder="backup"
-            description="A role that may read everything to dump"
-            required
-            autoComplete="off"
-            value={values.username}
-            onChange={(event) => set({ username: event.currentTarget.value })}
-            error={fieldError(error, 'username')}
-          />
-          <Stack gap={6}>
-            <PasswordInput
-              label="Password"
-              name="password"
-              autoComplete="new-password"
-              placeholder={
-                database?.password_set ? 'A password is saved (hidden). Type a new one to replace it.' : undefined
-              }
-              description="Stored encrypted and never shown again"
-              value={values.password}
-              onChange={(event) => set({ password: event.currentTarget.value, removePassword: false })}
-              error={fieldError(error, 'password')}
-            />
-            {database?.password_set ? (
-              <Checkbox
-                label="Remove the saved password"
-                checked={values.removePassword}
-                disabled={Boolean(values.password)}
-                onChange={(event) => set({ removePassword: event.currentTarget.checked })}
-              />
-            ) : null}
-          </Stack>
-          <Select
-            label="SSL mode"
-            name="sslmode"
-            data={SSL_MODES.map((mode) => ({ value: mode.value, label: mode.label }))}
-            description={SSL_MODES.find((mode) => mode.value === values.sslmode)?.description}
-            value={values.sslmode}
-            onChange={(value) => value && set({ sslmode: value as SslMode })}
-            allowDeselect={false}
-            error={fieldError(error, 'sslmode')}
-          />
-        </SimpleGrid>
+        ) : null}
+      </SimpleGrid>
 
-        <Divider label="Where dumps go" labelPosition="left" />
-        <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <Select
-            label="Storage"
-            name="storage_id"
-            placeholder={storages.isPending ? 'Loading…' : 'Pick a storage'}
-            required
-            data={storageOptions(storageItems)}
-            value={storageId}
-            onChange={(value) => set({ storageId: value })}
-            allowDeselect={false}
-            nothingFoundMessage="No storage"
-            error={fieldError(error, 'storage_id')}
-          />
-          <Select
-            label="Notification"
-            name="notification_id"
-            placeholder="None"
-            description="Discord webhook told about outcomes; optional"
-            data={notificationOptions(notifications.data?.items ?? [])}
-            value={values.notificationId}
-            onChange={(value) => set({ notificationId: value })}
-            clearable
-            error={fieldError(error, 'notification_id')}
-          />
-        </SimpleGrid>
-
-        <Divider label="Schedule and retention" labelPosition="left" />
-        <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput
-            label="Schedule"
-            name="schedule"
-            placeholder="0 3 * * *"
-            description="Cron, 5 fields (0 3 * * * is every day at 03:00); empty: on demand only"
-            value={values.schedule}
-            onChange={(event) => set({ schedule: event.currentTarget.value })}
-            error={fieldError(error, 'schedule')}
-          />
-          <Select
-            label="Time zone"
-            name="timezone"
-            description="The schedule is read in it"
-            data={zones}
-            searchable
-            limit={50}
-            value={values.timezone}
-            onChange={(value) => value && set({ timezone: value })}
-            allowDeselect={false}
-            error={fieldError(error, 'timezone')}
-          />
-          <Select
-            label="Retention"
-            name="rotation"
-            data={ROTATIONS}
-            value={values.rotation}
-            onChange={(value) => value && set({ rotation: value as RotationChoice })}
-            allowDeselect={false}
-            error={fieldError(error, 'rotation_policy')}
-          />
-          {values.rotation !== 'none' ? (
-            <NumberInput
-              label={values.rotation === 'count' ? 'Backups to keep' : 'Days to keep'}
-              name="rotation_value"
-              min={1}
-              max={10000}
-              allowDecimal={false}
-              allowNegative={false}
-              value={values.rotationValue}
-              onChange={(value) => set({ rotationValue: value })}
-              error={rotationError}
-            />
-          ) : null}
-        </SimpleGrid>
-
-        <Divider label="Encryption and scope" labelPosition="left" />
-        <Textarea
-          label="Encryption recipients"
-          name="encryption_recipients"
-          placeholder="age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"
-          description="age public keys, one per line: dumps are encrypted to them before upload; empty: not encrypted"
-          autosize
-          minRows={2}
-          maxRows={6}
-          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-          value={values.encryptionRecipients}
-          onChange={(event) => set({ encryptionRecipients: event.currentTarget.value })}
-          error={fieldError(error, 'encryption_recipients')}
+      <Divider label="Encryption and scope" labelPosition="left" />
+      <Textarea
+        label="Encryption recipients"
+        name="encryption_recipients"
+        placeholder="age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"
+        description="age public keys, one per line: dumps are encrypted to them before upload; empty: not encrypted"
+        autosize
+        minRows={2}
+        maxRows={6}
+        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+        value={values.encryptionRecipients}
+        onChange={(event) => set({ encryptionRecipients: event.currentTarget.value })}
+        error={fieldError(error, 'encryption_recipients')}
+      />
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <TagsInput
+          label="Only these schemas"
+          description="pg_dump -n; empty: all"
+          placeholder="public"
+          value={values.includeSchemas}
+          onChange={(value) => set({ includeSchemas: value })}
+          error={fieldError(error, 'include_schemas')}
         />
-        <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TagsInput
-            label="Only these schemas"
-            description="pg_dump -n; empty: all"
-            placeholder="public"
-            value={values.includeSchemas}
-            onChange={(value) => set({ includeSchemas: value })}
-            error={fieldError(error, 'include_schemas')}
-          />
-          <TagsInput
-            label="Not these schemas"
-            description="pg_dump -N"
-            placeholder="audit"
-            value={values.excludeSchemas}
-            onChange={(value) => set({ excludeSchemas: value })}
-            error={fieldError(error, 'exclude_schemas')}
-          />
-          <TagsInput
-            label="Only these tables"
-            description="pg_dump -t; empty: all"
-            placeholder="public.orders"
-            value={values.includeTables}
-            onChange={(value) => set({ includeTables: value })}
-            error={fieldError(error, 'include_tables')}
-          />
-          <TagsInput
-            label="Not these tables"
-            description="pg_dump -T"
-            placeholder="public.sessions"
-            value={values.excludeTables}
-            onChange={(value) => set({ excludeTables: value })}
-            error={fieldError(error, 'exclude_tables')}
-          />
-        </SimpleGrid>
-
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={mutation.isPending} disabled={!values.name.trim() || unchanged}>
-            {database ? 'Save database' : 'Add database'}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+        <TagsInput
+          label="Not these schemas"
+          description="pg_dump -N"
+          placeholder="audit"
+          value={values.excludeSchemas}
+          onChange={(value) => set({ excludeSchemas: value })}
+          error={fieldError(error, 'exclude_schemas')}
+        />
+        <TagsInput
+          label="Only these tables"
+          description="pg_dump -t; empty: all"
+          placeholder="public.orders"
+          value={values.includeTables}
+          onChange={(value) => set({ includeTables: value })}
+          error={fieldError(error, 'include_tables')}
+        />
+        <TagsInput
+          label="Not these tables"
+          description="pg_dump -T"
+          placeholder="public.sessions"
+          value={values.excludeTables}
+          onChange={(value) => set({ excludeTables: value })}
+          error={fieldError(error, 'exclude_tables')}
+        />
+      </SimpleGrid>
+    </ResourceForm>
   );
 }

@@ -2,6 +2,7 @@
 
 import { Alert, Button, Card, Group, Select, Stack, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
+import { FormProblem } from '@/components/Common/FormProblem';
 import { useInviteMember } from '@/hooks/queries/members';
 import { fieldError, formError } from '@/lib/api/errors';
 import { grantableRoles, type Role } from '@/lib/auth/roles';
@@ -39,11 +40,7 @@ export function InviteMemberForm({ ownRole }: { ownRole: Role }) {
           <Title order={3} size="h4">
             Invite a member
           </Title>
-          {problem ? (
-            <Alert color="red" variant="light" role="alert">
-              {problem}
-            </Alert>
-          ) : null}
+          <FormProblem message={problem} />
           {invite.isSuccess && !values.username ? (
             <Alert color="teal" variant="light">
               {invite.data.user.username} is now a member. They sign in with a code sent on Discord.

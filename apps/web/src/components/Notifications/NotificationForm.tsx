@@ -1,10 +1,10 @@
 'use client';
 
-import { Alert, Button, Checkbox, Group, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Checkbox, Stack, Switch, Text, TextInput } from '@mantine/core';
 import type { CreateNotificationDto, NotificationDto, UpdateNotificationDto } from '@dumpstation/api-client';
-import { useState, type FormEvent } from 'react';
+import { NameField, ResourceForm, useResourceForm } from '@/components/Common/ResourceForm';
 import { useCreateNotification, useUpdateNotification } from '@/hooks/queries/notifications';
-import { fieldError, formError } from '@/lib/api/errors';
+import { fieldError } from '@/lib/api/errors';
 
 const FIELDS = ['name', 'webhook_url', 'on_success', 'on_failure', 'enabled'] as const;
 
@@ -58,94 +58,66 @@ export function NotificationForm({
   onSaved: (notification: NotificationDto) => void;
   onCancel: () => void;
 }) {
-  const [values, setValues] = useState(() => initialValues(notification));
-  const create = useCreateNotification();
-  const update = useUpdateNotification();
-  const mutation = notification ? update : create;
-  const error = mutation.error;
-  const set = (next: Partial<NotificationValues>) => setValues((current) => ({ ...current, ...next }));
+  const form = useResourceForm({
+    item: notification,
+    initialValues,
+    fields: FIELDS,
+    create: useCreateNotification(),
+    update: useUpdateNotification(),
+    createBody,
+    updateBody,
+    onSaved,
+  });
+  const { values, set, error } = form;
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    if (notification)
-      update.mutate({ path: { id: notification.id }, body: updateBody(notification, values) }, { onSuccess: onSaved });
-    else create.mutate({ body: createBody(values) }, { onSuccess: onSaved });
-  }
-
-  const problem = formError(error, FIELDS);
-  const unchanged = notification ? Object.keys(updateBody(notification, values)).length === 0 : false;
   return (
-    <form onSubmit={submit} noValidate>
-      <Stack>
-        {problem ? (
-          <Alert color="red" variant="light" role="alert">
-            {problem}
-          </Alert>
-        ) : null}
-        <TextInput
-          label="Name"
-          name="name"
-          placeholder="ops-alerts"
-          maxLength={100}
-          required
-          data-autofocus
-          value={values.name}
-          onChange={(event) => set({ name: event.currentTarget.value })}
-          error={fieldError(error, 'name')}
+    <ResourceForm
+      form={form}
+      submitLabel={notification ? 'Save webhook' : 'Add webhook'}
+      ready={Boolean(values.name.trim()) && (Boolean(notification) || Boolean(values.webhookUrl.trim()))}
+      onCancel={onCancel}
+    >
+      <NameField form={form} placeholder="ops-alerts" />
+      <TextInput
+        label="Discord webhook URL"
+        name="webhook_url"
+        type="url"
+        autoComplete="off"
+        required={!notification}
+        placeholder={
+          notification?.webhook_url_set
+            ? 'A webhook is saved (hidden). Paste a new URL to replace it.'
+            : 'https://discord.com/api/webhooks/…'
+        }
+        description="Discord: channel settings → Integrations → Webhooks. Stored encrypted and never shown again."
+        value={values.webhookUrl}
+        onChange={(event) => set({ webhookUrl: event.currentTarget.value })}
+        error={fieldError(error, 'webhook_url')}
+      />
+      <Stack gap={6}>
+        <Text size="sm" fw={500}>
+          Post when
+        </Text>
+        <Checkbox
+          label="A backup succeeds"
+          checked={values.onSuccess}
+          onChange={(event) => set({ onSuccess: event.currentTarget.checked })}
+          error={fieldError(error, 'on_success')}
         />
-        <TextInput
-          label="Discord webhook URL"
-          name="webhook_url"
-          type="url"
-          autoComplete="off"
-          required={!notification}
-          placeholder={
-            notification?.webhook_url_set
-              ? 'A webhook is saved (hidden). Paste a new URL to replace it.'
-              : 'https://discord.com/api/webhooks/…'
-          }
-          description="Discord: channel settings → Integrations → Webhooks. Stored encrypted and never shown again."
-          value={values.webhookUrl}
-          onChange={(event) => set({ webhookUrl: event.currentTarget.value })}
-          error={fieldError(error, 'webhook_url')}
+        <Checkbox
+          label="A backup or restore fails"
+          checked={values.onFailure}
+          onChange={(event) => set({ onFailure: event.currentTarget.checked })}
+          error={fieldError(error, 'on_failure')}
         />
-        <Stack gap={6}>
-          <Text size="sm" fw={500}>
-            Post when
-          </Text>
-          <Checkbox
-            label="A backup succeeds"
-            checked={values.onSuccess}
-            onChange={(event) => set({ onSuccess: event.currentTarget.checked })}
-            error={fieldError(error, 'on_success')}
-          />
-          <Checkbox
-            label="A backup or restore fails"
-            checked={values.onFailure}
-            onChange={(event) => set({ onFailure: event.currentTarget.checked })}
-            error={fieldError(error, 'on_failure')}
-          />
-        </Stack>
-        <Switch
-          label="Enabled"
-          description="Databases using a disabled webhook do not post"
-          checked={values.enabled}
-          onChange={(event) => set({ enabled: event.currentTarget.checked })}
-          error={fieldError(error, 'enabled')}
-        />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button
-            type="submit"
-            loading={mutation.isPending}
-            disabled={!values.name.trim() || (!notification && !values.webhookUrl.trim()) || unchanged}
-          >
-            {notification ? 'Save webhook' : 'Add webhook'}
-          </Button>
-        </Group>
       </Stack>
-    </form>
+      <Switch
+        label="Enabled"
+        description="Databases using a disabled webhook do not post"
+        checked={values.enabled}
+        onChange={(event) => set({ enabled: event.currentTarget.checked })}
+        error={fieldError(error, 'enabled')}
+      />
+    </ResourceForm>
   );
 }

@@ -1,8 +1,9 @@
 'use client';
 
-import { Badge, Group, Table, Text } from '@mantine/core';
+import { Badge, Group, Text } from '@mantine/core';
 import type { NotificationDto } from '@dumpstation/api-client';
-import { RowActions } from '@/components/Common/RowActions';
+import type { DataColumn } from '@/components/Common/DataTable';
+import { ResourceTable, type ResourceRowActions } from '@/components/Common/ResourceTable';
 import { formatDate } from '@/lib/format';
 
 function Events({ notification }: { notification: NotificationDto }) {
@@ -23,84 +24,45 @@ function Events({ notification }: { notification: NotificationDto }) {
   );
 }
 
+const COLUMNS: DataColumn<NotificationDto>[] = [
+  { header: 'Name', td: { fw: 500 }, cell: (notification) => notification.name },
+  {
+    header: 'Webhook',
+    cell: (notification) =>
+      notification.webhook_url_set ? (
+        <Text size="sm">Discord (URL hidden)</Text>
+      ) : (
+        <Badge variant="dot" color="red">
+          Missing
+        </Badge>
+      ),
+  },
+  { header: 'Posts on', cell: (notification) => <Events notification={notification} /> },
+  {
+    header: 'Status',
+    cell: (notification) => (
+      <Badge variant="dot" color={notification.enabled ? 'teal' : 'gray'}>
+        {notification.enabled ? 'Enabled' : 'Disabled'}
+      </Badge>
+    ),
+  },
+  { header: 'Created', cell: (notification) => formatDate(notification.created_at) },
+];
+
 export function NotificationsTable({
   notifications,
-  canTest,
-  canManage,
-  testingId,
-  onTest,
-  onEdit,
-  onDelete,
-}: {
-  notifications: NotificationDto[];
-  canTest: boolean;
-  canManage: boolean;
-  testingId: string | null;
-  onTest: (notification: NotificationDto) => void;
-  onEdit: (notification: NotificationDto) => void;
-  onDelete: (notification: NotificationDto) => Promise<unknown>;
-}) {
-  if (notifications.length === 0) {
-    return (
-      <Text c="dimmed" size="sm">
-        No webhooks yet. Add one to hear about backups on Discord.
-      </Text>
-    );
-  }
+  ...actions
+}: { notifications: NotificationDto[] } & ResourceRowActions<NotificationDto>) {
   return (
-    <Table.ScrollContainer minWidth={760}>
-      <Table verticalSpacing="sm" data-testid="notifications-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Webhook</Table.Th>
-            <Table.Th>Posts on</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Created</Table.Th>
-            {canTest || canManage ? <Table.Th /> : null}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {notifications.map((notification) => (
-            <Table.Tr key={notification.id} data-testid={`notification-row-${notification.name}`}>
-              <Table.Td fw={500}>{notification.name}</Table.Td>
-              <Table.Td>
-                {notification.webhook_url_set ? (
-                  <Text size="sm">Discord (URL hidden)</Text>
-                ) : (
-                  <Badge variant="dot" color="red">
-                    Missing
-                  </Badge>
-                )}
-              </Table.Td>
-              <Table.Td>
-                <Events notification={notification} />
-              </Table.Td>
-              <Table.Td>
-                <Badge variant="dot" color={notification.enabled ? 'teal' : 'gray'}>
-                  {notification.enabled ? 'Enabled' : 'Disabled'}
-                </Badge>
-              </Table.Td>
-              <Table.Td>{formatDate(notification.created_at)}</Table.Td>
-              {canTest || canManage ? (
-                <Table.Td>
-                  <RowActions
-                    name={notification.name}
-                    canTest={canTest}
-                    canManage={canManage}
-                    testing={testingId === notification.id}
-                    onTest={() => onTest(notification)}
-                    onEdit={() => onEdit(notification)}
-                    deleteTitle={`Delete ${notification.name}?`}
-                    deleteMessage="Databases that post to it stop notifying. The webhook itself stays on Discord."
-                    onDelete={() => onDelete(notification)}
-                  />
-                </Table.Td>
-              ) : null}
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <ResourceTable
+      items={notifications}
+      empty="No webhooks yet. Add one to hear about backups on Discord."
+      minWidth={760}
+      testId="notifications-table"
+      rowTestId={(notification) => `notification-row-${notification.name}`}
+      columns={COLUMNS}
+      deleteMessage="Databases that post to it stop notifying. The webhook itself stays on Discord."
+      actions={actions}
+    />
   );
 }

@@ -1,7 +1,8 @@
 'use client';
 
-import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
+import { FormProblem } from '@/components/Common/FormProblem';
 import { useDisableTwoFactor } from '@/hooks/queries/two-factor';
 import { fieldError, formError } from '@/lib/api/errors';
 
@@ -20,11 +21,7 @@ export function DisableTwoFactorForm({ onDone, onCancel }: { onDone: () => void;
     <form onSubmit={submit} noValidate>
       <Stack maw={420}>
         <Text size="sm">Enter a code from your authenticator app, or a recovery code, to turn two-factor off.</Text>
-        {problem ? (
-          <Alert color="red" variant="light" role="alert">
-            {problem}
-          </Alert>
-        ) : null}
+        <FormProblem message={problem} />
         <TextInput
           label="Authenticator or recovery code"
           name="code"

@@ -1,8 +1,9 @@
 'use client';
 
-import { Alert, Button, Code, Group, Image, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Code, Group, Image, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import type { TwoFactorSetupDto } from '@dumpstation/api-client';
 import { useState, type FormEvent } from 'react';
+import { FormProblem } from '@/components/Common/FormProblem';
 import { useConfirmTwoFactorSetup } from '@/hooks/queries/two-factor';
 import { fieldError, formError } from '@/lib/api/errors';
 
@@ -49,11 +50,7 @@ export function TwoFactorSetup({
             Scan the QR code with an authenticator app (1Password, Google Authenticator, Aegis…), then enter the 6-digit
             code it shows to turn two-factor authentication on.
           </Text>
-          {problem ? (
-            <Alert color="red" variant="light" role="alert">
-              {problem}
-            </Alert>
-          ) : null}
+          <FormProblem message={problem} />
           <TextInput
             label="Code from your app"
             name="code"

@@ -3,6 +3,7 @@
 import { Alert, Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import type { UpdateProfileDto, UserDto } from '@dumpstation/api-client';
 import { useState, type FormEvent } from 'react';
+import { FormProblem } from '@/components/Common/FormProblem';
 import { useUpdateMe } from '@/hooks/queries/me';
 import { fieldError, formError } from '@/lib/api/errors';
 import { DiscordDeliveryFields, type DiscordDeliveryValues } from './DiscordDeliveryFields';
@@ -47,11 +48,7 @@ export function ProfileForm({ user }: { user: UserDto }) {
   return (
     <form onSubmit={submit} noValidate>
       <Stack gap="lg">
-        {problem ? (
-          <Alert color="red" variant="light" role="alert">
-            {problem}
-          </Alert>
-        ) : null}
+        <FormProblem message={problem} />
         {update.isSuccess && !dirty ? (
           <Alert color="teal" variant="light">
             Profile saved.

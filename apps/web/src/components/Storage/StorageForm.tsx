@@ -1,10 +1,10 @@
 'use client';
 
-import { Alert, Button, Group, PasswordInput, SegmentedControl, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Alert, Group, PasswordInput, SegmentedControl, Stack, Switch, Text, TextInput } from '@mantine/core';
 import type { CreateStorageDto, StorageDto, UpdateStorageDto } from '@dumpstation/api-client';
-import { useState, type FormEvent } from 'react';
+import { NameField, ResourceForm, useResourceForm } from '@/components/Common/ResourceForm';
 import { useCreateStorage, useUpdateStorage } from '@/hooks/queries/storage';
-import { fieldError, formError } from '@/lib/api/errors';
+import { fieldError } from '@/lib/api/errors';
 import { ENDPOINT_HINTS, PROVIDER_FIELDS, PROVIDERS, type StorageProvider } from './providers';
 
 const FIELDS = [
@@ -89,163 +89,138 @@ export function StorageForm({
   onSaved: (storage: StorageDto) => void;
   onCancel: () => void;
 }) {
-  const [values, setValues] = useState(() => initialValues(storage));
-  const create = useCreateStorage();
-  const update = useUpdateStorage();
-  const mutation = storage ? update : create;
-  const error = mutation.error;
+  const form = useResourceForm({
+    item: storage,
+    initialValues,
+    fields: FIELDS,
+    create: useCreateStorage(),
+    update: useUpdateStorage(),
+    createBody,
+    updateBody,
+    onSaved,
+  });
+  const { values, set, error } = form;
   const shown = PROVIDER_FIELDS[values.provider];
   // Keys stay stored on edit unless the provider changes to one without keys.
   const keysStored = Boolean(storage?.access_key_id_set && storage.secret_access_key_set);
-  const set = (next: Partial<StorageValues>) => setValues((current) => ({ ...current, ...next }));
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    if (storage) update.mutate({ path: { id: storage.id }, body: updateBody(storage, values) }, { onSuccess: onSaved });
-    else create.mutate({ body: createBody(values) }, { onSuccess: onSaved });
-  }
-
-  const problem = formError(error, FIELDS);
-  const unchanged = storage ? Object.keys(updateBody(storage, values)).length === 0 : false;
   return (
-    <form onSubmit={submit} noValidate>
-      <Stack>
-        {problem ? (
-          <Alert color="red" variant="light" role="alert">
-            {problem}
-          </Alert>
-        ) : null}
-        <TextInput
-          label="Name"
-          name="name"
-          placeholder="backups-eu"
-          maxLength={100}
-          required
-          data-autofocus
-          value={values.name}
-          onChange={(event) => set({ name: event.currentTarget.value })}
-          error={fieldError(error, 'name')}
+    <ResourceForm
+      form={form}
+      submitLabel={storage ? 'Save storage' : 'Add storage'}
+      ready={Boolean(values.name.trim())}
+      onCancel={onCancel}
+    >
+      <NameField form={form} placeholder="backups-eu" />
+      <Stack gap={4}>
+        <Text size="sm" fw={500} id="storage-provider-label">
+          Provider
+        </Text>
+        <SegmentedControl
+          aria-labelledby="storage-provider-label"
+          data={PROVIDERS}
+          value={values.provider}
+          onChange={(value) => set({ provider: value as StorageProvider })}
+          fullWidth
         />
-        <Stack gap={4}>
-          <Text size="sm" fw={500} id="storage-provider-label">
-            Provider
-          </Text>
-          <SegmentedControl
-            aria-labelledby="storage-provider-label"
-            data={PROVIDERS}
-            value={values.provider}
-            onChange={(value) => set({ provider: value as StorageProvider })}
-            fullWidth
-          />
-          {fieldError(error, 'provider') ? (
-            <Text size="xs" c="red">
-              {fieldError(error, 'provider')}
-            </Text>
-          ) : null}
-        </Stack>
-        {values.provider === 'local' ? (
-          <Alert color="blue" variant="light">
-            Dumps are kept on the API server’s disk, in this tenant’s folder under its storage root. Suited to a single
-            server with its own backups of that disk.
-          </Alert>
-        ) : null}
-        {shown.bucket ? (
-          <Group grow align="flex-start">
-            <TextInput
-              label="Bucket"
-              name="bucket"
-              placeholder="acme-db-backups"
-              required
-              value={values.bucket}
-              onChange={(event) => set({ bucket: event.currentTarget.value })}
-              error={fieldError(error, 'bucket')}
-            />
-            {shown.region ? (
-              <TextInput
-                label="Region"
-                name="region"
-                placeholder="us-east-1"
-                description="Default us-east-1"
-                value={values.region}
-                onChange={(event) => set({ region: event.currentTarget.value })}
-                error={fieldError(error, 'region')}
-              />
-            ) : null}
-          </Group>
-        ) : null}
-        {shown.endpoint ? (
-          <TextInput
-            label="Endpoint"
-            name="endpoint"
-            type="url"
-            placeholder="https://…"
-            description={ENDPOINT_HINTS[values.provider]}
-            required={shown.endpoint === 'required'}
-            value={values.endpoint}
-            onChange={(event) => set({ endpoint: event.currentTarget.value })}
-            error={fieldError(error, 'endpoint')}
-          />
-        ) : null}
-        <TextInput
-          label="Path prefix"
-          name="path_prefix"
-          placeholder="prod/"
-          description={
-            values.provider === 'local'
-              ? 'Sub-folder for the dumps; optional'
-              : 'Key prefix inside the bucket; optional'
-          }
-          value={values.pathPrefix}
-          onChange={(event) => set({ pathPrefix: event.currentTarget.value })}
-          error={fieldError(error, 'path_prefix')}
-        />
-        {shown.keys ? (
-          <Group grow align="flex-start">
-            <TextInput
-              label="Access key ID"
-              name="access_key_id"
-              autoComplete="off"
-              required={!keysStored}
-              placeholder={keysStored ? 'Saved (hidden): type to replace' : undefined}
-              value={values.accessKeyId}
-              onChange={(event) => set({ accessKeyId: event.currentTarget.value })}
-              error={fieldError(error, 'access_key_id')}
-            />
-            <PasswordInput
-              label="Secret access key"
-              name="secret_access_key"
-              autoComplete="new-password"
-              required={!keysStored}
-              placeholder={keysStored ? 'Saved (hidden): type to replace' : undefined}
-              value={values.secretAccessKey}
-              onChange={(event) => set({ secretAccessKey: event.currentTarget.value })}
-              error={fieldError(error, 'secret_access_key')}
-            />
-          </Group>
-        ) : null}
-        {shown.keys ? (
-          <Text size="xs" c="dimmed">
-            Keys are stored encrypted and never shown again.
+        {fieldError(error, 'provider') ? (
+          <Text size="xs" c="red">
+            {fieldError(error, 'provider')}
           </Text>
         ) : null}
-        {shown.pathStyle ? (
-          <Switch
-            label="Path-style addressing"
-            description="Bucket in the path instead of the host name (default: on for R2 and MinIO, off for S3)"
-            checked={values.forcePathStyle ?? values.provider !== 's3'}
-            onChange={(event) => set({ forcePathStyle: event.currentTarget.checked })}
-            error={fieldError(error, 'force_path_style')}
-          />
-        ) : null}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={mutation.isPending} disabled={!values.name.trim() || unchanged}>
-            {storage ? 'Save storage' : 'Add storage'}
-          </Button>
-        </Group>
       </Stack>
-    </form>
+      {values.provider === 'local' ? (
+        <Alert color="blue" variant="light">
+          Dumps are kept on the API server’s disk, in this tenant’s folder under its storage root. Suited to a single
+          server with its own backups of that disk.
+        </Alert>
+      ) : null}
+      {shown.bucket ? (
+        <Group grow align="flex-start">
+          <TextInput
+            label="Bucket"
+            name="bucket"
+            placeholder="acme-db-backups"
+            required
+            value={values.bucket}
+            onChange={(event) => set({ bucket: event.currentTarget.value })}
+            error={fieldError(error, 'bucket')}
+          />
+          {shown.region ? (
+            <TextInput
+              label="Region"
+              name="region"
+              placeholder="us-east-1"
+              description="Default us-east-1"
+              value={values.region}
+              onChange={(event) => set({ region: event.currentTarget.value })}
+              error={fieldError(error, 'region')}
+            />
+          ) : null}
+        </Group>
+      ) : null}
+      {shown.endpoint ? (
+        <TextInput
+          label="Endpoint"
+          name="endpoint"
+          type="url"
+          placeholder="https://…"
+          description={ENDPOINT_HINTS[values.provider]}
+          required={shown.endpoint === 'required'}
+          value={values.endpoint}
+          onChange={(event) => set({ endpoint: event.currentTarget.value })}
+          error={fieldError(error, 'endpoint')}
+        />
+      ) : null}
+      <TextInput
+        label="Path prefix"
+        name="path_prefix"
+        placeholder="prod/"
+        description={
+          values.provider === 'local' ? 'Sub-folder for the dumps; optional' : 'Key prefix inside the bucket; optional'
+        }
+        value={values.pathPrefix}
+        onChange={(event) => set({ pathPrefix: event.currentTarget.value })}
+        error={fieldError(error, 'path_prefix')}
+      />
+      {shown.keys ? (
+        <Group grow align="flex-start">
+          <TextInput
+            label="Access key ID"
+            name="access_key_id"
+            autoComplete="off"
+            required={!keysStored}
+            placeholder={keysStored ? 'Saved (hidden): type to replace' : undefined}
+            value={values.accessKeyId}
+            onChange={(event) => set({ accessKeyId: event.currentTarget.value })}
+            error={fieldError(error, 'access_key_id')}
+          />
+          <PasswordInput
+            label="Secret access key"
+            name="secret_access_key"
+            autoComplete="new-password"
+            required={!keysStored}
+            placeholder={keysStored ? 'Saved (hidden): type to replace' : undefined}
+            value={values.secretAccessKey}
+            onChange={(event) => set({ secretAccessKey: event.currentTarget.value })}
+            error={fieldError(error, 'secret_access_key')}
+          />
+        </Group>
+      ) : null}
+      {shown.keys ? (
+        <Text size="xs" c="dimmed">
+          Keys are stored encrypted and never shown again.
+        </Text>
+      ) : null}
+      {shown.pathStyle ? (
+        <Switch
+          label="Path-style addressing"
+          description="Bucket in the path instead of the host name (default: on for R2 and MinIO, off for S3)"
+          checked={values.forcePathStyle ?? values.provider !== 's3'}
+          onChange={(event) => set({ forcePathStyle: event.currentTarget.checked })}
+          error={fieldError(error, 'force_path_style')}
+        />
+      ) : null}
+    </ResourceForm>
   );
 }

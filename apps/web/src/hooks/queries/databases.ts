@@ -6,8 +6,8 @@ import {
   testDatabaseMutation,
   updateDatabaseMutation,
 } from '@dumpstation/api-client';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { PAGE_SIZE, invalidateOperation } from './keys';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { PAGE_SIZE, useInvalidateOperations } from './keys';
 
 export function useDatabases(page: number) {
   return useQuery({
@@ -21,9 +21,7 @@ export function useDatabase(id: string) {
 }
 
 function useInvalidateDatabases() {
-  const queryClient = useQueryClient();
-  return () =>
-    Promise.all([invalidateOperation(queryClient, 'listDatabases'), invalidateOperation(queryClient, 'getDatabase')]);
+  return useInvalidateOperations('listDatabases', 'getDatabase');
 }
 
 export function useCreateDatabase() {
@@ -37,10 +35,10 @@ export function useUpdateDatabase() {
 }
 
 export function useDeleteDatabase() {
-  const queryClient = useQueryClient();
+  const invalidate = useInvalidateOperations('listDatabases');
   return useMutation({
     ...deleteDatabaseMutation(),
-    onSettled: () => invalidateOperation(queryClient, 'listDatabases'),
+    onSettled: () => invalidate(),
   });
 }
 

@@ -1,4 +1,4 @@
-import type { QueryClient } from '@tanstack/react-query';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 
 /**
  * Invalidates every cached query of one generated operation (e.g. 'listMembers'), whatever its
@@ -8,6 +8,12 @@ export function invalidateOperation(queryClient: QueryClient, operationId: strin
   return queryClient.invalidateQueries({
     predicate: (query) => (query.queryKey[0] as { _id?: unknown } | undefined)?._id === operationId,
   });
+}
+
+/** Invalidates every cached query of these generated operations, e.g. a resource's list and detail. */
+export function useInvalidateOperations(...operationIds: string[]): () => Promise<void> {
+  const queryClient = useQueryClient();
+  return () => Promise.all(operationIds.map((id) => invalidateOperation(queryClient, id))).then(() => undefined);
 }
 
 export const PAGE_SIZE = 20;

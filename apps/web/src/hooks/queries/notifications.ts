@@ -6,8 +6,8 @@ import {
   testNotificationMutation,
   updateNotificationMutation,
 } from '@dumpstation/api-client';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { MAX_PAGE_SIZE, PAGE_SIZE, invalidateOperation } from './keys';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { MAX_PAGE_SIZE, PAGE_SIZE, useInvalidateOperations } from './keys';
 
 export function useNotifications(page: number) {
   return useQuery({
@@ -26,12 +26,7 @@ export function useNotification(id: string | null | undefined) {
 }
 
 function useInvalidateNotifications() {
-  const queryClient = useQueryClient();
-  return () =>
-    Promise.all([
-      invalidateOperation(queryClient, 'listNotifications'),
-      invalidateOperation(queryClient, 'getNotification'),
-    ]);
+  return useInvalidateOperations('listNotifications', 'getNotification');
 }
 
 export function useCreateNotification() {
@@ -45,12 +40,11 @@ export function useUpdateNotification() {
 }
 
 export function useDeleteNotification() {
-  const queryClient = useQueryClient();
-  const invalidate = useInvalidateNotifications();
+  // Databases that used it no longer point at it.
+  const invalidate = useInvalidateOperations('listNotifications', 'getNotification', 'getDatabase');
   return useMutation({
     ...deleteNotificationMutation(),
-    // Databases that used it no longer point at it.
-    onSettled: () => Promise.all([invalidate(), invalidateOperation(queryClient, 'getDatabase')]),
+    onSettled: () => invalidate(),
   });
 }
 

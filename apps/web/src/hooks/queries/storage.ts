@@ -6,8 +6,8 @@ import {
   testStorageMutation,
   updateStorageMutation,
 } from '@dumpstation/api-client';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { MAX_PAGE_SIZE, PAGE_SIZE, invalidateOperation } from './keys';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { MAX_PAGE_SIZE, PAGE_SIZE, useInvalidateOperations } from './keys';
 
 export function useStorages(page: number) {
   return useQuery({ ...listStorageOptions({ query: { page, limit: PAGE_SIZE } }), placeholderData: keepPreviousData });
@@ -23,9 +23,7 @@ export function useStorage(id: string | null | undefined) {
 }
 
 function useInvalidateStorage() {
-  const queryClient = useQueryClient();
-  return () =>
-    Promise.all([invalidateOperation(queryClient, 'listStorage'), invalidateOperation(queryClient, 'getStorage')]);
+  return useInvalidateOperations('listStorage', 'getStorage');
 }
 
 export function useCreateStorage() {

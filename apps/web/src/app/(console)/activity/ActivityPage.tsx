@@ -1,10 +1,11 @@
 'use client';
 
-import { Card, Group, Pagination, Select, Skeleton, Stack, Text } from '@mantine/core';
+import { Card, Group, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { ActivityTable } from '@/components/Activity/ActivityTable';
+import { FilterSelect } from '@/components/Common/FilterSelect';
+import { PagedQuery } from '@/components/Common/PagedQuery';
 import { PageHeader } from '@/components/Common/PageHeader';
-import { QueryError } from '@/components/Common/QueryError';
 import { RequireRole } from '@/components/Common/RequireRole';
 import { useActivityLogs, type ActivityLevel } from '@/hooks/queries/activity';
 
@@ -23,17 +24,15 @@ function ActivityLog() {
     <Card>
       <Stack>
         <Group justify="space-between">
-          <Select
-            aria-label="Level"
+          <FilterSelect
+            label="Level"
             placeholder="All levels"
             data={LEVELS}
             value={level}
             onChange={(value) => {
-              setLevel(value as ActivityLevel | null);
+              setLevel(value);
               setPage(1);
             }}
-            clearable
-            w={180}
           />
           {logs.data ? (
             <Text size="sm" c="dimmed">
@@ -41,20 +40,15 @@ function ActivityLog() {
             </Text>
           ) : null}
         </Group>
-        {logs.data ? (
-          <>
-            <ActivityTable entries={logs.data.items} />
-            {logs.data.total_pages > 1 ? (
-              <Group justify="center">
-                <Pagination total={logs.data.total_pages} value={page} onChange={setPage} />
-              </Group>
-            ) : null}
-          </>
-        ) : logs.isError ? (
-          <QueryError error={logs.error} title="Could not load the activity log" />
-        ) : (
-          <Skeleton height={240} />
-        )}
+        <PagedQuery
+          query={logs}
+          page={page}
+          onPageChange={setPage}
+          errorTitle="Could not load the activity log"
+          skeletonHeight={240}
+        >
+          {(items) => <ActivityTable entries={items} />}
+        </PagedQuery>
       </Stack>
     </Card>
   );

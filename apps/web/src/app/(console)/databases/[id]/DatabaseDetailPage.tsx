@@ -1,10 +1,11 @@
 'use client';
 
-import { Anchor, Button, Card, Group, Modal, Skeleton, Stack, Text, Title } from '@mantine/core';
-import { IconArchive, IconArrowLeft, IconPlugConnected } from '@tabler/icons-react';
+import { Anchor, Button, Group, Modal, Skeleton, Stack } from '@mantine/core';
+import { IconArrowLeft, IconPlugConnected } from '@tabler/icons-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { BackupHistory } from '@/components/Backups/BackupHistory';
 import { ConfirmButton } from '@/components/Common/ConfirmButton';
 import { PageHeader } from '@/components/Common/PageHeader';
 import { QueryError } from '@/components/Common/QueryError';
@@ -17,25 +18,6 @@ import { useNotification } from '@/hooks/queries/notifications';
 import { useStorage } from '@/hooks/queries/storage';
 import { useSignedInSession } from '@/lib/auth/SessionProvider';
 import { hasRole } from '@/lib/auth/roles';
-
-function BackupHistory() {
-  return (
-    <Card data-testid="backup-history">
-      <Stack gap="xs">
-        <Group gap="xs">
-          <IconArchive size={18} stroke={1.6} />
-          <Title order={3} size="h5">
-            Backup history
-          </Title>
-        </Group>
-        <Text size="sm" c="dimmed">
-          Backups come in the next step: this database’s dumps will be listed here, with their size, duration and
-          outcome, and run on demand or restored from here.
-        </Text>
-      </Stack>
-    </Card>
-  );
-}
 
 export function DatabaseDetailPage({ id }: { id: string }) {
   const session = useSignedInSession();
@@ -121,7 +103,7 @@ export function DatabaseDetailPage({ id }: { id: string }) {
       {remove.isError ? <QueryError error={remove.error} title="Could not delete the database" /> : null}
       {storage.isError ? <QueryError error={storage.error} title="Could not load its storage" /> : null}
       <DatabaseSettings database={db} storage={storage.data} notification={notification.data} />
-      <BackupHistory />
+      <BackupHistory database={db} />
       <Modal opened={editing} onClose={() => setEditing(false)} title={`Edit ${db.name}`} size="xl">
         {editing ? (
           <DatabaseForm database={db} onSaved={() => setEditing(false)} onCancel={() => setEditing(false)} />

@@ -1,7 +1,8 @@
 'use client';
 
-import { Card, Group, Pagination, Skeleton, Stack } from '@mantine/core';
+import { Card, Stack } from '@mantine/core';
 import { useState } from 'react';
+import { PagedQuery } from '@/components/Common/PagedQuery';
 import { PageHeader } from '@/components/Common/PageHeader';
 import { QueryError } from '@/components/Common/QueryError';
 import { InviteMemberForm } from '@/components/Members/InviteMemberForm';
@@ -25,10 +26,10 @@ export function MembersPage() {
       {canManage ? <InviteMemberForm ownRole={session.tenant.role} /> : null}
       {failure ? <QueryError error={failure} title="That change was refused" /> : null}
       <Card>
-        {members.data ? (
-          <Stack>
+        <PagedQuery query={members} page={page} onPageChange={setPage} errorTitle="Could not load the members">
+          {(items) => (
             <MembersTable
-              members={members.data.items}
+              members={items}
               ownRole={session.tenant.role}
               canManage={canManage}
               currentUserId={session.user.id}
@@ -41,17 +42,8 @@ export function MembersPage() {
                 return remove.mutateAsync({ path: { id: member.id } }).catch(() => undefined);
               }}
             />
-            {members.data.total_pages > 1 ? (
-              <Group justify="center">
-                <Pagination total={members.data.total_pages} value={page} onChange={setPage} />
-              </Group>
-            ) : null}
-          </Stack>
-        ) : members.isError ? (
-          <QueryError error={members.error} title="Could not load the members" />
-        ) : (
-          <Skeleton height={120} />
-        )}
+          )}
+        </PagedQuery>
       </Card>
     </Stack>
   );

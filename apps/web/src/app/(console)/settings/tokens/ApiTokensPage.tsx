@@ -1,11 +1,12 @@
 'use client';
 
-import { Card, Group, Pagination, Skeleton, Stack } from '@mantine/core';
+import { Card, Stack } from '@mantine/core';
 import type { CreatedApiTokenDto } from '@dumpstation/api-client';
 import { useState } from 'react';
 import { ApiTokensTable } from '@/components/ApiTokens/ApiTokensTable';
 import { CreateApiTokenForm } from '@/components/ApiTokens/CreateApiTokenForm';
 import { NewTokenSecret } from '@/components/ApiTokens/NewTokenSecret';
+import { PagedQuery } from '@/components/Common/PagedQuery';
 import { PageHeader } from '@/components/Common/PageHeader';
 import { QueryError } from '@/components/Common/QueryError';
 import { RequireRole } from '@/components/Common/RequireRole';
@@ -25,23 +26,14 @@ function ApiTokens() {
       <CreateApiTokenForm ownRole={session.tenant.role} onCreated={setCreated} />
       {revoke.isError ? <QueryError error={revoke.error} title="Could not revoke the token" /> : null}
       <Card>
-        {tokens.data ? (
-          <Stack>
+        <PagedQuery query={tokens} page={page} onPageChange={setPage} errorTitle="Could not load the API tokens">
+          {(items) => (
             <ApiTokensTable
-              tokens={tokens.data.items}
+              tokens={items}
               onRevoke={(token) => revoke.mutateAsync({ path: { id: token.id } }).catch(() => undefined)}
             />
-            {tokens.data.total_pages > 1 ? (
-              <Group justify="center">
-                <Pagination total={tokens.data.total_pages} value={page} onChange={setPage} />
-              </Group>
-            ) : null}
-          </Stack>
-        ) : tokens.isError ? (
-          <QueryError error={tokens.error} title="Could not load the API tokens" />
-        ) : (
-          <Skeleton height={120} />
-        )}
+          )}
+        </PagedQuery>
       </Card>
     </Stack>
   );

@@ -1,0 +1,112 @@
+'use client';
+
+import { Alert, Code, Drawer, List, Stack, Text } from '@mantine/core';
+import type { BackupDto } from '@dumpstation/api-client';
+import { IconAlertTriangle } from '@tabler/icons-react';
+import { FactList } from '@/components/Common/FactList';
+import { QueryError } from '@/components/Common/QueryError';
+import { useBackup } from '@/hooks/queries/backups';
+import { formatBytes, formatDateTime, formatDuration } from '@/lib/format';
+import { BackupStatusBadge } from './BackupStatusBadge';
+import { TRIGGER_LABELS } from './status';
+
+const BREAK_ALL = { wordBreak: 'break-all' } as const;
+
+function Digest({ value, testId }: { value: string | null; testId: string }) {
+  if (!value) return <Text size="sm">—</Text>;
+  return (
+    <Code style={{ display: 'block', whiteSpace: 'pre-wrap', ...BREAK_ALL }} data-testid={testId}>
+      {value}
+    </Code>
+  );
+}
+
+function Size({ bytes }: { bytes: number | null }) {
+  if (bytes === null) return <Text size="sm">—</Text>;
+  return (
+    <Text size="sm">
+      {formatBytes(bytes)}{' '}
+      <Text span size="xs" c="dimmed">
+        ({bytes.toLocaleString()} bytes)
+      </Text>
+    </Text>
+  );
+}
+
+function Details({ backup }: { backup: BackupDto }) {
+  return (
+    <Stack data-testid="backup-details">
+      {backup.error_message ? (
+        <Alert color="red" variant="light" icon={<IconAlertTriangle />} title="The backup failed" role="alert">
+          <Text size="sm" style={{ whiteSpace: 'pre-wrap', ...BREAK_ALL }} data-testid="backup-error">
+            {backup.error_message}
+          </Text>
+        </Alert>
+      ) : null}
+      <FactList
+        facts={[
+          { label: 'Status', value: <BackupStatusBadge job={backup} testId="backup-detail-status" /> },
+          { label: 'Trigger', value: TRIGGER_LABELS[backup.trigger] },
+          { label: 'Created', value: formatDateTime(backup.created_at) },
+          { label: 'Started', value: formatDateTime(backup.started_at) },
+          { label: 'Finished', value: formatDateTime(backup.finished_at) },
+          { label: 'Duration', value: formatDuration(backup.duration_ms) },
+          ...(backup.status === 'running'
+            ? [{ label: 'Written so far', value: formatBytes(backup.bytes_processed) }]
+            : []),
+          { label: 'Stored size', value: <Size bytes={backup.size_bytes} /> },
+          { label: 'Dump size', value: <Size bytes={backup.dump_size_bytes} /> },
+          {
+            label: 'Encrypted',
+            value: backup.encrypted
+              ? `Yes, with age, to ${backup.encryption_recipients.length} recipient${backup.encryption_recipients.length === 1 ? '' : 's'}`
+              : 'No',
+          },
+          { label: 'PostgreSQL server', value: backup.server_version ?? '—' },
+          { label: 'pg_dump', value: backup.pg_dump_version ?? '—' },
+          { label: 'SHA-256 of the dump', value: <Digest value={backup.sha256} testId="backup-sha256" /> },
+          {
+            label: 'SHA-256 of the stored object',
+            value: <Digest value={backup.object_sha256} testId="backup-object-sha256" />,
+          },
+          { label: 'Object key', value: <Digest value={backup.object_key} testId="backup-object-key" /> },
+          {
+            label: 'Warnings',
+            testId: 'backup-warnings',
+            value:
+              backup.warnings.length === 0 ? (
+                'None'
+              ) : (
+                <List size="sm" spacing={4}>
+                  {backup.warnings.map((warning, index) => (
+                    <List.Item key={index} style={{ whiteSpace: 'pre-wrap', ...BREAK_ALL }}>
+                      {warning}
+                    </List.Item>
+                  ))}
+                </List>
+              ),
+          },
+        ]}
+      />
+    </Stack>
+  );
+}
+
+/** Everything known about one backup, kept live while it runs. */
+export function BackupDetailsDrawer({ backup, onClose }: { backup: BackupDto | null; onClose: () => void }) {
+  const live = useBackup(backup?.id ?? null);
+  // The row's copy until the backup's own answer arrives.
+  const shown = live.data?.id === backup?.id ? live.data : backup;
+  return (
+    <Drawer
+      opened={backup !== null}
+      onClose={onClose}
+      position="right"
+      size="lg"
+      title={shown ? `Backup ${shown.name}` : 'Backup'}
+    >
+      {live.isError ? <QueryError error={live.error} title="Could not refresh this backup" /> : null}
+      {shown ? <Details backup={shown} /> : null}
+    </Drawer>
+  );
+}

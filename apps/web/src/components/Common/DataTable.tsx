@@ -1,0 +1,80 @@
+'use client';
+
+import { Table, Text, type TableTdProps } from '@mantine/core';
+import type { ReactNode } from 'react';
+
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
+
+/** Cell props that keep a column's cells on one line. */
+export const NOWRAP_CELL: TableTdProps = { style: NOWRAP };
+
+/** One column of a DataTable. */
+export interface DataColumn<T> {
+  header: ReactNode;
+  cell: (item: T) => ReactNode;
+  /** Keeps the header on one line. */
+  nowrapHeader?: boolean;
+  /** Props for each cell of the column (e.g. `{ fw: 500 }`, or NOWRAP_CELL). */
+  td?: TableTdProps;
+}
+
+/**
+ * A table with one row per item (`empty` in words when there are none), scrolling sideways
+ * below `minWidth`, with an optional last column of buttons per row.
+ */
+export function DataTable<T extends { id: string }>({
+  items,
+  empty,
+  minWidth,
+  testId,
+  rowAttributes,
+  columns,
+  actions,
+}: {
+  items: T[];
+  /** Shown instead of the table when there are no items. */
+  empty: string;
+  minWidth: number;
+  testId: string;
+  /** data-* attributes for each row (e.g. its test id). */
+  rowAttributes: (item: T) => Record<`data-${string}`, string>;
+  columns: DataColumn<T>[];
+  /** The buttons at the end of each row; no such column when omitted. */
+  actions?: (item: T) => ReactNode;
+}) {
+  if (items.length === 0) {
+    return (
+      <Text c="dimmed" size="sm">
+        {empty}
+      </Text>
+    );
+  }
+  return (
+    <Table.ScrollContainer minWidth={minWidth}>
+      <Table verticalSpacing="sm" data-testid={testId}>
+        <Table.Thead>
+          <Table.Tr>
+            {columns.map((column, index) => (
+              <Table.Th key={index} style={column.nowrapHeader ? NOWRAP : undefined}>
+                {column.header}
+              </Table.Th>
+            ))}
+            {actions ? <Table.Th /> : null}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {items.map((item) => (
+            <Table.Tr key={item.id} {...rowAttributes(item)}>
+              {columns.map((column, index) => (
+                <Table.Td key={index} {...column.td}>
+                  {column.cell(item)}
+                </Table.Td>
+              ))}
+              {actions ? <Table.Td>{actions(item)}</Table.Td> : null}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

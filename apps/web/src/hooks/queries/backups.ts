@@ -1,0 +1,102 @@
+import {
+  deleteBackupMutation,
+  downloadBackupOptions,
+  getBackupOptions,
+  getRestoreOptions,
+  listBackupsOptions,
+  restoreBackupMutation,
+  startBackupMutation,
+  verifyBackupMutation,
+  type BackupDto,
+  type ListBackupsData,
+  type RestoreDto,
+} from '@dumpstation/api-client';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { PAGE_SIZE, useInvalidateOperations } from './keys';
+
+export type BackupStatus = BackupDto['status'];
+export type BackupStatusFilter = NonNullable<NonNullable<ListBackupsData['query']>['status']>;
+
+/** How often a running backup or restore is looked at again. */
+export const POLL_MS = 1_000;
+
+/** Pending or running: its state will change on its own. */
+export function isActive(job: { status: BackupStatus | RestoreDto['status'] }): boolean {
+  return job.status === 'pending' || job.status === 'running';
+}
+
+/** A refetchInterval: every second while the job is pending or running, then no more. */
+function pollWhileActive(query: { state: { data?: { status: BackupStatus } } }): number | false {
+  return query.state.data && isActive(query.state.data) ? POLL_MS : false;
+}
+
+/**
+ * One page of a database's backups, newest first; polled every second while any backup on the
+ * page is pending or running, and no longer once none is.
+ */
+export function useBackups(databaseId: string, page: number, status: BackupStatusFilter | null) {
+  return useQuery({
+    ...listBackupsOptions({
+      path: { id: databaseId },
+      query: { page, limit: PAGE_SIZE, ...(status ? { status } : {}) },
+    }),
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) => (query.state.data?.items.some(isActive) ? POLL_MS : false),
+  });
+}
+
+/** One backup, polled while it runs (for its detail view). */
+export function useBackup(id: string | null) {
+  return useQuery({
+    ...getBackupOptions({ path: { id: id ?? '' } }),
+    enabled: Boolean(id),
+    refetchInterval: pollWhileActive,
+  });
+}
+
+/** The databases, whose “last backup” a finished backup changes. */
+export function useInvalidateAfterBackup() {
+  return useInvalidateOperations('getDatabase', 'listDatabases');
+}
+
+/** Starts a backup now; answers it in `pending`. */
+export function useStartBackup() {
+  const invalidate = useInvalidateOperations('listBackups');
+  return useMutation({ ...startBackupMutation(), onSuccess: () => invalidate() });
+}
+
+/** Re-reads the stored object and checks both digests; answers `{ ok, message }` either way. */
+export function useVerifyBackup() {
+  return useMutation(verifyBackupMutation());
+}
+
+export function useDeleteBackup() {
+  const invalidate = useInvalidateOperations('listBackups', 'getBackup');
+  return useMutation({ ...deleteBackupMutation(), onSettled: () => invalidate() });
+}
+
+/** Starts a restore; answers it in `pending` (follow it with useRestore). */
+export function useRestoreBackup() {
+  return useMutation(restoreBackupMutation());
+}
+
+/** One restore, polled every second until it ends `success` or `failed`. */
+export function useRestore(id: string | null) {
+  return useQuery({
+    ...getRestoreOptions({ path: { id: id ?? '' } }),
+    enabled: Boolean(id),
+    refetchInterval: pollWhileActive,
+  });
+}
+
+/**
+ * Fetches a backup's stored object (through the console's proxy, with the session's token) as a
+ * Blob. Buffered in memory: fine for modest dumps, not for very large ones.
+ */
+export function useDownloadBackup() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (backup: Pick<BackupDto, 'id'>) =>
+      queryClient.fetchQuery({ ...downloadBackupOptions({ path: { id: backup.id } }), staleTime: 0, gcTime: 0 }),
+  });
+}
