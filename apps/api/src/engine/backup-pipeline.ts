@@ -2,6 +2,7 @@ import { Duplex, PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Encrypter } from 'age-encryption';
 import { DigestStream } from './digest';
+import { Rechunk } from './rechunk';
 import type { PgConnection } from './pg-connection';
 import { runPgTool } from './pg-tool-process';
 import type { ObjectStore } from './storage/object-store';
@@ -96,7 +97,7 @@ export async function dumpToStore(plan: BackupPlan): Promise<BackupResult> {
   const dumpDigest = new DigestStream(plan.onProgress);
   const objectDigest = new DigestStream();
   const body = new PassThrough();
-  const stages: (Readable | Duplex)[] = [run.stdout, dumpDigest];
+  const stages: (Readable | Duplex)[] = [run.stdout, new Rechunk(), dumpDigest];
   if (plan.recipients.length) {
     try {
       stages.push(await encryptingStage(plan.recipients));
