@@ -2,7 +2,6 @@ import { Duplex, PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Encrypter } from 'age-encryption';
 import { DigestStream } from './digest';
-import { Rechunk } from './rechunk';
 import type { PgConnection } from './pg-connection';
 import { runPgTool } from './pg-tool-process';
 import type { ObjectStore } from './storage/object-store';
@@ -97,7 +96,7 @@ export async function dumpToStore(plan: BackupPlan): Promise<BackupResult> {
   const dumpDigest = new DigestStream(plan.onProgress);
   const objectDigest = new DigestStream();
   const body = new PassThrough();
-  const stages: (Readable | Duplex)[] = [run.stdout, new Rechunk(), dumpDigest];
+  const stages: (Readable | Duplex)[] = [run.stdout, dumpDigest];
   if (plan.recipients.length) {
     try {
       stages.push(await encryptingStage(plan.recipients));
