@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { Duplex, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
 
@@ -12,11 +12,13 @@ export async function newAgeKeyPair(): Promise<{ identity: string; recipient: st
   return { identity, recipient: await identityToRecipient(identity) };
 }
 
-export async function encryptStream(source: Readable, recipients: string[]): Promise<Readable> {
+/** An encrypting stage for stream.pipeline (age-encryption itself works on web streams). */
+export async function encryptingStream(recipients: string[]): Promise<Duplex> {
   const encrypter = new Encrypter();
   for (const recipient of recipients) encrypter.addRecipient(recipient);
-  const web = Readable.toWeb(source) as unknown as ReadableStream<Uint8Array>;
-  return Readable.fromWeb((await encrypter.encrypt(web)) as unknown as WebReadableStream<Uint8Array>);
+  const input = new TransformStream<Uint8Array, Uint8Array>();
+  const output = await encrypter.encrypt(input.readable);
+  return Duplex.fromWeb({ writable: input.writable, readable: output as never }, { objectMode: false });
 }
 
 /** Decrypts as it reads; a modified byte anywhere fails the stream (age authenticates every chunk). */

@@ -1,6 +1,6 @@
-import { Duplex, PassThrough, type Readable } from 'node:stream';
+import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Encrypter } from 'age-encryption';
+import { encryptingStream } from './age';
 import { DigestStream } from './digest';
 import type { PgConnection } from './pg-connection';
 import { runPgTool } from './pg-tool-process';
@@ -67,15 +67,6 @@ export function pgDumpArguments(options: DumpOptions): string[] {
   ];
 }
 
-/** An age-encrypting stage for stream.pipeline (age-encryption works on web streams). */
-async function encryptingStage(recipients: string[]): Promise<Duplex> {
-  const encrypter = new Encrypter();
-  for (const recipient of recipients) encrypter.addRecipient(recipient);
-  const input = new TransformStream<Uint8Array, Uint8Array>();
-  const output = await encrypter.encrypt(input.readable);
-  return Duplex.fromWeb({ writable: input.writable, readable: output as never }, { objectMode: false });
-}
-
 /**
  * pg_dump -Fc → SHA-256 → (age) → SHA-256 → object store, streaming end to end: no temp file,
  * memory bounded by the store's part buffer. The first stage to fail stops the others; the
@@ -99,7 +90,7 @@ export async function dumpToStore(plan: BackupPlan): Promise<BackupResult> {
   const stages: (Readable | Duplex)[] = [run.stdout, dumpDigest];
   if (plan.recipients.length) {
     try {
-      stages.push(await encryptingStage(plan.recipients));
+      stages.push(await encryptingStream(plan.recipients));
     } catch (error) {
       run.kill();
       throw new BackupStageError('encrypt', error);

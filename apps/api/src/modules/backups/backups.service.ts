@@ -9,14 +9,14 @@ import { PgClientResolver } from '../../engine/pg-client-resolver';
 import { fetchVerifiedArchive, IntegrityError, listArchive } from '../../engine/restore-pipeline';
 import type { Backup, Restore } from '../../generated/prisma/client';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
-import { DatabasesService } from '../databases/databases.service';
+import { DatabasesService, toStoredSslMode } from '../databases/databases.service';
 import { describeStoreError, ObjectStoreFactory } from '../storage/object-store-factory';
 import { BackupRunner } from './backup-runner';
 import { BackupsRepository, type BackupWithSources } from './backups.repository';
 import type { BackupDto, BackupListQueryDto, RestoreDto, RestoreRequestDto, VerifyResultDto } from './dto/backup.dto';
 import { JobQueue } from './job-queue';
 import { JobSupervisor } from './job-supervisor';
-import { RestoreRunner } from './restore-runner';
+import { archiveMajor, RestoreRunner } from './restore-runner';
 import { ArchiveLocator } from './archive-locator';
 
 const toNumber = (value: bigint | null) => (value === null ? null : Number(value));
@@ -155,7 +155,7 @@ export class BackupsService {
     try {
       const archive = await fetchVerifiedArchive(await this.archives.locate(backup), this.config.env.RESTORE_TEMP_DIR);
       try {
-        const major = Number.parseInt(backup.pgDumpVersion ?? '0', 10);
+        const major = archiveMajor(backup.pgDumpVersion);
         const pgRestore = await this.resolver.resolveForRestore(major * 10_000, major);
         const entries = await listArchive(pgRestore.binary, archive.path);
         result = {
@@ -219,7 +219,7 @@ export class BackupsService {
       targetDbname: target?.dbname ?? null,
       targetUsername: target?.username ?? null,
       targetPasswordEncrypted: target?.password ? this.secrets.encrypt(target.password) : null,
-      targetSslmode: target ? ((target.sslmode ?? 'prefer').replace('-', '_') as Restore['targetSslmode']) : null,
+      targetSslmode: target ? toStoredSslMode(target.sslmode ?? 'prefer') : null,
       clean: input.clean ?? false,
       create: input.create ?? false,
       noOwner: input.no_owner ?? true,

@@ -20,11 +20,6 @@ export class JobQueue implements OnApplicationShutdown {
     this.drain();
   }
 
-  /** Resolves once nothing is running or waiting (tests, and a graceful shutdown). */
-  async idle(): Promise<void> {
-    while (this.running.size || this.waiting.length) await Promise.allSettled([...this.running]);
-  }
-
   async onApplicationShutdown(): Promise<void> {
     // Jobs not started stay pending; the sweeper of the next process fails them as abandoned.
     this.waiting.length = 0;

@@ -12,7 +12,7 @@ import {
 import { fetchVerifiedArchive, restoreArchive } from '../../engine/restore-pipeline';
 import type { Restore } from '../../generated/prisma/client';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
-import { DatabasesService } from '../databases/databases.service';
+import { DatabasesService, fromStoredSslMode } from '../databases/databases.service';
 import { ObjectStoreFactory } from '../storage/object-store-factory';
 import { BackupNotifier } from './backup-notifier';
 import { BackupsRepository, type BackupWithSources } from './backups.repository';
@@ -21,7 +21,7 @@ import { ArchiveLocator } from './archive-locator';
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** The major of the pg_dump that wrote an archive, from the version recorded with the backup. */
-function archiveMajor(pgDumpVersion: string | null): number {
+export function archiveMajor(pgDumpVersion: string | null): number {
   const major = Number.parseInt(pgDumpVersion ?? '', 10);
   return Number.isFinite(major) ? major : 0;
 }
@@ -90,7 +90,7 @@ export class RestoreRunner {
       dbname: restore.targetDbname!,
       user: restore.targetUsername!,
       password: restore.targetPasswordEncrypted ? this.secrets.decrypt(restore.targetPasswordEncrypted) : null,
-      sslmode: (restore.targetSslmode ?? 'prefer').replace('_', '-') as PgConnection['sslmode'],
+      sslmode: fromStoredSslMode(restore.targetSslmode ?? 'prefer'),
     };
   }
 

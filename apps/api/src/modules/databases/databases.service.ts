@@ -12,8 +12,9 @@ import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { DatabasesRepository } from './databases.repository';
 import type { CreateDatabaseDto, DatabaseCheckDto, DatabaseDto, UpdateDatabaseDto } from './dto/database.dto';
 
-const toStoredSslMode = (mode: SslMode) => mode.replace('-', '_') as StoredSslMode;
-const fromStoredSslMode = (mode: StoredSslMode) => mode.replace('_', '-') as SslMode;
+/** libpq's sslmode names ↔ the enum values Prisma stores (`verify-ca` ↔ `verify_ca`). */
+export const toStoredSslMode = (mode: SslMode) => mode.replace('-', '_') as StoredSslMode;
+export const fromStoredSslMode = (mode: StoredSslMode) => mode.replace('_', '-') as SslMode;
 
 function toDto(row: Database): DatabaseDto {
   return {

@@ -11,7 +11,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageDto, PageQueryDto } from '../../../common/pagination/page';
-import { PgLocationDto } from '../../databases/dto/database.dto';
+import { PG_NAME_PATTERN, PgLocationDto } from '../../databases/dto/database.dto';
 
 const STATUSES = ['pending', 'running', 'success', 'failed'] as const;
 export type JobStatusName = (typeof STATUSES)[number];
@@ -69,8 +69,6 @@ export class RestoreTargetDto extends PgLocationDto {
   password?: string;
 }
 
-const PATTERN = /^[^\s-][^\0]{0,126}$/;
-
 export class RestoreRequestDto {
   @ApiPropertyOptional({
     type: RestoreTargetDto,
@@ -105,13 +103,13 @@ export class RestoreRequestDto {
   @ApiPropertyOptional({ type: [String], example: ['public'], description: 'Only these schemas.' })
   @IsOptional()
   @ArrayMaxSize(100)
-  @Matches(PATTERN, { each: true, message: 'each schema must be a name (not starting with "-" or a space)' })
+  @Matches(PG_NAME_PATTERN, { each: true, message: 'each schema must be a name (not starting with "-" or a space)' })
   schemas?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['orders'], description: 'Only these tables.' })
   @IsOptional()
   @ArrayMaxSize(100)
-  @Matches(PATTERN, { each: true, message: 'each table must be a name (not starting with "-" or a space)' })
+  @Matches(PG_NAME_PATTERN, { each: true, message: 'each table must be a name (not starting with "-" or a space)' })
   tables?: string[];
 }
 

@@ -34,8 +34,8 @@ class IsCronExpression implements ValidatorConstraintInterface {
   }
 }
 
-/** A schema or table pattern as pg_dump's -n/-t take it (passed as one argv element, never through a shell). */
-const PATTERN = /^[^\s-][^\0]{0,126}$/;
+/** A schema or table name/pattern as pg_dump and pg_restore take it (one argv element, never read as an option). */
+export const PG_NAME_PATTERN = /^[^\s-][^\0]{0,126}$/;
 const PATTERN_MESSAGE = 'each entry must be a schema or table name/pattern (not starting with "-" or a space)';
 /** age X25519 recipients: bech32 "age1" + 58 characters. */
 const AGE_RECIPIENT = /^age1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}$/;
@@ -168,25 +168,25 @@ export class CreateDatabaseDto extends PgLocationDto {
   @ApiPropertyOptional({ type: [String], example: ['public'], description: 'Only these schemas (pg_dump -n).' })
   @IsOptional()
   @ArrayMaxSize(100)
-  @Matches(PATTERN, { each: true, message: PATTERN_MESSAGE })
+  @Matches(PG_NAME_PATTERN, { each: true, message: PATTERN_MESSAGE })
   include_schemas?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['audit'], description: 'Not these schemas (pg_dump -N).' })
   @IsOptional()
   @ArrayMaxSize(100)
-  @Matches(PATTERN, { each: true, message: PATTERN_MESSAGE })
+  @Matches(PG_NAME_PATTERN, { each: true, message: PATTERN_MESSAGE })
   exclude_schemas?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['public.orders'], description: 'Only these tables (pg_dump -t).' })
   @IsOptional()
   @ArrayMaxSize(100)
-  @Matches(PATTERN, { each: true, message: PATTERN_MESSAGE })
+  @Matches(PG_NAME_PATTERN, { each: true, message: PATTERN_MESSAGE })
   include_tables?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['public.sessions'], description: 'Not these tables (pg_dump -T).' })
   @IsOptional()
   @ArrayMaxSize(100)
-  @Matches(PATTERN, { each: true, message: PATTERN_MESSAGE })
+  @Matches(PG_NAME_PATTERN, { each: true, message: PATTERN_MESSAGE })
   exclude_tables?: string[];
 }
 
