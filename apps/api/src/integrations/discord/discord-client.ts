@@ -20,11 +20,22 @@ export class DiscordClient {
   constructor(private readonly config: AppConfig) {}
 
   async sendToWebhook(webhookUrl: string, message: DiscordMessage): Promise<void> {
-    const webhook = new WebhookClient(parseWebhookUrl(webhookUrl), {
-      rest: { api: this.config.env.DISCORD_API_URL, retries: 1, timeout: 10_000 },
-    });
+    const { id, token } = parseWebhookUrl(webhookUrl);
+    const webhook = new WebhookClient(
+      { id, token },
+      {
+        rest: { api: this.config.env.DISCORD_API_URL, retries: 1, timeout: 10_000 },
+      },
+    );
     try {
       await webhook.send({ ...message, allowedMentions: { parse: [] } });
+    } catch (error) {
+      // The webhook's token is a secret: no caller may carry it into an answer or a log line.
+      throw new Error(
+        String((error as Error)?.message ?? error)
+          .split(token)
+          .join('<token>'),
+      );
     } finally {
       webhook.destroy();
     }

@@ -91,10 +91,9 @@ export class NotificationsService {
   /** Posts a test embed to the webhook and says, in words, whether Discord took it. */
   async test(auth: AuthContext, id: string, meta: RequestMeta): Promise<CheckResultDto> {
     const row = await this.require(auth, id);
-    const webhookUrl = this.secrets.decrypt(row.webhookUrlEncrypted);
     let result: CheckResultDto;
     try {
-      await this.discord.sendToWebhook(webhookUrl, {
+      await this.discord.sendToWebhook(this.secrets.decrypt(row.webhookUrlEncrypted), {
         embeds: [
           {
             title: 'DumpStation test notification',
@@ -106,8 +105,8 @@ export class NotificationsService {
       });
       result = { ok: true, message: 'Discord accepted the test message' };
     } catch (error) {
-      // The webhook URL is a secret: keep it out of the answer and the log whatever the error says.
-      const reason = (error as Error).message.split(webhookUrl).join('<webhook>');
+      // DiscordClient keeps the webhook's token out of its errors.
+      const reason = (error as Error).message;
       result = { ok: false, message: `Discord refused the message: ${reason}` };
       this.logger.warn({ notificationId: id, reason }, 'notification test failed');
     }
