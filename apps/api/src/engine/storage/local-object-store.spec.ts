@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -119,5 +119,51 @@ describe('LocalObjectStore', () => {
     expect(error.kind).toBe('not_found');
     expect(error.message).toBe("Object 'db/nothing.dump' does not exist");
     expect(await store.head('db/nothing.dump')).toBeNull();
+  });
+
+  describe('durability while writing', () => {
+    const MiB = 1024 * 1024;
+    let fileHandlePrototype: { datasync(): Promise<void> };
+
+    beforeAll(async () => {
+      const handle = await open(__filename, 'r');
+      fileHandlePrototype = Object.getPrototypeOf(handle) as typeof fileHandlePrototype;
+      await handle.close();
+    });
+    afterEach(() => jest.restoreAllMocks());
+
+    function chunksOf(data: Buffer, size: number): Buffer[] {
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < data.length; at += size) chunks.push(data.subarray(at, at + size));
+      return chunks;
+    }
+
+    it('flushes to disk in the background as it writes, so the final fsync has little left', async () => {
+      const datasync = jest.spyOn(fileHandlePrototype, 'datasync');
+      const data = randomBytes(6 * MiB);
+      const synced = new LocalObjectStore(root, MiB);
+
+      expect(await synced.put('db/big.dump', Readable.from(chunksOf(data, 256 * 1024)))).toEqual({
+        bytes: data.length,
+      });
+
+      // 6 MiB in 1 MiB steps: a sync per step, except while the previous one still runs.
+      expect(datasync.mock.calls.length).toBeGreaterThanOrEqual(2);
+      expect((await readFile(join(root, 'db/big.dump'))).equals(data)).toBe(true);
+    });
+
+    it('fails the put, and leaves no file, when a background sync fails', async () => {
+      jest
+        .spyOn(fileHandlePrototype, 'datasync')
+        .mockRejectedValue(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+      const synced = new LocalObjectStore(root, MiB);
+
+      const error = await failureOf(
+        synced.put('db/big.dump', Readable.from(chunksOf(randomBytes(4 * MiB), 64 * 1024))),
+      );
+
+      expect(error.message).toMatch(/EIO/);
+      expect(await filesUnder(parent)).toEqual([]);
+    });
   });
 });

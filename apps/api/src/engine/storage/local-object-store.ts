@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   InvalidObjectKeyError,
@@ -15,6 +14,90 @@ import {
 } from './object-store';
 
 const PARTIAL_SUFFIX = '.partial';
+/** How much a put writes between two background fdatasync calls. */
+const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Writes a file and makes it durable as it goes: every `syncEveryBytes` it starts an fdatasync in
+ * the background, so the fsync at the end (before the rename publishes the file) has at most that
+ * much left to write, not the whole dump the page cache would otherwise still hold. A failed
+ * background sync fails the write: the kernel reports a writeback error only once.
+ */
+class SyncedFileWriter extends Writable {
+  bytes = 0;
+  private unsynced = 0;
+  private syncing: Promise<void> | undefined;
+  private syncError: unknown;
+
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly syncEveryBytes: number,
+  ) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.writeAll([chunk]).then(() => callback(), callback);
+  }
+
+  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
+    this.writeAll(chunks.map(({ chunk }) => chunk)).then(() => callback(), callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    (async () => {
+      await this.syncing;
+      if (this.syncError) throw this.syncError;
+      await this.handle.sync();
+    })().then(() => callback(), callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // Never close the descriptor under a running fdatasync.
+    (async () => {
+      await this.syncing;
+      await this.handle.close();
+    })().then(
+      () => callback(error),
+      (closeError: Error) => callback(error ?? closeError),
+    );
+  }
+
+  private async writeAll(buffers: Buffer[]): Promise<void> {
+    if (this.syncError) throw this.syncError;
+    let pending = buffers;
+    let total = pending.reduce((sum, buffer) => sum + buffer.length, 0);
+    while (total > 0) {
+      const { bytesWritten } = await this.handle.writev(pending);
+      this.bytes += bytesWritten;
+      this.unsynced += bytesWritten;
+      total -= bytesWritten;
+      pending = total > 0 ? remainderAfter(pending, bytesWritten) : [];
+    }
+    if (this.unsynced >= this.syncEveryBytes && !this.syncing) {
+      this.unsynced = 0;
+      this.syncing = this.handle
+        .datasync()
+        .catch((error: unknown) => void (this.syncError ??= error))
+        .finally(() => (this.syncing = undefined));
+    }
+  }
+}
+
+/** What is left of `buffers` once the first `written` bytes were written (a short writev). */
+function remainderAfter(buffers: Buffer[], written: number): Buffer[] {
+  const rest: Buffer[] = [];
+  let skip = written;
+  for (const buffer of buffers) {
+    if (skip >= buffer.length) {
+      skip -= buffer.length;
+      continue;
+    }
+    rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
+    skip = 0;
+  }
+  return rest;
+}
 
 function errnoOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
@@ -29,7 +112,10 @@ function errnoOf(error: unknown): string | undefined {
 export class LocalObjectStore implements ObjectStore {
   private readonly root: string;
 
-  constructor(root: string) {
+  constructor(
+    root: string,
+    private readonly syncEveryBytes = SYNC_EVERY_BYTES,
+  ) {
     this.root = resolve(root);
   }
 
@@ -37,26 +123,18 @@ export class LocalObjectStore implements ObjectStore {
     const file = this.pathOf(key);
     // Unique per put, so two writers of one key never share a partial file.
     const partial = `${file}.${randomBytes(6).toString('hex')}${PARTIAL_SUFFIX}`;
-    let bytes = 0;
     let sourceError: unknown;
     body.once('error', (error) => (sourceError = error));
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        bytes += chunk.length;
-        done(null, chunk);
-      },
-    });
-    let out: WriteStream | undefined;
+    let out: SyncedFileWriter | undefined;
     try {
       await mkdir(dirname(file), { recursive: true });
-      // flush: fsync before close, so the rename below never publishes data still in the page cache.
-      out = createWriteStream(partial, { flags: 'wx', flush: true });
-      await pipeline(body, counter, out, { signal: opts.signal });
+      out = new SyncedFileWriter(await open(partial, 'wx'), this.syncEveryBytes);
+      // The writer fsyncs before it closes, so the rename below never publishes data still in the page cache.
+      await pipeline(body, out, { signal: opts.signal });
       await rename(partial, file);
       await this.syncDirectory(dirname(file));
-      return { bytes };
+      return { bytes: out.bytes };
     } catch (error) {
-      // A stream destroyed before its file opened still creates it on open: wait for close, then remove.
       if (out && !out.closed) await once(out, 'close').catch(() => undefined);
       await rm(partial, { force: true });
       if (opts.signal?.aborted) {
