@@ -334,7 +334,10 @@ class JobFailed extends Error {}
 let apiProcess: ApiProcess | undefined;
 
 interface ApiRun {
+  /** From sending the request to the job's recorded finished_at (the API's clock is this machine's). */
   wallS: number;
+  /** From sending the request to the poll that saw the job final: wallS plus up to POLL_MS. */
+  observedS: number;
   /** What the API recorded: from the runner's start to its end (queueing excluded). */
   durationS: number;
   /** CPU of the API's Node process itself, and of pg_dump/pg_restore (its children). */
@@ -361,15 +364,19 @@ async function measureApiJob(
   const serverBefore = serverCpu(pg);
   const sampler = watchProcess(pid);
   const t0 = performance.now();
+  const sentAt = Date.now();
   const accepted = await start();
   const job = await client.waitForJob(`/api/v1/${kind === 'backup' ? 'backups' : 'restores'}/${accepted.id}`);
-  const wallS = (performance.now() - t0) / 1000;
+  const observedS = (performance.now() - t0) / 1000;
+  // The poll interval is the bench's, not the API's: the job ends when the API records it finished.
+  const wallS = (Date.parse(String(job.finished_at)) - sentAt) / 1000;
   const rss = sampler.stop();
   if (job.status !== 'success') throw new JobFailed(`API ${kind} ${accepted.id} failed: ${job.error_message}`);
   await sleep(200);
   const cpuAfter = cpuOf(pid);
   return {
     wallS,
+    observedS,
     durationS: Number(job.duration_ms) / 1000,
     apiCpuS: cpuAfter.own - cpuBefore.own,
     toolCpuS: cpuAfter.children - cpuBefore.children,
@@ -692,9 +699,11 @@ async function main(): Promise<number> {
     size_mb: round(mb(built.bytes), 0),
     baseline_backup_s: round(median(baselineBackups.map((r) => r.wallS))),
     api_backup_s: round(median(apiBackups.map((r) => r.wallS))),
+    api_backup_seen_by_polling_s: round(median(apiBackups.map((r) => r.observedS))),
     backup_ratio: 0,
     baseline_restore_s: round(median(baselineRestores.map((r) => r.wallS))),
     api_restore_s: round(median(apiRestores.map((r) => r.wallS))),
+    api_restore_seen_by_polling_s: round(median(apiRestores.map((r) => r.observedS))),
     restore_ratio: 0,
     api_rss_baseline_mb: round(baselineRssMb, 0),
     api_rss_peak_mb: round(peakRssMb, 0),
@@ -743,7 +752,12 @@ async function main(): Promise<number> {
     ['archive size', `${mb(baselineDumpBytes).toFixed(0)} MB (pg_dump -Fc)`, ''],
     ['storage / PostgreSQL', `${STORAGE} / ${MAJOR}`, `${pgDump}, ${pgRestore}`],
     ['baseline backup', `${summary.baseline_backup_s.toFixed(2)} s`, `runs ${runsCell(baselineBackups)}`],
-    ['API backup', `${summary.api_backup_s.toFixed(2)} s`, `runs ${runsCell(apiBackups)}`],
+    ['API backup', `${summary.api_backup_s.toFixed(2)} s`, `runs ${runsCell(apiBackups)}; request to finished_at`],
+    [
+      '  seen by polling',
+      `${median(apiBackups.map((r) => r.observedS)).toFixed(2)} s`,
+      `request to the poll (every ${POLL_MS} ms) that saw it end`,
+    ],
     [
       '  API duration_ms',
       `${median(apiBackups.map((r) => r.durationS)).toFixed(2)} s`,
@@ -755,7 +769,12 @@ async function main(): Promise<number> {
       `target <= ${TARGETS.backupRatio.toFixed(2)}: ${verdict(met.backup)}`,
     ],
     ['baseline restore', `${summary.baseline_restore_s.toFixed(2)} s`, `runs ${runsCell(baselineRestores)}`],
-    ['API restore', `${summary.api_restore_s.toFixed(2)} s`, `runs ${runsCell(apiRestores)}`],
+    ['API restore', `${summary.api_restore_s.toFixed(2)} s`, `runs ${runsCell(apiRestores)}; request to finished_at`],
+    [
+      '  seen by polling',
+      `${median(apiRestores.map((r) => r.observedS)).toFixed(2)} s`,
+      `request to the poll (every ${POLL_MS} ms) that saw it end`,
+    ],
     [
       '  API duration_ms',
       `${median(apiRestores.map((r) => r.durationS)).toFixed(2)} s`,
