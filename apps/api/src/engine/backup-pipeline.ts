@@ -78,7 +78,7 @@ export async function dumpToStore(plan: BackupPlan): Promise<BackupResult> {
     firstFailure ??= new BackupStageError(stage, error);
   };
 
-  const run = runPgTool(plan.pgDump, pgDumpArguments(plan.options), plan.conn);
+  const run = runPgTool(plan.pgDump, pgDumpArguments(plan.options), plan.conn, { largeWrites: true });
   // pg_dump's own failure, not its being stopped because a later stage failed.
   void run.done.catch((error) => {
     if (!run.stoppedEarly()) fail('pg_dump', error);

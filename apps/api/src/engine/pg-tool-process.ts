@@ -1,8 +1,40 @@
 import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { libpqEnvironment, type PgConnection } from './pg-connection';
 
 const STDERR_TAIL_BYTES = 4_000;
+/** stdout block size for tools whose output we stream (pg_dump): see runPgTool's `largeWrites`. */
+const STDOUT_BLOCK = '64K';
+
+export interface RunPgToolOptions {
+  /**
+   * Have the tool write its stdout in 64 KiB blocks instead of libc's 4 KiB default for a pipe,
+   * through coreutils' `stdbuf` when it is installed: 16 times fewer writes for the tool and
+   * wake-ups and chunks for us, CPU that pg_dump otherwise waits for on a small machine.
+   * The bytes are the same; without stdbuf the tool runs as is.
+   */
+  largeWrites?: boolean;
+}
+
+let stdbufPath: string | null | undefined;
+/** coreutils' stdbuf on PATH (every Debian has it), or null. */
+function findStdbuf(): string | null {
+  if (stdbufPath !== undefined) return stdbufPath;
+  stdbufPath = null;
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(delimiter)) {
+    const candidate = join(dir, 'stdbuf');
+    try {
+      accessSync(candidate, constants.X_OK);
+      stdbufPath = candidate;
+      break;
+    } catch {
+      // not in this directory
+    }
+  }
+  return stdbufPath;
+}
 
 /** A pg_dump or pg_restore run: its output stream (for pg_dump) and how it ended. */
 export interface PgToolRun {
@@ -33,9 +65,17 @@ export class PgToolError extends Error {
  * own secrets never reach the child), connection settings and password through libpq's
  * environment variables, never argv.
  */
-export function runPgTool(binary: string, args: string[], conn?: PgConnection): PgToolRun {
+export function runPgTool(
+  binary: string,
+  args: string[],
+  conn?: PgConnection,
+  options: RunPgToolOptions = {},
+): PgToolRun {
   const tool = binary.split('/').pop() ?? binary;
-  const child = spawn(binary, args, {
+  const stdbuf = options.largeWrites ? findStdbuf() : null;
+  // stdbuf execs the tool in its own process: the pid, signals and exit status are the tool's.
+  const [command, argv] = stdbuf ? [stdbuf, [`--output=${STDOUT_BLOCK}`, binary, ...args]] : [binary, args];
+  const child = spawn(command, argv, {
     shell: false,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
