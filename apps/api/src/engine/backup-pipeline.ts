@@ -1,6 +1,5 @@
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { encryptingStream } from './age';
 import { DigestStream } from './digest';
 import type { PgConnection } from './pg-connection';
 import { runPgTool } from './pg-tool-process';
@@ -90,6 +89,8 @@ export async function dumpToStore(plan: BackupPlan): Promise<BackupResult> {
   const stages: (Readable | Duplex)[] = [run.stdout, dumpDigest];
   if (plan.recipients.length) {
     try {
+      // Loaded only when needed: age-encryption adds ~0.1 s to the backup worker's start.
+      const { encryptingStream } = await import('./age');
       stages.push(await encryptingStream(plan.recipients));
     } catch (error) {
       run.kill();

