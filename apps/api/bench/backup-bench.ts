@@ -344,6 +344,8 @@ interface ApiRun {
   apiCpuS: number;
   toolCpuS: number;
   serverCpuS: number;
+  /** CPU of this bench process while the job ran: with BENCH_STORAGE=s3, mostly s3rver serving the API. */
+  benchCpuS: number;
   peakRssMb: number;
   rssSamples: number;
   /** Sampled (±RSS_SAMPLE_MS): before the tool started, while it ran, after it ended. */
@@ -361,6 +363,7 @@ async function measureApiJob(
 ): Promise<ApiRun> {
   const pid = api.process.pid!;
   const cpuBefore = cpuOf(pid);
+  const benchBefore = cpuOf('self').own;
   const serverBefore = serverCpu(pg);
   const sampler = watchProcess(pid);
   const t0 = performance.now();
@@ -374,6 +377,7 @@ async function measureApiJob(
   if (job.status !== 'success') throw new JobFailed(`API ${kind} ${accepted.id} failed: ${job.error_message}`);
   await sleep(200);
   const cpuAfter = cpuOf(pid);
+  const benchCpuS = cpuOf('self').own - benchBefore;
   return {
     wallS,
     observedS,
@@ -381,6 +385,7 @@ async function measureApiJob(
     apiCpuS: cpuAfter.own - cpuBefore.own,
     toolCpuS: cpuAfter.children - cpuBefore.children,
     serverCpuS: serverCpu(pg) - serverBefore,
+    benchCpuS,
     peakRssMb: rss.peakKb / 1024,
     rssSamples: rss.samples,
     toolSched: rss.toolSched,
@@ -725,11 +730,15 @@ async function main(): Promise<number> {
     baseline_restore_s: round(best(baselineRestores.map((r) => r.wallS))),
     api_restore_s: round(best(apiRestores.map((r) => r.wallS))),
   };
-  const cpuCell = (runs: { toolCpuS: number; serverCpuS: number; apiCpuS?: number }[]) => {
+  const cpuCell = (runs: { toolCpuS: number; serverCpuS: number; apiCpuS?: number; benchCpuS?: number }[]) => {
     const parts = [`tool ${median(runs.map((r) => r.toolCpuS)).toFixed(1)}`];
     if (runs[0].apiCpuS !== undefined) parts.push(`api ${median(runs.map((r) => r.apiCpuS ?? 0)).toFixed(1)}`);
     const server = median(runs.map((r) => r.serverCpuS));
     if (Number.isFinite(server)) parts.push(`server ${server.toFixed(1)}`);
+    // s3rver lives in this process and shares the machine's CPUs with pg_dump: the baseline has no such cost.
+    if (STORAGE === 's3' && runs[0].benchCpuS !== undefined) {
+      parts.push(`s3rver ${median(runs.map((r) => r.benchCpuS ?? 0)).toFixed(1)}`);
+    }
     return parts.join(', ');
   };
   const phaseCell = (runs: ApiRun[], tool: string) => {
