@@ -756,44 +756,33 @@ async function main(): Promise<number> {
   };
   const runsCell = (runs: { wallS: number }[]) => runs.map((r) => r.wallS.toFixed(2)).join(' / ');
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  // The same rows for backups and restores: baseline, API (and its two other clocks), ratio.
+  const jobRows = (
+    kind: 'backup' | 'restore',
+    baseline: ToolRun[],
+    api: ApiRun[],
+    durationNote: string,
+  ): [string, string, string][] => [
+    [`baseline ${kind}`, `${summary[`baseline_${kind}_s`].toFixed(2)} s`, `runs ${runsCell(baseline)}`],
+    [`API ${kind}`, `${summary[`api_${kind}_s`].toFixed(2)} s`, `runs ${runsCell(api)}; request to finished_at`],
+    [
+      '  seen by polling',
+      `${summary[`api_${kind}_seen_by_polling_s`].toFixed(2)} s`,
+      `request to the poll (every ${POLL_MS} ms) that saw it end`,
+    ],
+    ['  API duration_ms', `${median(api.map((r) => r.durationS)).toFixed(2)} s`, durationNote],
+    [
+      `${kind} ratio`,
+      `${summary[`${kind}_ratio`].toFixed(3)}`,
+      `target <= ${TARGETS[`${kind}Ratio`].toFixed(2)}: ${verdict(met[kind])}`,
+    ],
+  ];
   const rows: [string, string, string][] = [
     ['database size', `${summary.size_mb} MB (pg_database_size)`, `${built.rows.toLocaleString('en')} rows`],
     ['archive size', `${mb(baselineDumpBytes).toFixed(0)} MB (pg_dump -Fc)`, ''],
     ['storage / PostgreSQL', `${STORAGE} / ${MAJOR}`, `${pgDump}, ${pgRestore}`],
-    ['baseline backup', `${summary.baseline_backup_s.toFixed(2)} s`, `runs ${runsCell(baselineBackups)}`],
-    ['API backup', `${summary.api_backup_s.toFixed(2)} s`, `runs ${runsCell(apiBackups)}; request to finished_at`],
-    [
-      '  seen by polling',
-      `${median(apiBackups.map((r) => r.observedS)).toFixed(2)} s`,
-      `request to the poll (every ${POLL_MS} ms) that saw it end`,
-    ],
-    [
-      '  API duration_ms',
-      `${median(apiBackups.map((r) => r.durationS)).toFixed(2)} s`,
-      'runner start to end, as the API records it',
-    ],
-    [
-      'backup ratio',
-      `${summary.backup_ratio.toFixed(3)}`,
-      `target <= ${TARGETS.backupRatio.toFixed(2)}: ${verdict(met.backup)}`,
-    ],
-    ['baseline restore', `${summary.baseline_restore_s.toFixed(2)} s`, `runs ${runsCell(baselineRestores)}`],
-    ['API restore', `${summary.api_restore_s.toFixed(2)} s`, `runs ${runsCell(apiRestores)}; request to finished_at`],
-    [
-      '  seen by polling',
-      `${median(apiRestores.map((r) => r.observedS)).toFixed(2)} s`,
-      `request to the poll (every ${POLL_MS} ms) that saw it end`,
-    ],
-    [
-      '  API duration_ms',
-      `${median(apiRestores.map((r) => r.durationS)).toFixed(2)} s`,
-      'includes the verified copy and CREATE DATABASE',
-    ],
-    [
-      'restore ratio',
-      `${summary.restore_ratio.toFixed(3)}`,
-      `target <= ${TARGETS.restoreRatio.toFixed(2)}: ${verdict(met.restore)}`,
-    ],
+    ...jobRows('backup', baselineBackups, apiBackups, 'runner start to end, as the API records it'),
+    ...jobRows('restore', baselineRestores, apiRestores, 'includes the verified copy and CREATE DATABASE'),
     [
       'ratios with best runs',
       `backup ${(bestOf.api_backup_s / bestOf.baseline_backup_s).toFixed(3)}, restore ${(bestOf.api_restore_s / bestOf.baseline_restore_s).toFixed(3)}`,
