@@ -27,7 +27,9 @@ export async function createApp(
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // req.ip (rate limits, activity log) comes from X-Forwarded-For only when the peer is one of
+  // these proxies; otherwise it is the socket's address, whatever the client claims.
+  app.set('trust proxy', config.trustedProxies);
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app, config), {
     jsonDocumentUrl: 'api/docs-json',
     customSiteTitle: 'DumpStation API',

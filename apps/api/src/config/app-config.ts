@@ -1,4 +1,5 @@
 import { tmpdir } from 'node:os';
+import { compile as compileTrust } from 'proxy-addr';
 import { z } from 'zod';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../package.json') as { version: string };
@@ -7,6 +8,25 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const USERNAME = /^[a-zA-Z0-9._-]{3,32}$/;
 export const DISCORD_WEBHOOK =
   /^https:\/\/(?:(?:canary|ptb)\.)?discord(?:app)?\.com\/api(?:\/v\d+)?\/webhooks\/\d+\/[\w-]+$/;
+
+/** Whether Express (proxy-addr, which it uses) accepts the list as its `trust proxy` setting. */
+function isTrustList(value: string): boolean {
+  const entries = trustedProxyList(value);
+  if (entries.length === 0) return false;
+  try {
+    compileTrust(entries);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function trustedProxyList(value: string): string[] {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
 
 function isKey(value: string): boolean {
   return /^[A-Za-z0-9+/]{43}=$/.test(value.trim()) && Buffer.from(value.trim(), 'base64').length === 32;
@@ -44,6 +64,15 @@ const environmentSchema = z.object({
 
   SYSTEM_USERNAME: z
     .string()
+  /**
+   * Peers whose X-Forwarded-For is believed (comma-separated IPs, CIDRs or the keywords loopback,
+   * linklocal, uniquelocal). Anyone else's is ignored: it would let a client pick its own address
+   * for the rate limit and the activity log. The default trusts the console on the same host.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('loopback')
+    .refine(isTrustList, 'must be comma-separated IP addresses, CIDR ranges or loopback/linklocal/uniquelocal'),
     .regex(USERNAME, 'must be 3-32 letters, digits, dots, dashes or underscores')
     .default('admin'),
   SYSTEM_EMAIL: z.email('must be an email address').default('admin@dumpstation.local'),
@@ -98,6 +127,11 @@ export class AppConfig {
   /** Whether any Discord delivery is configured for the system (else, outside production, codes go to the log). */
   get hasSystemDiscord(): boolean {
     return Boolean(
+  /** TRUSTED_PROXIES as Express's `trust proxy` setting. */
+  get trustedProxies(): string[] {
+    return trustedProxyList(this.env.TRUSTED_PROXIES);
+  }
+
       this.env.DISCORD_DEFAULT_WEBHOOK_URL || this.env.DISCORD_BOT_TOKEN || this.env.SYSTEM_DISCORD_WEBHOOK_URL,
     );
   }
