@@ -60,13 +60,17 @@ CMD ["node", "dist/main.js"]
 
 # ---- web: the console ----
 FROM ${NODE_IMAGE} AS web
+# HOSTNAME: Docker sets it to the container id; the console's server.js listens on it.
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
-    API_URL=http://api:8080
+    API_URL=http://api:8080 \
+    HOSTNAME=0.0.0.0 \
+    PORT=3000
 WORKDIR /app/apps/web
 COPY --from=build --chown=node:node /out/web ./
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3000/').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "node_modules/next/dist/bin/next", "start", "-p", "3000"]
+# server.js is `next start` that tells the API proxy who connected (see its header).
+CMD ["node", "server.js"]

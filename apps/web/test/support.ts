@@ -39,7 +39,7 @@ export interface ConsoleStack {
 async function waitForHttp(url: string, timeoutMs: number, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null) throw new Error(`the console's server exited with ${child.exitCode}:\n${output()}`);
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -53,6 +53,8 @@ async function waitForHttp(url: string, timeoutMs: number, child: ChildProcess, 
 export interface ConsoleStackOptions {
   /** More environment for the API process (e.g. STORAGE_LOCAL_ROOT). */
   apiEnv?: Record<string, string | undefined>;
+  /** More environment for the console's server (e.g. TRUSTED_PROXIES). */
+  webEnv?: Record<string, string | undefined>;
 }
 
 /**
@@ -98,15 +100,20 @@ export async function startConsoleStack(options: ConsoleStackOptions = {}): Prom
     const port = await freePort();
     const webUrl = `http://127.0.0.1:${port}`;
     let output = '';
-    const web = spawn(
-      process.execPath,
-      [require.resolve('next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
-      {
-        cwd: WEB_ROOT,
-        env: { ...process.env, API_URL: started.api.url, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    // server.js, as in production: `next start` that tells the /api proxy who connected.
+    const web = spawn(process.execPath, [join(WEB_ROOT, 'server.js')], {
+      cwd: WEB_ROOT,
+      env: {
+        ...process.env,
+        API_URL: started.api.url,
+        NEXT_TELEMETRY_DISABLED: '1',
+        NODE_ENV: 'production',
+        PORT: String(port),
+        HOSTNAME: '127.0.0.1',
+        ...options.webEnv,
       },
-    );
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     started.web = web;
     web.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     web.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

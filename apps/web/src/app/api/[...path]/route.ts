@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { NextRequest } from 'next/server';
 
 // Resolved per request, so one build works against any API_URL.
@@ -15,6 +16,9 @@ const HOP_BY_HOP = new Set([
   'host',
   'content-length',
 ]);
+
+// Whatever a client says about its address; the proxy states the address itself (below).
+const CLIENT_ADDRESS = new Set(['x-forwarded-for', 'forwarded', 'x-real-ip']);
 
 function apiOrigin(): string {
   return (process.env.API_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
@@ -34,7 +38,11 @@ function forwardedHeaders(source: Headers, drop: Set<string>): Headers {
  */
 async function proxy(request: NextRequest): Promise<Response> {
   const target = `${apiOrigin()}${request.nextUrl.pathname}${request.nextUrl.search}`;
-  const headers = forwardedHeaders(request.headers, HOP_BY_HOP);
+  const headers = forwardedHeaders(request.headers, new Set([...HOP_BY_HOP, ...CLIENT_ADDRESS]));
+  // server.js replaced X-Forwarded-For with the one address it saw before Next ran (route
+  // handlers see no socket), so this is a single address, sent on alone: never appended to.
+  const client = request.headers.get('x-forwarded-for')?.trim();
+  if (client && isIP(client)) headers.set('x-forwarded-for', client);
   headers.set('x-forwarded-host', request.headers.get('host') ?? '');
   headers.set('x-forwarded-proto', request.nextUrl.protocol.replace(':', ''));
   const hasBody = !['GET', 'HEAD'].includes(request.method);
