@@ -8,6 +8,9 @@ import type { AppConfig } from './config/app-config';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
 import { createValidationPipe } from './common/errors/validation';
 import { rejectMalformedJson } from './common/errors/malformed-json.middleware';
+import { ApiExpressAdapter } from './common/http/method-not-allowed';
+import { refuseMalformedInput } from './common/validation/input-limits';
+import { strictenOpenApiDocument } from './common/openapi/strict-document';
 
 /**
  * Builds the application exactly as it serves: used by main.ts, the OpenAPI script and tests.
@@ -18,10 +21,16 @@ export async function createApp(
   rootModule: Parameters<typeof NestFactory.create>[0] = AppModule.forRoot(config),
 ): Promise<NestExpressApplication> {
   // The JSON parser is registered by hand below, so that its errors get our error shape.
-  const app = await NestFactory.create<NestExpressApplication>(rootModule, { bufferLogs: true, bodyParser: false });
+  // ApiExpressAdapter answers known paths with 405 + Allow for methods they do not serve.
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, new ApiExpressAdapter(), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: '1mb' });
   app.use(rejectMalformedJson);
+  // Depth, NUL characters and prototype keys, in the body and the query: 400 naming the field.
+  app.use(refuseMalformedInput);
   app.setGlobalPrefix('api');
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   app.useGlobalPipes(createValidationPipe());
@@ -52,5 +61,8 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
     })
     .build();
   // Operation ids are the handler names (getHealth), so the generated client reads naturally.
-  return SwaggerModule.createDocument(app, document, { operationIdFactory: (_controller, method) => method });
+  // Then made as strict as the validation pipe: unknown properties refused, no NUL in strings.
+  return strictenOpenApiDocument(
+    SwaggerModule.createDocument(app, document, { operationIdFactory: (_controller, method) => method }),
+  );
 }

@@ -1,22 +1,38 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsInt, Max, Min } from 'class-validator';
+import { IsOptionalNonNull } from '../validation/decorators';
+
+/** Highest page a list serves: far beyond any real list, and (page - 1) * limit stays a safe offset. */
+export const MAX_PAGE = 1_000_000;
+export const MAX_LIMIT = 100;
+
+/**
+ * A query integer: only plain decimal digits become a number (`1e3`, `0x10`, ` 5`, `1.5` stay
+ * strings and fail @IsInt), and never one past what Number holds exactly.
+ */
+const QueryInteger = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value,
+  );
+const between = (field: string, max: number) => ({ message: `${field} must be an integer from 1 to ${max}` });
 
 /** `?page&limit` on every list. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1, example: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1, example: 1 })
+  @IsOptionalNonNull()
+  @QueryInteger()
+  @IsInt(between('page', MAX_PAGE))
+  @Min(1, between('page', MAX_PAGE))
+  @Max(MAX_PAGE, between('page', MAX_PAGE))
   page: number = 1;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, example: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 20, example: 20 })
+  @IsOptionalNonNull()
+  @QueryInteger()
+  @IsInt(between('limit', MAX_LIMIT))
+  @Min(1, between('limit', MAX_LIMIT))
+  @Max(MAX_LIMIT, between('limit', MAX_LIMIT))
   limit: number = 20;
 }
 

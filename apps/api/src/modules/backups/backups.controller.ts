@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, ReqMeta, type AuthContext, type RequestMeta } from '../../common/auth/auth-context';
 import { Endpoint } from '../../common/decorators/endpoint.decorator';
 import { IdParam } from '../../common/pipes/id-param';
@@ -54,8 +54,11 @@ export class BackupsController {
     role: 'operator',
     errors: [400, 404, 409, 502],
   })
-  @ApiProduces('application/octet-stream')
-  @ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'The stored object.' })
+  // The object on success; errors stay JSON in the common shape (documented by @Endpoint).
+  @ApiOkResponse({
+    description: 'The stored object.',
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  })
   downloadBackup(
     @Auth() auth: AuthContext,
     @IdParam() id: string,

@@ -114,7 +114,8 @@ export class StorageService {
     const errors = providerErrors({
       provider,
       bucket: input.bucket ?? (toLocal ? null : current.bucket),
-      endpoint: input.endpoint ?? (toLocal ? null : current.endpoint),
+      // `endpoint: null` removes it (the provider rules then see none); omitted keeps the stored one.
+      endpoint: input.endpoint !== undefined ? input.endpoint : toLocal ? null : current.endpoint,
       accessKeySet: Boolean(input.access_key_id ?? current.accessKeyIdEncrypted),
       secretKeySet: Boolean(input.secret_access_key ?? current.secretAccessKeyEncrypted),
     });

@@ -1,23 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsString, MaxLength } from 'class-validator';
 import { PageDto, PageQueryDto } from '../../../common/pagination/page';
+import { IsOptionalNonNull } from '../../../common/validation/decorators';
 
 const LEVELS = ['info', 'warn', 'error'] as const;
 
 export class ActivityLogQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ example: 'auth.login', description: 'Exact action name.' })
-  @IsOptional()
+  @ApiPropertyOptional({ example: 'auth.login', maxLength: 100, description: 'Exact action name.' })
+  @IsOptionalNonNull()
   @IsString()
   @MaxLength(100)
   action?: string;
 
   @ApiPropertyOptional({ enum: LEVELS })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsIn(LEVELS)
   level?: (typeof LEVELS)[number];
 
-  @ApiPropertyOptional({ example: 'api_token' })
-  @IsOptional()
+  @ApiPropertyOptional({ example: 'api_token', maxLength: 100 })
+  @IsOptionalNonNull()
   @IsString()
   @MaxLength(100)
   resource_type?: string;

@@ -1,14 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDateString, IsIn } from 'class-validator';
 import { PageDto } from '../../../common/pagination/page';
+import { IsName, IsOptionalNonNull, nameSchema } from '../../../common/validation/decorators';
 
 const ROLES = ['owner', 'admin', 'operator', 'viewer'] as const;
 
 export class CreateApiTokenDto {
-  @ApiProperty({ example: 'ci-nightly', description: 'What the token is for.' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @ApiProperty({ example: 'ci-nightly', description: 'What the token is for.', ...nameSchema() })
+  @IsName()
   name: string;
 
   @ApiProperty({ enum: ROLES, example: 'operator', description: 'At most your own role.' })
@@ -18,9 +17,9 @@ export class CreateApiTokenDto {
   @ApiPropertyOptional({
     format: 'date-time',
     example: '2027-01-31T00:00:00Z',
-    description: 'Never expires when omitted.',
+    description: 'Never expires when omitted (`null` is refused: leave the field out).',
   })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsDateString({}, { message: 'expires_at must be an ISO 8601 date-time' })
   expires_at?: string;
 }

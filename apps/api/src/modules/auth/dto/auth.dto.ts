@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsOptionalNonNull, TOTP_OR_RECOVERY_CODE } from '../../../common/validation/decorators';
 import { UserDto } from '../../users/dto/user.dto';
 
 export class LoginDto {
-  @ApiProperty({ example: 'alice', description: 'Username or email.' })
+  @ApiProperty({ example: 'alice', description: 'Username or email.', minLength: 1, maxLength: 254 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(254)
@@ -18,24 +19,29 @@ export class LoginAcceptedDto {
 }
 
 export class VerifyDto {
-  @ApiProperty({ example: 'alice', description: 'Username or email, as given to /auth/login.' })
+  @ApiProperty({
+    example: 'alice',
+    description: 'Username or email, as given to /auth/login.',
+    minLength: 1,
+    maxLength: 254,
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(254)
   username: string;
 
-  @ApiProperty({ example: '482913', description: 'The 6-digit code received on Discord.' })
+  @ApiProperty({ example: '482913', description: 'The 6-digit code received on Discord.', pattern: '^\\d{6}$' })
   @Matches(/^\d{6}$/, { message: 'otp must be 6 digits' })
   otp: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Tenant to sign in to; the first one otherwise.' })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsUUID()
   tenant_id?: string;
 }
 
 export class RefreshDto {
-  @ApiProperty({ example: 'dsr_Jp0uZ8…' })
+  @ApiProperty({ example: 'dsr_Jp0uZ8…', minLength: 1, maxLength: 200 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -76,9 +82,13 @@ export class TwoFactorSetupDto {
 }
 
 export class TwoFactorCodeDto {
-  @ApiProperty({ example: '123456', description: 'A current TOTP code, or (where allowed) a recovery code.' })
+  @ApiProperty({
+    example: '123456',
+    description: 'A current TOTP code, or (where allowed) a recovery code.',
+    pattern: TOTP_OR_RECOVERY_CODE.source,
+  })
   @IsString()
-  @Matches(/^(\d{6}|[a-z2-7]{5}-[a-z2-7]{5})$/i, {
+  @Matches(TOTP_OR_RECOVERY_CODE, {
     message: 'code must be a 6-digit TOTP code or a recovery code (xxxxx-xxxxx)',
   })
   code: string;

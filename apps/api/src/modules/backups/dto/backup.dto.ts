@@ -1,24 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsBoolean,
-  IsIn,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { PageDto, PageQueryDto } from '../../../common/pagination/page';
-import { PG_NAME_PATTERN, PgLocationDto } from '../../databases/dto/database.dto';
+import { IsOptionalNonNull } from '../../../common/validation/decorators';
+import { PG_NAME_PATTERN, PgLocationDto, pgNameListSchema } from '../../databases/dto/database.dto';
 
 const STATUSES = ['pending', 'running', 'success', 'failed'] as const;
 export type JobStatusName = (typeof STATUSES)[number];
 
 export class BackupListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: STATUSES, description: 'Only backups in this state.' })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsIn(STATUSES)
   status?: JobStatusName;
 }
@@ -62,8 +54,12 @@ export class VerifyResultDto {
 }
 
 export class RestoreTargetDto extends PgLocationDto {
-  @ApiPropertyOptional({ example: 's3cr3t', description: 'Stored encrypted while the restore runs; never returned.' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    example: 's3cr3t',
+    maxLength: 1000,
+    description: 'Stored encrypted while the restore runs; never returned.',
+  })
+  @IsOptionalNonNull()
   @IsString()
   @MaxLength(1000)
   password?: string;
@@ -74,7 +70,7 @@ export class RestoreRequestDto {
     type: RestoreTargetDto,
     description: 'Another database to restore into; the source database when omitted.',
   })
-  @IsOptional()
+  @IsOptionalNonNull()
   @ValidateNested()
   @Type(() => RestoreTargetDto)
   target?: RestoreTargetDto;
@@ -83,12 +79,12 @@ export class RestoreRequestDto {
     default: false,
     description: 'Drop the objects being restored first (pg_restore --clean --if-exists).',
   })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsBoolean()
   clean?: boolean;
 
   @ApiPropertyOptional({ default: false, description: 'Create the target database first (it must not exist).' })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsBoolean()
   create?: boolean;
 
@@ -96,18 +92,20 @@ export class RestoreRequestDto {
     default: true,
     description: 'Skip ownership and privileges (pg_restore --no-owner --no-privileges).',
   })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsBoolean()
   no_owner?: boolean;
 
-  @ApiPropertyOptional({ type: [String], example: ['public'], description: 'Only these schemas.' })
-  @IsOptional()
+  @ApiPropertyOptional({ ...pgNameListSchema, example: ['public'], description: 'Only these schemas.' })
+  @IsOptionalNonNull()
+  @IsArray()
   @ArrayMaxSize(100)
   @Matches(PG_NAME_PATTERN, { each: true, message: 'each schema must be a name (not starting with "-" or a space)' })
   schemas?: string[];
 
-  @ApiPropertyOptional({ type: [String], example: ['orders'], description: 'Only these tables.' })
-  @IsOptional()
+  @ApiPropertyOptional({ ...pgNameListSchema, example: ['orders'], description: 'Only these tables.' })
+  @IsOptionalNonNull()
+  @IsArray()
   @ArrayMaxSize(100)
   @Matches(PG_NAME_PATTERN, { each: true, message: 'each table must be a name (not starting with "-" or a space)' })
   tables?: string[];

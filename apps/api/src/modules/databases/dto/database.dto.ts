@@ -2,43 +2,45 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
-  IsTimeZone,
   IsUUID,
   Matches,
   Max,
   MaxLength,
   Min,
-  Validate,
   ValidateIf,
   ValidateNested,
-  ValidatorConstraint,
-  type ValidatorConstraintInterface,
 } from 'class-validator';
-import { validateCronExpression } from 'cron';
 import { PageDto } from '../../../common/pagination/page';
+import {
+  CRON_PATTERN,
+  IsCronSchedule,
+  IsKnownTimeZone,
+  IsName,
+  IsOptionalNonNull,
+  nameSchema,
+  TIME_ZONE_PATTERN,
+} from '../../../common/validation/decorators';
 import { SSL_MODES, type SslMode } from '../../../engine/pg-connection';
-
-@ValidatorConstraint({ name: 'cron' })
-class IsCronExpression implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    return typeof value === 'string' && value.trim().split(/\s+/).length === 5 && validateCronExpression(value).valid;
-  }
-  defaultMessage(): string {
-    return 'schedule must be a 5-field cron expression, e.g. "0 3 * * *"';
-  }
-}
 
 /** A schema or table name/pattern as pg_dump and pg_restore take it (one argv element, never read as an option). */
 export const PG_NAME_PATTERN = /^[^\s-][^\0]{0,126}$/;
+/** The OpenAPI shape of a list of PG_NAME_PATTERN entries. */
+export const pgNameListSchema = {
+  type: 'array',
+  maxItems: 100,
+  items: { type: 'string', maxLength: 127, pattern: PG_NAME_PATTERN.source },
+} as const;
 const PATTERN_MESSAGE = 'each entry must be a schema or table name/pattern (not starting with "-" or a space)';
 /** age X25519 recipients: bech32 "age1" + 58 characters. */
 const AGE_RECIPIENT = /^age1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}$/;
+const HOST = /^[A-Za-z0-9._:-]{1,253}$/;
 
 export class RotationPolicyDto {
   @ApiProperty({
@@ -49,7 +51,7 @@ export class RotationPolicyDto {
   @IsIn(['count', 'days'])
   type: 'count' | 'days';
 
-  @ApiProperty({ example: 7, minimum: 1, maximum: 10000 })
+  @ApiProperty({ type: 'integer', example: 7, minimum: 1, maximum: 10000 })
   @IsInt()
   @Min(1)
   @Max(10000)
@@ -58,18 +60,18 @@ export class RotationPolicyDto {
 
 /** Where a PostgreSQL database is: shared by databases and restore targets. */
 export class PgLocationDto {
-  @ApiProperty({ example: 'db.internal.example.com' })
-  @Matches(/^[A-Za-z0-9._:-]{1,253}$/, { message: 'host must be a host name or IP address' })
+  @ApiProperty({ example: 'db.internal.example.com', pattern: HOST.source })
+  @Matches(HOST, { message: 'host must be a host name or IP address' })
   host: string;
 
-  @ApiPropertyOptional({ example: 5432, default: 5432 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', example: 5432, default: 5432, minimum: 1, maximum: 65535 })
+  @IsOptionalNonNull()
   @IsInt()
   @Min(1)
   @Max(65535)
   port?: number;
 
-  @ApiProperty({ example: 'billing' })
+  @ApiProperty({ example: 'billing', minLength: 1, maxLength: 63 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(63)
@@ -78,6 +80,8 @@ export class PgLocationDto {
   @ApiProperty({
     example: 'backup',
     description: 'A role that may read everything to dump (and restore, if used for restores).',
+    minLength: 1,
+    maxLength: 63,
   })
   @IsString()
   @IsNotEmpty()
@@ -89,22 +93,21 @@ export class PgLocationDto {
     default: 'prefer',
     description: 'As libpq: `require` and `verify-*` never fall back to plain text.',
   })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsIn(SSL_MODES)
   sslmode?: SslMode;
 }
 
 export class CreateDatabaseDto extends PgLocationDto {
-  @ApiProperty({ example: 'billing-prod' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @ApiProperty({ example: 'billing-prod', ...nameSchema() })
+  @IsName()
   name: string;
 
   @ApiPropertyOptional({
     example: 's3cr3t',
     nullable: true,
     type: String,
+    maxLength: 1000,
     description: 'Write-only: stored encrypted, never returned. `null` removes it.',
   })
   @IsOptional()
@@ -127,24 +130,30 @@ export class CreateDatabaseDto extends PgLocationDto {
     example: '0 3 * * *',
     nullable: true,
     type: String,
-    description: 'Cron (5 fields); none: on demand only.',
+    maxLength: 100,
+    pattern: CRON_PATTERN.source,
+    description:
+      'Cron (5 fields: minute hour day-of-month month day-of-week), read in `timezone`; it must fire (not `0 0 30 2 *`) and steps stay within their field (`*/15`, not `*/999`). `null`: on demand only.',
   })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
-  @Validate(IsCronExpression)
+  @IsCronSchedule()
   schedule?: string | null;
 
   @ApiPropertyOptional({
     example: 'Europe/Paris',
     default: 'UTC',
-    description: 'IANA time zone the schedule is read in.',
+    maxLength: 64,
+    pattern: TIME_ZONE_PATTERN.source,
+    description:
+      'Time zone of the tz database the schedule is read in (canonical names and their aliases, e.g. `Europe/Kyiv`, `Etc/UTC`; not links tzdata dropped such as `US/Pacific-New`).',
   })
-  @IsOptional()
-  @IsTimeZone({ message: 'timezone must be an IANA time zone, e.g. Europe/Paris' })
+  @IsOptionalNonNull()
+  @IsKnownTimeZone()
   timezone?: string;
 
   @ApiPropertyOptional({ default: true, description: 'Scheduled backups run only when enabled.' })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsBoolean()
   enabled?: boolean;
 
@@ -156,41 +165,57 @@ export class CreateDatabaseDto extends PgLocationDto {
   rotation_policy?: RotationPolicyDto | null;
 
   @ApiPropertyOptional({
-    type: [String],
+    type: 'array',
+    maxItems: 20,
+    items: { type: 'string', pattern: AGE_RECIPIENT.source },
     example: ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'],
     description: 'age recipients (public keys): when set, dumps are encrypted to them before upload.',
   })
-  @IsOptional()
+  @IsOptionalNonNull()
+  @IsArray()
   @ArrayMaxSize(20)
   @Matches(AGE_RECIPIENT, { each: true, message: 'each encryption recipient must be an age public key (age1…)' })
   encryption_recipients?: string[];
 
-  @ApiPropertyOptional({ type: [String], example: ['public'], description: 'Only these schemas (pg_dump -n).' })
-  @IsOptional()
+  @ApiPropertyOptional({ ...pgNameListSchema, example: ['public'], description: 'Only these schemas (pg_dump -n).' })
+  @IsOptionalNonNull()
+  @IsArray()
   @ArrayMaxSize(100)
   @Matches(PG_NAME_PATTERN, { each: true, message: PATTERN_MESSAGE })
   include_schemas?: string[];
 
-  @ApiPropertyOptional({ type: [String], example: ['audit'], description: 'Not these schemas (pg_dump -N).' })
-  @IsOptional()
+  @ApiPropertyOptional({ ...pgNameListSchema, example: ['audit'], description: 'Not these schemas (pg_dump -N).' })
+  @IsOptionalNonNull()
+  @IsArray()
   @ArrayMaxSize(100)
   @Matches(PG_NAME_PATTERN, { each: true, message: PATTERN_MESSAGE })
   exclude_schemas?: string[];
 
-  @ApiPropertyOptional({ type: [String], example: ['public.orders'], description: 'Only these tables (pg_dump -t).' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    ...pgNameListSchema,
+    example: ['public.orders'],
+    description: 'Only these tables (pg_dump -t).',
+  })
+  @IsOptionalNonNull()
+  @IsArray()
   @ArrayMaxSize(100)
   @Matches(PG_NAME_PATTERN, { each: true, message: PATTERN_MESSAGE })
   include_tables?: string[];
 
-  @ApiPropertyOptional({ type: [String], example: ['public.sessions'], description: 'Not these tables (pg_dump -T).' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    ...pgNameListSchema,
+    example: ['public.sessions'],
+    description: 'Not these tables (pg_dump -T).',
+  })
+  @IsOptionalNonNull()
+  @IsArray()
   @ArrayMaxSize(100)
   @Matches(PG_NAME_PATTERN, { each: true, message: PATTERN_MESSAGE })
   exclude_tables?: string[];
 }
 
-export class UpdateDatabaseDto extends PartialType(CreateDatabaseDto) {}
+/** Every field may be left out; only the nullable ones may be null (skipNullProperties: false). */
+export class UpdateDatabaseDto extends PartialType(CreateDatabaseDto, { skipNullProperties: false }) {}
 
 export class DatabaseDto {
   @ApiProperty({ format: 'uuid' }) id: string;

@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, Matches, MaxLength } from 'class-validator';
 import { PageDto } from '../../../common/pagination/page';
+import { IsName, IsOptionalNonNull, nameSchema } from '../../../common/validation/decorators';
 import { USERNAME } from '../../../config/app-config';
 
 const ROLES = ['owner', 'admin', 'operator', 'viewer'] as const;
 type RoleName = (typeof ROLES)[number];
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export class TenantDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -30,11 +32,15 @@ export class MemberDto {
 export class MemberPageDto extends PageDto(MemberDto) {}
 
 export class InviteMemberDto {
-  @ApiProperty({ example: 'bob', description: 'An existing user, or the username of a new one.' })
+  @ApiProperty({
+    example: 'bob',
+    description: 'An existing user, or the username of a new one.',
+    pattern: USERNAME.source,
+  })
   @Matches(USERNAME, { message: 'username must be 3-32 letters, digits, dots, dashes or underscores' })
   username: string;
 
-  @ApiProperty({ example: 'bob@example.com' })
+  @ApiProperty({ example: 'bob@example.com', format: 'email', maxLength: 254 })
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)
   email: string;
@@ -43,15 +49,18 @@ export class InviteMemberDto {
   @IsIn(ROLES)
   role: RoleName;
 
-  @ApiPropertyOptional({ example: '80351110224678912', description: 'For a new user: Discord id for bot DMs.' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    example: '80351110224678912',
+    description: 'For a new user: Discord id for bot DMs.',
+    pattern: '^\\d{5,25}$',
+  })
+  @IsOptionalNonNull()
   @Matches(/^\d{5,25}$/, { message: 'discord_user_id must be a Discord user id (digits)' })
   discord_user_id?: string;
 
-  @ApiPropertyOptional({ example: 'Bob Stone' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @ApiPropertyOptional({ example: 'Bob Stone', ...nameSchema() })
+  @IsOptionalNonNull()
+  @IsName()
   display_name?: string;
 }
 
@@ -62,13 +71,11 @@ export class UpdateMemberDto {
 }
 
 export class CreateTenantDto {
-  @ApiProperty({ example: 'Acme' })
-  @IsString()
-  @MaxLength(100)
-  @Matches(/\S/, { message: 'name must not be blank' })
+  @ApiProperty({ example: 'Acme', ...nameSchema() })
+  @IsName()
   name: string;
 
-  @ApiProperty({ example: 'acme', description: 'Lowercase letters, digits and dashes; unique.' })
-  @Matches(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'slug must be lowercase letters, digits and dashes' })
+  @ApiProperty({ example: 'acme', description: 'Lowercase letters, digits and dashes; unique.', pattern: SLUG.source })
+  @Matches(SLUG, { message: 'slug must be lowercase letters, digits and dashes' })
   slug: string;
 }

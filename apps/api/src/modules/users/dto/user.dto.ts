@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsIn, IsOptional, Matches, ValidateIf } from 'class-validator';
+import { IsName, IsOptionalNonNull, nameSchema } from '../../../common/validation/decorators';
 import { DISCORD_WEBHOOK } from '../../../config/app-config';
+
+const DISCORD_USER_ID = /^\d{5,25}$/;
 
 const DELIVERIES = ['none', 'webhook', 'bot_dm'] as const;
 
@@ -19,21 +22,20 @@ export class UserDto {
 }
 
 export class UpdateProfileDto {
-  @ApiPropertyOptional({ example: 'Alice Martin', nullable: true, type: String })
+  @ApiPropertyOptional({ example: 'Alice Martin', nullable: true, type: String, ...nameSchema() })
   @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @IsName()
   display_name?: string | null;
 
   @ApiPropertyOptional({ enum: DELIVERIES })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsIn(DELIVERIES)
   discord_delivery?: (typeof DELIVERIES)[number];
 
-  @ApiPropertyOptional({ example: '80351110224678912', nullable: true, type: String })
+  @ApiPropertyOptional({ example: '80351110224678912', nullable: true, type: String, pattern: DISCORD_USER_ID.source })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
-  @Matches(/^\d{5,25}$/, { message: 'discord_user_id must be a Discord user id (digits)' })
+  @Matches(DISCORD_USER_ID, { message: 'discord_user_id must be a Discord user id (digits)' })
   discord_user_id?: string | null;
 
   @ApiPropertyOptional({
@@ -41,6 +43,7 @@ export class UpdateProfileDto {
     nullable: true,
     type: String,
     description: 'Write-only: stored encrypted, never returned. `null` removes it.',
+    pattern: DISCORD_WEBHOOK.source,
   })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
