@@ -39,14 +39,24 @@ describe('tenant isolation', () => {
         .expect(200)
     ).body as Session;
     const asB = bearer(inB.access_token);
-    const member = await http()
+    await http()
       .post('/api/v1/members')
       .set(asB)
       .send({ username: 'bob', email: 'bob@example.com', role: 'admin' })
-      .expect(201);
-    const ownerMembership = (await http().get('/api/v1/members').set(asB)).body.items.find(
-      (m: { user: { username: string } }) => m.user.username === 'root',
-    );
+      .expect(202);
+    // Bob's first sign-in accepts the invitation that created him.
+    await app.signIn('bob');
+    const membersOfB = (await http().get('/api/v1/members').set(asB)).body.items as {
+      id: string;
+      user: { username: string };
+    }[];
+    const member = membersOfB.find((m) => m.user.username === 'bob')!;
+    const ownerMembership = membersOfB.find((m) => m.user.username === 'root')!;
+    const invitation = await http()
+      .post('/api/v1/members')
+      .set(asB)
+      .send({ username: 'carl', email: 'carl@example.com', role: 'viewer' })
+      .expect(202);
     const token = await http().post('/api/v1/api-tokens').set(asB).send({ name: 'b-ci', role: 'viewer' }).expect(201);
     const storage = await http()
       .post('/api/v1/storage')
@@ -77,7 +87,10 @@ describe('tenant isolation', () => {
     idsOfTenantB.set('storage', [storage.body.id]);
     idsOfTenantB.set('notifications', [notification.body.id]);
     idsOfTenantB.set('databases', [database.body.id]);
-    idsOfTenantB.set('members', [member.body.id, ownerMembership.id]);
+    idsOfTenantB.set('members', [member.id, ownerMembership.id]);
+    idsOfTenantB.set('invitations', [invitation.body.id]);
+    // users/me/invitations/{id}/…: tenant B's invitation is not alice's to answer.
+    idsOfTenantB.set('users', [invitation.body.id]);
     idsOfTenantB.set('api-tokens', [token.body.id]);
   });
   afterAll(() => api.close());
@@ -116,6 +129,8 @@ describe('tenant isolation', () => {
   it('never lists tenant B resources to a tenant A member', async () => {
     const body = JSON.stringify([
       (await http().get('/api/v1/members?limit=100').set(bearer(alice.access_token))).body,
+      (await http().get('/api/v1/invitations?limit=100').set(bearer(alice.access_token))).body,
+      (await http().get('/api/v1/users/me/invitations').set(bearer(alice.access_token))).body,
       (await http().get('/api/v1/api-tokens?limit=100').set(bearer(alice.access_token))).body,
       (await http().get('/api/v1/activity-logs?limit=100').set(bearer(alice.access_token))).body,
       (await http().get('/api/v1/tenants').set(bearer(alice.access_token))).body,

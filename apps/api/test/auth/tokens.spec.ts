@@ -18,8 +18,12 @@ describe('credentials', () => {
       .post('/api/v1/members')
       .set(bearer(root.access_token))
       .send({ username, email: `${username}@example.com`, role });
-    expect(invited.status).toBe(201);
-    return { ...(await app.signIn(username)), membershipId: invited.body.id };
+    expect(invited.status).toBe(202);
+    // Signing in accepts the invitation that created the user; then the membership exists.
+    const session = await app.signIn(username);
+    const members = await http().get('/api/v1/members?limit=100').set(bearer(root.access_token)).expect(200);
+    const membership = members.body.items.find((m: { user: { username: string } }) => m.user.username === username);
+    return { ...session, membershipId: membership.id };
   }
 
   async function createToken(session: Session, body: Record<string, unknown>) {

@@ -39,7 +39,8 @@ export async function startSignedIn(env: Record<string, string | undefined> = {}
         .post('/api/v1/members')
         .set(bearer(root.access_token))
         .send({ username, email: `${username}@example.com`, role })
-        .expect(201);
+        .expect(202);
+      // A user created by an invitation accepts it at their first sign-in.
       return signIn(api, username, membersHook.path);
     },
   };

@@ -43,7 +43,8 @@ export function IsName(maxLength = 100): PropertyDecorator {
 
 /**
  * Time zones: the names of the tz database that ICU (Intl) knows, canonical or alias
- * (`Europe/Kyiv`, `US/Pacific`, `Etc/UTC`), spelled with their capitals. Links that tzdata has
+ * (`Europe/Kyiv`, `US/Pacific`, `Etc/UTC`, `Etc/GMT+5`), spelled with their capitals: accepted when
+ * Intl resolves the name to a zone of Intl.supportedValuesOf('timeZone') (or UTC, Etc/GMT±N). Links that tzdata has
  * dropped are refused although ICU still resolves them: they would silently mean another zone.
  */
 export const TIME_ZONE_PATTERN = /^[A-Z][A-Za-z0-9_+-]*(?:\/[A-Z][A-Za-z0-9_+-]*)*$/;
@@ -56,7 +57,9 @@ export function isKnownTimeZone(value: unknown): boolean {
   }
   canonicalZones ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
   try {
-    return canonicalZones.has(new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone);
+    const zone = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
+    // supportedValuesOf leaves out the fixed-offset Etc/GMT±N zones, which tzdata has.
+    return canonicalZones.has(zone) || /^Etc\/GMT[+-]\d{1,2}$/.test(zone);
   } catch {
     return false;
   }

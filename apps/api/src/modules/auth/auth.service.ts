@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { ApiException } from '../../common/errors/api-exception';
 import type { AuthContext, RequestMeta } from '../../common/auth/auth-context';
 import { SecretBox } from '../../crypto/secret-box';
+import { InvitationsService } from '../tenants/invitations.service';
 import type { User } from '../../generated/prisma/client';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { UsersRepository } from '../users/users.repository';
@@ -25,6 +26,7 @@ export class AuthService {
 
   constructor(
     private readonly config: AppConfig,
+    private readonly invitations: InvitationsService,
     private readonly users: UsersRepository,
     private readonly challenges: LoginChallengesRepository,
     private readonly secrets: SecretBox,
@@ -104,6 +106,8 @@ export class AuthService {
         );
       }
     }
+    // A user created by an invitation joins its tenant now, so the session can open there.
+    await this.invitations.acceptOnSignIn(user.id, meta);
     // Single use, even if two requests raced with the same code.
     if (!(await this.challenges.consume(challenge.id))) throw invalidCode();
     const signedIn = await this.users.recordSuccessfulLogin(user.id);

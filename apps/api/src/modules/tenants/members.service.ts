@@ -4,8 +4,7 @@ import { roleAtLeast } from '../../common/auth/roles';
 import { ApiException } from '../../common/errors/api-exception';
 import { pageOf, skipTake, type Page, type PageQueryDto } from '../../common/pagination/page';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
-import { UsersRepository } from '../users/users.repository';
-import type { InviteMemberDto, MemberDto, UpdateMemberDto } from './dto/tenant.dto';
+import type { MemberDto, UpdateMemberDto } from './dto/tenant.dto';
 import { MembershipsRepository, type MembershipWithUser } from './memberships.repository';
 
 const notFound = () => new ApiException(HttpStatus.NOT_FOUND, 'NOT_FOUND', 'Member not found');
@@ -25,7 +24,6 @@ function toDto(m: MembershipWithUser): MemberDto {
 export class MembersService {
   constructor(
     private readonly memberships: MembershipsRepository,
-    private readonly users: UsersRepository,
     private readonly activity: ActivityLogService,
   ) {}
 
@@ -33,45 +31,6 @@ export class MembersService {
     const { skip, take } = skipTake(query);
     const [rows, total] = await this.memberships.listForTenant(auth.tenantId, skip, take);
     return pageOf(rows.map(toDto), total, query);
-  }
-
-  /** Adds a user (created if new) to the caller's tenant, with a role no higher than the caller's. */
-  async invite(auth: AuthContext, input: InviteMemberDto, meta: RequestMeta): Promise<MemberDto> {
-    this.assertMayGrant(auth, input.role);
-    let user = await this.users.findByUsername(input.username);
-    if (user && user.email.toLowerCase() !== input.email.toLowerCase()) {
-      throw new ApiException(
-        HttpStatus.CONFLICT,
-        'USER_MISMATCH',
-        'A user with this username exists with another email',
-        [{ field: 'email', message: 'email does not match the existing user' }],
-      );
-    }
-    if (!user) {
-      if (await this.users.findByUsernameOrEmail(input.email)) {
-        throw new ApiException(HttpStatus.CONFLICT, 'EMAIL_TAKEN', 'Another user has this email', [
-          { field: 'email', message: 'email belongs to another user' },
-        ]);
-      }
-      user = await this.users.create({
-        username: input.username,
-        email: input.email,
-        displayName: input.display_name ?? null,
-        discordUserId: input.discord_user_id ?? null,
-        discordDelivery: input.discord_user_id ? 'bot_dm' : 'none',
-      });
-    }
-    if (await this.memberships.find(user.id, auth.tenantId)) {
-      throw new ApiException(HttpStatus.CONFLICT, 'ALREADY_MEMBER', `${user.username} is already a member`);
-    }
-    const membership = await this.memberships.create(user.id, auth.tenantId, input.role);
-    await this.activity.recordFor(auth, meta, {
-      action: 'membership.create',
-      resourceType: 'membership',
-      resourceId: membership.id,
-      details: { username: user.username, role: input.role },
-    });
-    return toDto(membership);
   }
 
   async updateRole(auth: AuthContext, id: string, input: UpdateMemberDto, meta: RequestMeta): Promise<MemberDto> {

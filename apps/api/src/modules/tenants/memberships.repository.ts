@@ -16,6 +16,14 @@ export class MembershipsRepository {
     });
   }
 
+  /** The member of `tenantId` with this (normalized) username or email, if any. */
+  findByIdentityInTenant(tenantId: string, username: string, email: string): Promise<MembershipWithUser | null> {
+    return this.prisma.membership.findFirst({
+      where: { tenantId, user: { OR: [{ username }, { email }] } },
+      include: { user: true },
+    });
+  }
+
   /** A membership by id, only within `tenantId` (another tenant's id finds nothing). */
   findInTenant(id: string, tenantId: string): Promise<MembershipWithUser | null> {
     return this.prisma.membership.findFirst({ where: { id, tenantId }, include: { user: true } });

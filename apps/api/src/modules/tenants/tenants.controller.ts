@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, ReqMeta, type AuthContext, type RequestMeta } from '../../common/auth/auth-context';
 import { Endpoint } from '../../common/decorators/endpoint.decorator';
 import { PageQueryDto } from '../../common/pagination/page';
@@ -14,6 +14,8 @@ import {
   TenantPageDto,
   UpdateMemberDto,
 } from './dto/tenant.dto';
+import { InvitationDto } from './dto/invitation.dto';
+import { INVITATION_DAYS, InvitationsService } from './invitations.service';
 import { MembersService } from './members.service';
 import { TenantsService } from './tenants.service';
 
@@ -51,7 +53,10 @@ export class TenantsController {
 @ApiTags('members')
 @Controller('members')
 export class MembersController {
-  constructor(private readonly members: MembersService) {}
+  constructor(
+    private readonly members: MembersService,
+    private readonly invitations: InvitationsService,
+  ) {}
 
   @Get()
   @Endpoint({ summary: 'Members of the current tenant', errors: [400] })
@@ -61,19 +66,25 @@ export class MembersController {
   }
 
   @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
   @Endpoint({
     summary: 'Invite a user to the current tenant',
-    description: 'Creates the user when the username is new. You cannot grant a role above your own.',
+    description:
+      'Creates an invitation: the user becomes a member when they accept it (GET /users/me/invitations). ' +
+      'The answer is the same whether or not the username and email belong to a user, so it reveals no one: ' +
+      'a user is created when both are new (and accepts at first sign-in); an invitation naming no one user ' +
+      `cannot be accepted and expires after ${INVITATION_DAYS} days. 409 only for this tenant's own members ` +
+      '(ALREADY_MEMBER) and pending invitations (ALREADY_INVITED). You cannot grant a role above your own.',
     role: 'admin',
     errors: [400, 409],
   })
-  @ApiCreatedResponse({ type: MemberDto })
+  @ApiAcceptedResponse({ type: InvitationDto })
   inviteMember(
     @Auth() auth: AuthContext,
     @Body() input: InviteMemberDto,
     @ReqMeta() meta: RequestMeta,
-  ): Promise<MemberDto> {
-    return this.members.invite(auth, input, meta);
+  ): Promise<InvitationDto> {
+    return this.invitations.invite(auth, input, meta);
   }
 
   @Patch(':id')

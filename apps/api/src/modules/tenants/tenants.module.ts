@@ -1,5 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module';
+import { InvitationsController, MyInvitationsController } from './invitations.controller';
+import { InvitationsRepository } from './invitations.repository';
+import { InvitationsService } from './invitations.service';
 import { MembersService } from './members.service';
 import { MembershipsRepository } from './memberships.repository';
 import { MembersController, TenantsController } from './tenants.controller';
@@ -9,8 +12,16 @@ import { TenantsService } from './tenants.service';
 @Global()
 @Module({
   imports: [UsersModule],
-  controllers: [TenantsController, MembersController],
-  providers: [TenantsService, MembersService, TenantsRepository, MembershipsRepository],
-  exports: [MembershipsRepository, TenantsRepository],
+  controllers: [TenantsController, MembersController, InvitationsController, MyInvitationsController],
+  providers: [
+    TenantsService,
+    MembersService,
+    InvitationsService,
+    TenantsRepository,
+    MembershipsRepository,
+    InvitationsRepository,
+  ],
+  // InvitationsService: sign-in accepts the invitations that created the user.
+  exports: [MembershipsRepository, TenantsRepository, InvitationsService],
 })
 export class TenantsModule {}
