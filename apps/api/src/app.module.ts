@@ -19,6 +19,7 @@ import { StorageModule } from './modules/storage/storage.module';
 import { BackupsModule } from './modules/backups/backups.module';
 import { HealthModule } from './modules/health/health.module';
 import { TenantsModule } from './modules/tenants/tenants.module';
+import { ProfileModule } from './modules/users/profile.module';
 import { UsersModule } from './modules/users/users.module';
 
 @Module({})
@@ -38,6 +39,7 @@ export class AppModule {
         TenantsModule,
         ApiTokensModule,
         AuthModule,
+        ProfileModule,
         HealthModule,
         NotificationsModule,
         StorageModule,

@@ -58,12 +58,12 @@ const environmentSchema = z.object({
   JWT_EXPIRATION_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   REFRESH_TOKEN_EXPIRATION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   OTP_EXPIRATION_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
+  /** Attempts one sign-in code survives; then it is void and a new one must be requested. */
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  /** Sign-in attempts in a row without a success, across codes, before the account locks. */
+  LOGIN_ACCOUNT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(50),
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
-
-  SYSTEM_USERNAME: z
-    .string()
   /**
    * Peers whose X-Forwarded-For is believed (comma-separated IPs, CIDRs or the keywords loopback,
    * linklocal, uniquelocal). Anyone else's is ignored: it would let a client pick its own address
@@ -73,6 +73,9 @@ const environmentSchema = z.object({
     .string()
     .default('loopback')
     .refine(isTrustList, 'must be comma-separated IP addresses, CIDR ranges or loopback/linklocal/uniquelocal'),
+
+  SYSTEM_USERNAME: z
+    .string()
     .regex(USERNAME, 'must be 3-32 letters, digits, dots, dashes or underscores')
     .default('admin'),
   SYSTEM_EMAIL: z.email('must be an email address').default('admin@dumpstation.local'),
@@ -124,14 +127,14 @@ export class AppConfig {
     return this.env.NODE_ENV === 'production';
   }
 
-  /** Whether any Discord delivery is configured for the system (else, outside production, codes go to the log). */
-  get hasSystemDiscord(): boolean {
-    return Boolean(
   /** TRUSTED_PROXIES as Express's `trust proxy` setting. */
   get trustedProxies(): string[] {
     return trustedProxyList(this.env.TRUSTED_PROXIES);
   }
 
+  /** Whether any Discord delivery is configured for the system (else, outside production, codes go to the log). */
+  get hasSystemDiscord(): boolean {
+    return Boolean(
       this.env.DISCORD_DEFAULT_WEBHOOK_URL || this.env.DISCORD_BOT_TOKEN || this.env.SYSTEM_DISCORD_WEBHOOK_URL,
     );
   }

@@ -29,6 +29,7 @@ describe('sign-in with a one-time code', () => {
         SYSTEM_DISCORD_WEBHOOK_URL: adminHook.url,
         DISCORD_DEFAULT_WEBHOOK_URL: defaultHook.url,
         DISCORD_BOT_TOKEN: 'test-bot-token-0123456789',
+        LOGIN_ACCOUNT_MAX_ATTEMPTS: '12',
       },
     });
     admin = await signIn(api, 'root', adminHook.path);
@@ -117,7 +118,7 @@ describe('sign-in with a one-time code', () => {
     expect(response.body.code).toBe('INVALID_CODE');
   });
 
-  it('locks sign-in after 5 wrong codes: even the right code is refused, and no new code is sent', async () => {
+  it('voids a code after 5 wrong attempts: even the right code is refused, and only a new code works', async () => {
     await invite('frank');
     const otp = await requestCode(api, 'frank', defaultHook.path);
     const wrong = otp === '000000' ? '111111' : '000000';
@@ -125,14 +126,29 @@ describe('sign-in with a one-time code', () => {
       const response = await http().post('/api/v1/auth/verify').send({ username: 'frank', otp: wrong });
       expect(response.status).toBe(401);
     }
-    const locked = await http().post('/api/v1/auth/verify').send({ username: 'frank', otp });
-    expect(locked.status).toBe(401);
-    expect(locked.body.code).toBe('ACCOUNT_LOCKED');
+    const voided = await http().post('/api/v1/auth/verify').send({ username: 'frank', otp });
+    expect(voided.status).toBe(401);
+    // The same answer as any wrong code: nothing tells an outsider the code (or account) exists.
+    expect(voided.body.code).toBe('INVALID_CODE');
 
-    const before = (await deliveredCodes(defaultHook.path, 'frank')).length;
-    expect((await http().post('/api/v1/auth/login').send({ username: 'frank' })).status).toBe(202);
+    const fresh = await requestCode(api, 'frank', defaultHook.path);
+    expect((await http().post('/api/v1/auth/verify').send({ username: 'frank', otp: fresh })).status).toBe(200);
+  });
+
+  it('locks the account after LOGIN_ACCOUNT_MAX_ATTEMPTS attempts: no new code is sent', async () => {
+    await invite('fred');
+    // 3 codes × 5 wrong attempts: the 12th attempt in a row without success locks.
+    for (let code = 0; code < 3; code += 1) {
+      const otp = await requestCode(api, 'fred', defaultHook.path);
+      const wrong = otp === '000000' ? '111111' : '000000';
+      for (let attempt = 1; attempt <= 5; attempt += 1) {
+        await http().post('/api/v1/auth/verify').send({ username: 'fred', otp: wrong });
+      }
+    }
+    const before = (await deliveredCodes(defaultHook.path, 'fred')).length;
+    expect((await http().post('/api/v1/auth/login').send({ username: 'fred' })).status).toBe(202);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect((await deliveredCodes(defaultHook.path, 'frank')).length).toBe(before);
+    expect((await deliveredCodes(defaultHook.path, 'fred')).length).toBe(before);
   });
 
   it('names the bad field on malformed input', async () => {
@@ -142,9 +158,11 @@ describe('sign-in with a one-time code', () => {
   });
 
   it('rotates the refresh token, and logout ends the session', async () => {
-    const refreshed = await http().post('/api/v1/auth/refresh').send({ refresh_token: admin.refresh_token });
+    // A session of its own: logging out ends every token of it, access tokens included.
+    const session = await signIn(api, 'root', adminHook.path);
+    const refreshed = await http().post('/api/v1/auth/refresh').send({ refresh_token: session.refresh_token });
     expect(refreshed.status).toBe(200);
-    expect(refreshed.body.refresh_token).not.toBe(admin.refresh_token);
+    expect(refreshed.body.refresh_token).not.toBe(session.refresh_token);
     expect((await http().get('/api/v1/users/me').set(bearer(refreshed.body.access_token))).status).toBe(200);
 
     expect(
@@ -157,6 +175,8 @@ describe('sign-in with a one-time code', () => {
 
   it('records sign-in successes and failures in the activity log', async () => {
     await invite('ivan');
+    // The first sign-in accepts ivan's invitation: a member's sign-in attempts are the tenant's to see.
+    await signIn(api, 'ivan', defaultHook.path);
     const otp = await requestCode(api, 'ivan', defaultHook.path);
     const wrong = otp === '000000' ? '111111' : '000000';
     expect((await http().post('/api/v1/auth/verify').send({ username: 'ivan', otp: wrong })).status).toBe(401);
@@ -175,8 +195,6 @@ describe('sign-in with a one-time code', () => {
 describe('rate limits on auth routes', () => {
   let api: TestApp;
   beforeAll(async () => {
-    // The first sign-in accepts ivan's invitation: a member's sign-in attempts are the tenant's to see.
-    await signIn(api, 'ivan', defaultHook.path);
     api = await startTestApp({ env: { AUTH_RATE_LIMIT_PER_MINUTE: '3' } });
   });
   afterAll(() => api.close());

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { Client } from 'pg';
 import { TEST_JWT_SECRET, type TestApp } from '../helpers/app';
@@ -47,7 +48,7 @@ describe('credentials', () => {
   afterAll(() => api.close());
 
   describe('access JWT', () => {
-    const claims = () => ({ sub: root.user.id, tid: root.tenant.id, typ: 'access' });
+    const claims = () => ({ sub: root.user.id, tid: root.tenant.id, sid: randomUUID(), typ: 'access' });
 
     it('accepts a token signed with the server secret (the control for the cases below)', async () => {
       const token = new JwtService({ secret: TEST_JWT_SECRET }).sign(claims(), { expiresIn: 60 });

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { generate } from 'otplib';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { bearer, requestCode, signIn, type Session } from '../helpers/auth';
+import { bearer, confirmationCode, requestCode, signIn, type Session } from '../helpers/auth';
 import { uniqueWebhook } from '../helpers/discord';
 
 /** The TOTP code `offsetSeconds` from now (30-second steps). */
@@ -48,16 +48,35 @@ describe('two-factor authentication', () => {
     const response = await http()
       .post('/api/v1/auth/2fa/verify-setup')
       .set(bearer(session.access_token))
-      .send({ code: good === '000000' ? '111111' : '000000' });
+      .send({
+        code: good === '000000' ? '111111' : '000000',
+        confirmation_code: await confirmationCode(api, session, hook.path),
+      });
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([{ field: 'code', message: 'code is not a valid current TOTP code' }]);
+  });
+
+  it('refuses to turn 2FA on without proof of the current factor (a fresh Discord code)', async () => {
+    const missing = await http()
+      .post('/api/v1/auth/2fa/verify-setup')
+      .set(bearer(session.access_token))
+      .send({ code: await totp(secret) });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors.map((e: { field: string }) => e.field)).toEqual(['confirmation_code']);
+    const wrong = await http()
+      .post('/api/v1/auth/2fa/verify-setup')
+      .set(bearer(session.access_token))
+      .send({ code: await totp(secret), confirmation_code: '000000' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).toMatchObject({ code: 'INVALID_CODE', errors: [{ field: 'confirmation_code' }] });
+    expect((await http().get('/api/v1/users/me').set(bearer(session.access_token))).body.totp_enabled).toBe(false);
   });
 
   it('confirms setup with a current code and returns 10 distinct recovery codes, once', async () => {
     const response = await http()
       .post('/api/v1/auth/2fa/verify-setup')
       .set(bearer(session.access_token))
-      .send({ code: await totp(secret) });
+      .send({ code: await totp(secret), confirmation_code: await confirmationCode(api, session, hook.path) });
     expect(response.status).toBe(200);
     recoveryCodes = response.body.recovery_codes;
     expect(recoveryCodes).toHaveLength(10);

@@ -66,7 +66,14 @@ describe('secrets stay secret', () => {
     refreshToken = session.refresh_token as string;
     bodies.pop(); // the session answer hands out the tokens, once
 
-    await call('PATCH', '/users/me', { discord_webhook_url: profileHook.url });
+    const knownCodes = await deliveredCodes(rootHook.path, 'root');
+    await call('POST', '/auth/confirmation-code');
+    const confirmation = await waitForCode(rootHook.path, 'root', knownCodes);
+    const profile = await call('PATCH', '/users/me', {
+      discord_webhook_url: profileHook.url,
+      confirmation_code: confirmation,
+    });
+    expect(profile.discord_webhook_url_set).toBe(true);
     const bucket = await createBucket('secrets');
     const storage = await call('POST', '/storage', { name: 's3', ...s3Settings(bucket) });
     const wrong = await call('POST', '/storage', {

@@ -35,3 +35,15 @@ export async function signIn(
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** A fresh code from POST /auth/confirmation-code, as delivered on Discord (for account changes). */
+export async function confirmationCode(api: TestApp, session: Session, deliveryPath: string): Promise<string> {
+  const known = await deliveredCodes(deliveryPath, session.user.username);
+  const response = await request(api.app.getHttpServer())
+    .post('/api/v1/auth/confirmation-code')
+    .set(bearer(session.access_token));
+  if (response.status !== 202) {
+    throw new Error(`confirmation-code answered ${response.status}: ${JSON.stringify(response.body)}`);
+  }
+  return waitForCode(deliveryPath, session.user.username, known);
+}

@@ -18,6 +18,7 @@ type OpenApi = {
 type OperationObject = {
   operationId: string;
   'x-required-role'?: string;
+  'x-session-only'?: boolean;
   requestBody?: { content: Record<string, { schema: Schema }> };
 };
 
@@ -27,6 +28,8 @@ export interface Operation {
   path: string;
   operationId: string;
   requiredRole: string | undefined;
+  /** Refuses API tokens (`x-session-only`). */
+  sessionOnly: boolean;
   /** A request body built from the schema's examples (valid input), or undefined without a body. */
   exampleBody: Record<string, unknown> | undefined;
 }
@@ -59,6 +62,7 @@ export async function documentedOperations(api: TestApp): Promise<Operation[]> {
         path,
         operationId: op.operationId,
         requiredRole: op['x-required-role'],
+        sessionOnly: op['x-session-only'] === true,
         exampleBody: schema ? (example(schema) as Record<string, unknown>) : undefined,
       };
     }),

@@ -7,6 +7,8 @@ export interface SignedInApp {
   api: TestApp;
   /** The instance admin, owner of the first tenant. */
   root: Session;
+  /** Where members' codes go (DISCORD_DEFAULT_WEBHOOK_URL). */
+  membersHook: { url: string; path: string };
   http(): ReturnType<typeof request>;
   /** A new member of the first tenant with `role`, signed in. */
   member(username: string, role: string): Promise<Session>;
@@ -31,6 +33,7 @@ export async function startSignedIn(env: Record<string, string | undefined> = {}
   return {
     api,
     root,
+    membersHook,
     http,
     signIn: (username, options) =>
       signIn(api, username, username === 'root' ? rootHook.path : membersHook.path, options),

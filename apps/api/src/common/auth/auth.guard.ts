@@ -21,7 +21,7 @@ export class AuthGuard implements CanActivate {
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [
       context.getHandler(),
       context.getClass(),
-    ]) ?? { role: 'viewer' };
+    ]) ?? { role: 'viewer', sessionOnly: false };
     if ('public' in rule) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -36,6 +36,13 @@ export class AuthGuard implements CanActivate {
     const auth = await this.credentials.verify(header.slice('Bearer '.length).trim());
     request.auth = auth;
 
+    if (rule.sessionOnly && auth.apiTokenId) {
+      throw new ApiException(
+        HttpStatus.FORBIDDEN,
+        'SESSION_REQUIRED',
+        'API tokens cannot do this: it needs a signed-in user session',
+      );
+    }
     if ('instanceAdmin' in rule && !auth.isInstanceAdmin) {
       throw new ApiException(HttpStatus.FORBIDDEN, 'FORBIDDEN', 'Only the instance admin may do this');
     }

@@ -16,8 +16,9 @@ export class ApiTokensController {
   @Endpoint({
     summary: 'Create an API token for CI scripts',
     description:
-      'The secret is in the answer once; only its hash is stored. Use it as `Authorization: Bearer <token>`.',
+      'The secret is in the answer once; only its hash is stored. Use it as `Authorization: Bearer <token>`. A token cannot create tokens: they would outlive it.',
     role: 'admin',
+    sessionOnly: true,
     errors: [400],
   })
   @ApiCreatedResponse({ type: CreatedApiTokenDto })

@@ -68,7 +68,7 @@ export class AuthController {
 
   @Post('switch-tenant')
   @HttpCode(HttpStatus.OK)
-  @Endpoint({ summary: 'Open a session in another of your tenants', errors: [400, 404, 429] })
+  @Endpoint({ summary: 'Open a session in another of your tenants', sessionOnly: true, errors: [400, 404, 429] })
   @ApiOkResponse({ type: SessionDto })
   switchTenant(
     @Auth() auth: AuthContext,
@@ -76,5 +76,19 @@ export class AuthController {
     @ReqMeta() meta: RequestMeta,
   ): Promise<SessionDto> {
     return this.auth.switchTenant(auth, input.tenant_id, meta);
+  }
+
+  @Post('confirmation-code')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @Endpoint({
+    summary: 'Send yourself a fresh one-time code, to confirm a sensitive account change',
+    description:
+      'Goes where your sign-in codes go now. Changing that destination, or turning 2FA on, needs this code (or, with 2FA on, a TOTP code).',
+    sessionOnly: true,
+    errors: [429],
+  })
+  @ApiAcceptedResponse({ type: LoginAcceptedDto })
+  sendConfirmationCode(@Auth() auth: AuthContext, @ReqMeta() meta: RequestMeta): Promise<LoginAcceptedDto> {
+    return this.auth.sendConfirmationCode(auth.userId, meta);
   }
 }

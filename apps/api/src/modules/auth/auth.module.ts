@@ -5,10 +5,17 @@ import { AppConfig } from '../../config/app-config';
 import { SecretBox } from '../../crypto/secret-box';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
-import { LoginChallengesRepository, RecoveryCodesRepository, RefreshTokensRepository } from './auth.repositories';
+import {
+  LoginChallengesRepository,
+  RecoveryCodesRepository,
+  RefreshTokensRepository,
+  RevokedSessionsRepository,
+} from './auth.repositories';
 import { AuthService } from './auth.service';
 import { CredentialsVerifier } from './credentials-verifier';
+import { OneTimeCodes } from './one-time-codes';
 import { OtpDelivery } from './otp-delivery';
+import { SessionRevocations } from './session-revocations';
 import { SessionService } from './session.service';
 import { TwoFactorController } from './two-factor.controller';
 import { TwoFactorService } from './two-factor.service';
@@ -36,11 +43,14 @@ import { TwoFactorService } from './two-factor.service';
     SessionService,
     TwoFactorService,
     OtpDelivery,
+    OneTimeCodes,
     CredentialsVerifier,
     LoginChallengesRepository,
     RefreshTokensRepository,
     RecoveryCodesRepository,
+    RevokedSessionsRepository,
+    SessionRevocations,
   ],
-  exports: [CredentialsVerifier],
+  exports: [CredentialsVerifier, TwoFactorService],
 })
 export class AuthModule {}

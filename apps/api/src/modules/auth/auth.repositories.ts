@@ -21,8 +21,16 @@ export class LoginChallengesRepository {
     });
   }
 
-  incrementAttempts(id: string): Promise<LoginChallenge> {
-    return this.prisma.loginChallenge.update({ where: { id }, data: { attempts: { increment: 1 } } });
+  /**
+   * Claims one attempt at this code before it is compared: atomic, so concurrent guesses cannot
+   * exceed `maxAttempts`. False when the code is used, expired or out of attempts (then void).
+   */
+  async claimAttempt(id: string, maxAttempts: number): Promise<boolean> {
+    const { count } = await this.prisma.loginChallenge.updateMany({
+      where: { id, consumedAt: null, expiresAt: { gt: new Date() }, attempts: { lt: maxAttempts } },
+      data: { attempts: { increment: 1 } },
+    });
+    return count === 1;
   }
 
   /** Marks the code used; false if it already was (single use, even under concurrency). */
@@ -69,6 +77,23 @@ export class RefreshTokensRepository {
       where: { familyId, revokedAt: null },
       data: { revokedAt: new Date() },
     });
+  }
+}
+
+@Injectable()
+export class RevokedSessionsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async exists(sessionId: string): Promise<boolean> {
+    return (await this.prisma.revokedSession.findUnique({ where: { sessionId } })) !== null;
+  }
+
+  /** Records an ended session; rows older than any access JWT could be are pruned on the way. */
+  async add(sessionId: string, keepForMs = 86_400_000): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.revokedSession.deleteMany({ where: { revokedAt: { lt: new Date(Date.now() - keepForMs) } } }),
+      this.prisma.revokedSession.upsert({ where: { sessionId }, create: { sessionId }, update: {} }),
+    ]);
   }
 }
 

@@ -6,12 +6,15 @@ import { roleAtLeast } from '../../common/auth/roles';
 import { SecretBox } from '../../crypto/secret-box';
 import { ApiTokensRepository } from '../api-tokens/api-tokens.repository';
 import { MembershipsRepository } from '../tenants/memberships.repository';
+import { SessionRevocations } from './session-revocations';
 
 export const API_TOKEN_PREFIX = 'dst_';
 
 export interface AccessTokenClaims {
   sub: string;
   tid: string;
+  /** The session (refresh-token family) the token belongs to. */
+  sid: string;
   typ: 'access';
 }
 
@@ -24,6 +27,7 @@ export class CredentialsVerifier {
     private readonly jwt: JwtService,
     private readonly memberships: MembershipsRepository,
     private readonly apiTokens: ApiTokensRepository,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   verify(credential: string): Promise<AuthContext> {
@@ -37,7 +41,8 @@ export class CredentialsVerifier {
     } catch {
       throw invalid('Invalid or expired access token');
     }
-    if (claims.typ !== 'access' || !claims.sub || !claims.tid) throw invalid('Invalid access token');
+    if (claims.typ !== 'access' || !claims.sub || !claims.tid || !claims.sid) throw invalid('Invalid access token');
+    if (await this.revocations.isRevoked(claims.sid)) throw invalid('This session has ended: sign in again');
     // The role is read now, not from the token: a changed role or a removal applies at once.
     const membership = await this.memberships.find(claims.sub, claims.tid);
     if (!membership) throw invalid('You are no longer a member of this tenant');

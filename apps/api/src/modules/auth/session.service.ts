@@ -10,6 +10,7 @@ import { MembershipsRepository } from '../tenants/memberships.repository';
 import { toUserDto } from '../users/user.mapper';
 import type { AccessTokenClaims } from './credentials-verifier';
 import { RefreshTokensRepository } from './auth.repositories';
+import { SessionRevocations } from './session-revocations';
 import type { SessionDto, TenantSummaryDto } from './dto/auth.dto';
 
 const REFRESH_PREFIX = 'dsr_';
@@ -22,6 +23,7 @@ export class SessionService {
     private readonly jwt: JwtService,
     private readonly memberships: MembershipsRepository,
     private readonly refreshTokens: RefreshTokensRepository,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   /** A session for `user` in `tenantId` (or their first tenant). 404 if they are not a member there. */
@@ -45,7 +47,8 @@ export class SessionService {
         : new ApiException(HttpStatus.FORBIDDEN, 'NO_TENANT', 'This account belongs to no tenant yet');
     }
     const expiresIn = this.config.env.JWT_EXPIRATION_MINUTES * 60;
-    const claims: AccessTokenClaims = { sub: user.id, tid: tenant.id, typ: 'access' };
+    // `sid` ties the access token to its session, so ending the session ends the token too.
+    const claims: AccessTokenClaims = { sub: user.id, tid: tenant.id, sid: familyId, typ: 'access' };
     const accessToken = await this.jwt.signAsync(claims, { expiresIn, jwtid: randomUUID() });
     const refreshToken = `${REFRESH_PREFIX}${randomBytes(32).toString('base64url')}`;
     const refreshExpiresAt = new Date(Date.now() + this.config.env.REFRESH_TOKEN_EXPIRATION_DAYS * 86_400_000);
@@ -81,7 +84,7 @@ export class SessionService {
     if (!row) throw invalid;
     if (row.revokedAt || !(await this.refreshTokens.revokeIfLive(row.id, null))) {
       // Someone presented a token that was already exchanged: assume it was stolen.
-      await this.refreshTokens.revokeFamily(row.familyId);
+      await this.endSession(row.familyId);
       throw new ApiException(
         HttpStatus.UNAUTHORIZED,
         'REFRESH_TOKEN_REUSED',
@@ -98,7 +101,13 @@ export class SessionService {
   async revoke(refreshToken: string): Promise<{ userId: string; tenantId: string } | null> {
     const row = await this.refreshTokens.findByHash(SecretBox.sha256(refreshToken));
     if (!row) return null;
-    await this.refreshTokens.revokeFamily(row.familyId);
+    await this.endSession(row.familyId);
     return { userId: row.userId, tenantId: row.tenantId };
+  }
+
+  /** Revokes a family's refresh tokens and, through its `sid`, the access tokens issued with them. */
+  private async endSession(familyId: string): Promise<void> {
+    await this.refreshTokens.revokeFamily(familyId);
+    await this.revocations.revoke(familyId);
   }
 }

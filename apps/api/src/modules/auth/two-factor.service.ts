@@ -9,7 +9,8 @@ import type { User } from '../../generated/prisma/client';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { UsersRepository } from '../users/users.repository';
 import { RecoveryCodesRepository } from './auth.repositories';
-import type { RecoveryCodesDto, TwoFactorSetupDto } from './dto/auth.dto';
+import type { ConfirmTwoFactorSetupDto, RecoveryCodesDto, TwoFactorSetupDto } from './dto/auth.dto';
+import { OneTimeCodes } from './one-time-codes';
 
 const RECOVERY_CODE_COUNT = 10;
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -27,6 +28,7 @@ export class TwoFactorService {
     private readonly recoveryCodes: RecoveryCodesRepository,
     private readonly secrets: SecretBox,
     private readonly activity: ActivityLogService,
+    private readonly codes: OneTimeCodes,
   ) {}
 
   async setup(auth: AuthContext): Promise<TwoFactorSetupDto> {
@@ -44,7 +46,8 @@ export class TwoFactorService {
     return { secret, otpauth_uri: uri, qr_code_data_url: await toDataURL(uri, { margin: 1, width: 240 }) };
   }
 
-  async confirmSetup(auth: AuthContext, code: string, meta: RequestMeta): Promise<RecoveryCodesDto> {
+  async confirmSetup(auth: AuthContext, input: ConfirmTwoFactorSetupDto, meta: RequestMeta): Promise<RecoveryCodesDto> {
+    const { code } = input;
     const user = await this.requireUser(auth.userId);
     if (user.totpEnabled)
       throw new ApiException(
@@ -54,6 +57,9 @@ export class TwoFactorService {
       );
     if (!user.totpSecretEncrypted)
       throw new ApiException(HttpStatus.BAD_REQUEST, 'TWO_FACTOR_NOT_SET_UP', 'Call /auth/2fa/setup first');
+    // Turning 2FA on is proved with the factor in force now, the Discord code: a stolen session
+    // alone must not be able to bind the account to an attacker's authenticator.
+    await this.confirmCurrentFactor(user, input.confirmation_code, 'confirmation_code');
     if (!(await this.acceptTotp(user, code))) {
       throw new ApiException(HttpStatus.BAD_REQUEST, 'INVALID_CODE', 'That code is not valid', [
         { field: 'code', message: 'code is not a valid current TOTP code' },
@@ -93,6 +99,28 @@ export class TwoFactorService {
     });
   }
 
+  /**
+   * Proof of the current sign-in factor before a change that guards sign-in: with 2FA on, a TOTP
+   * or recovery code; otherwise a fresh one-time code sent where codes go now
+   * (`POST /auth/confirmation-code`). Missing or wrong → 400 naming `field`.
+   */
+  async confirmCurrentFactor(user: User, code: string | undefined, field: string): Promise<void> {
+    const what = user.totpEnabled ? 'a current TOTP code or a recovery code' : 'a fresh one-time code from Discord';
+    if (!code) {
+      throw new ApiException(HttpStatus.BAD_REQUEST, 'CONFIRMATION_REQUIRED', `This change needs ${what}`, [
+        { field, message: `${field} is required: ${what}` },
+      ]);
+    }
+    const accepted = user.totpEnabled
+      ? await this.accept(user, code.trim())
+      : await this.codes.accept(user, code.trim());
+    if (!accepted) {
+      throw new ApiException(HttpStatus.BAD_REQUEST, 'INVALID_CODE', 'That code is not valid', [
+        { field, message: `${field} is not ${what}` },
+      ]);
+    }
+  }
+
   /** A TOTP code (each accepted once) or an unused recovery code (then used up). */
   async accept(user: User, code: string): Promise<boolean> {
     if (/^\d{6}$/.test(code)) return this.acceptTotp(user, code);
@@ -113,7 +141,7 @@ export class TwoFactorService {
     return this.users.claimTotpStep(user.id, step);
   }
 
-  private async requireUser(id: string): Promise<User> {
+  async requireUser(id: string): Promise<User> {
     const user = await this.users.findById(id);
     if (!user) throw new ApiException(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', 'This account no longer exists');
     return user;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../prisma/prisma.service';
 import { Prisma, type Tenant } from '../../generated/prisma/client';
+import { normalizedUser } from '../users/users.repository';
 
 @Injectable()
 export class TenantsRepository {
@@ -28,7 +29,7 @@ export class TenantsRepository {
   /** Creates a user, a tenant and the user's owner membership, atomically. */
   createWithOwner(tenant: Prisma.TenantCreateInput, owner: Prisma.UserCreateInput): Promise<Tenant> {
     return this.prisma.$transaction(async (tx) => {
-      const user = await tx.user.create({ data: owner });
+      const user = await tx.user.create({ data: normalizedUser(owner) });
       return tx.tenant.create({ data: { ...tenant, memberships: { create: { userId: user.id, role: 'owner' } } } });
     });
   }

@@ -18,7 +18,12 @@ export class UsersController {
   }
 
   @Patch()
-  @Endpoint({ summary: 'Update your profile and Discord delivery settings', errors: [400] })
+  @Endpoint({
+    summary: 'Update your profile and Discord delivery settings',
+    description: 'Changing where one-time codes go needs `confirmation_code`: proof of the current sign-in factor.',
+    sessionOnly: true,
+    errors: [400],
+  })
   @ApiOkResponse({ type: UserDto })
   updateMe(@Auth() auth: AuthContext, @Body() input: UpdateProfileDto, @ReqMeta() meta: RequestMeta): Promise<UserDto> {
     return this.users.updateProfile(auth, input, meta);

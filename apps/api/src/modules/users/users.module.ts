@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
-import { UsersService } from './users.service';
 
-@Module({ controllers: [UsersController], providers: [UsersService, UsersRepository], exports: [UsersRepository] })
+/** The users table, for every module that reads or changes users. */
+@Module({ providers: [UsersRepository], exports: [UsersRepository] })
 export class UsersModule {}

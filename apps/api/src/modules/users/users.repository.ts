@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../prisma/prisma.service';
 import type { Prisma, User } from '../../generated/prisma/client';
+import { normalizeIdentity } from './identity';
+
+/** A user's username and email in their stored (normalized) form. */
+export function normalizedUser<T extends { username: string; email: string }>(data: T): T {
+  return { ...data, username: normalizeIdentity(data.username), email: normalizeIdentity(data.email) };
+}
 
 @Injectable()
 export class UsersRepository {
@@ -10,39 +16,48 @@ export class UsersRepository {
     return this.prisma.user.findUnique({ where: { id } });
   }
 
-  /** Usernames and emails are matched case-insensitively. */
+  /**
+   * Exact match on the normalized form (Prisma's `mode: 'insensitive'` compiles to ILIKE, which
+   * made `_`, `%` and `\\` wildcards). An email never equals a username: usernames have no `@`.
+   */
   findByUsernameOrEmail(identifier: string): Promise<User | null> {
-    return this.prisma.user.findFirst({
-      where: {
-        OR: [
-          { username: { equals: identifier, mode: 'insensitive' } },
-          { email: { equals: identifier, mode: 'insensitive' } },
-        ],
-      },
-    });
+    const normalized = normalizeIdentity(identifier);
+    return this.prisma.user.findFirst({ where: { OR: [{ username: normalized }, { email: normalized }] } });
   }
 
   findByUsername(username: string): Promise<User | null> {
-    return this.prisma.user.findFirst({ where: { username: { equals: username, mode: 'insensitive' } } });
+    return this.prisma.user.findUnique({ where: { username: normalizeIdentity(username) } });
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.prisma.user.findUnique({ where: { email: normalizeIdentity(email) } });
   }
 
   create(data: Prisma.UserCreateInput): Promise<User> {
-    return this.prisma.user.create({ data });
+    return this.prisma.user.create({ data: normalizedUser(data) });
   }
 
   update(id: string, data: Prisma.UserUpdateInput): Promise<User> {
     return this.prisma.user.update({ where: { id }, data });
   }
 
-  /** Counts a failed sign-in; locks the account once `maxAttempts` is reached. Returns whether it is now locked. */
-  async recordFailedAttempt(id: string, maxAttempts: number, lockoutMinutes: number): Promise<boolean> {
-    const user = await this.prisma.user.update({ where: { id }, data: { failedLoginAttempts: { increment: 1 } } });
-    if (user.failedLoginAttempts < maxAttempts) return false;
-    await this.prisma.user.update({
-      where: { id },
-      data: { lockedUntil: new Date(Date.now() + lockoutMinutes * 60_000), failedLoginAttempts: 0 },
-    });
-    return true;
+  /**
+   * Claims one sign-in attempt for the account before any code is compared, in one statement, so
+   * concurrent guesses cannot all slip under the limit. The claim that reaches `maxAttempts` sets
+   * the lock (that attempt is still evaluated; a success clears it). After a lock has ended the
+   * count starts again. Returns false while the account is locked: nothing may be compared then.
+   */
+  async claimLoginAttempt(id: string, maxAttempts: number, lockoutMinutes: number): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      UPDATE users SET
+        failed_login_attempts = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_login_attempts + 1 END,
+        locked_until = CASE
+          WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_login_attempts + 1 END) >= ${maxAttempts}
+          THEN now() + make_interval(mins => ${lockoutMinutes}::int)
+          ELSE NULL END
+      WHERE id = ${id}::uuid AND (locked_until IS NULL OR locked_until <= now())
+      RETURNING id`;
+    return rows.length === 1;
   }
 
   recordSuccessfulLogin(id: string): Promise<User> {

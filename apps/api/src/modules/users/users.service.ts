@@ -3,7 +3,8 @@ import type { AuthContext, RequestMeta } from '../../common/auth/auth-context';
 import { ApiException } from '../../common/errors/api-exception';
 import { SecretBox } from '../../crypto/secret-box';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
-import type { UpdateProfileDto, UserDto } from './dto/user.dto';
+import { TwoFactorService } from '../auth/two-factor.service';
+import { CODE_DESTINATION_FIELDS, type UpdateProfileDto, type UserDto } from './dto/user.dto';
 import { toUserDto } from './user.mapper';
 import { UsersRepository } from './users.repository';
 
@@ -13,6 +14,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly secrets: SecretBox,
     private readonly activity: ActivityLogService,
+    private readonly twoFactor: TwoFactorService,
   ) {}
 
   async me(auth: AuthContext): Promise<UserDto> {
@@ -22,6 +24,11 @@ export class UsersService {
   }
 
   async updateProfile(auth: AuthContext, input: UpdateProfileDto, meta: RequestMeta): Promise<UserDto> {
+    // Whoever holds a session must not be able to redirect the account's codes to themselves.
+    if (CODE_DESTINATION_FIELDS.some((field) => input[field] !== undefined)) {
+      const current = await this.twoFactor.requireUser(auth.userId);
+      await this.twoFactor.confirmCurrentFactor(current, input.confirmation_code, 'confirmation_code');
+    }
     const user = await this.users.update(auth.userId, {
       ...(input.display_name !== undefined ? { displayName: input.display_name } : {}),
       ...(input.discord_delivery !== undefined ? { discordDelivery: input.discord_delivery } : {}),
@@ -37,7 +44,7 @@ export class UsersService {
       action: 'user.profile.update',
       resourceType: 'user',
       resourceId: user.id,
-      details: { fields: Object.keys(input) },
+      details: { fields: Object.keys(input).filter((field) => field !== 'confirmation_code') },
     });
     return toUserDto(user);
   }

@@ -5,6 +5,7 @@ import type { TwoFactorSetupDto } from '@dumpstation/api-client';
 import { useState, type FormEvent } from 'react';
 import { FormProblem } from '@/components/Common/FormProblem';
 import { useConfirmTwoFactorSetup } from '@/hooks/queries/two-factor';
+import { ConfirmationCodeField } from './ConfirmationCodeField';
 import { fieldError, formError } from '@/lib/api/errors';
 
 /** Scan the QR code (or type the secret), then confirm with a first code. */
@@ -18,14 +19,18 @@ export function TwoFactorSetup({
   onCancel: () => void;
 }) {
   const [code, setCode] = useState('');
+  const [confirmationCode, setConfirmationCode] = useState('');
   const confirm = useConfirmTwoFactorSetup();
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    confirm.mutate({ body: { code: code.trim() } }, { onSuccess: (answer) => onConfirmed(answer.recovery_codes) });
+    confirm.mutate(
+      { body: { code: code.trim(), confirmation_code: confirmationCode } },
+      { onSuccess: (answer) => onConfirmed(answer.recovery_codes) },
+    );
   }
 
-  const problem = formError(confirm.error, ['code']);
+  const problem = formError(confirm.error, ['code', 'confirmation_code']);
   return (
     <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xl">
       <Stack align="center" gap="xs">
@@ -48,7 +53,7 @@ export function TwoFactorSetup({
         <Stack>
           <Text size="sm">
             Scan the QR code with an authenticator app (1Password, Google Authenticator, Aegis…), then enter the 6-digit
-            code it shows to turn two-factor authentication on.
+            code it shows. To prove it is you, also confirm with a fresh code sent on Discord.
           </Text>
           <FormProblem message={problem} />
           <TextInput
@@ -62,8 +67,14 @@ export function TwoFactorSetup({
             onChange={(event) => setCode(event.currentTarget.value.replace(/\D/g, ''))}
             error={fieldError(confirm.error, 'code')}
           />
+          <ConfirmationCodeField
+            totpEnabled={false}
+            value={confirmationCode}
+            onChange={setConfirmationCode}
+            error={fieldError(confirm.error, 'confirmation_code')}
+          />
           <Group>
-            <Button type="submit" loading={confirm.isPending} disabled={code.length !== 6}>
+            <Button type="submit" loading={confirm.isPending} disabled={code.length !== 6 || !confirmationCode}>
               Turn on
             </Button>
             <Button variant="default" onClick={onCancel} disabled={confirm.isPending}>

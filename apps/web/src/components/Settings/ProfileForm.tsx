@@ -6,9 +6,18 @@ import { useState, type FormEvent } from 'react';
 import { FormProblem } from '@/components/Common/FormProblem';
 import { useUpdateMe } from '@/hooks/queries/me';
 import { fieldError, formError } from '@/lib/api/errors';
+import { ConfirmationCodeField } from '@/components/Security/ConfirmationCodeField';
 import { DiscordDeliveryFields, type DiscordDeliveryValues } from './DiscordDeliveryFields';
 
-const FIELDS = ['display_name', 'discord_delivery', 'discord_user_id', 'discord_webhook_url'] as const;
+const FIELDS = [
+  'display_name',
+  'discord_delivery',
+  'discord_user_id',
+  'discord_webhook_url',
+  'confirmation_code',
+] as const;
+/** Changing any of these moves where sign-in codes go: the API wants proof of the current factor. */
+const DESTINATION_FIELDS = ['discord_delivery', 'discord_user_id', 'discord_webhook_url'] as const;
 
 function initialValues(user: UserDto): DiscordDeliveryValues & { displayName: string } {
   return {
@@ -35,13 +44,23 @@ function changes(user: UserDto, values: ReturnType<typeof initialValues>): Updat
 
 export function ProfileForm({ user }: { user: UserDto }) {
   const [values, setValues] = useState(() => initialValues(user));
+  const [confirmationCode, setConfirmationCode] = useState('');
   const update = useUpdateMe();
   const body = changes(user, values);
   const dirty = Object.keys(body).length > 0;
+  const movesCodes = DESTINATION_FIELDS.some((field) => body[field] !== undefined);
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    update.mutate({ body }, { onSuccess: (saved) => setValues(initialValues(saved)) });
+    update.mutate(
+      { body: movesCodes ? { ...body, confirmation_code: confirmationCode } : body },
+      {
+        onSuccess: (saved) => {
+          setValues(initialValues(saved));
+          setConfirmationCode('');
+        },
+      },
+    );
   }
 
   const problem = formError(update.error, FIELDS);
@@ -101,6 +120,14 @@ export function ProfileForm({ user }: { user: UserDto }) {
               onChange={(next) => setValues({ ...values, ...next })}
               error={update.error}
             />
+            {movesCodes ? (
+              <ConfirmationCodeField
+                totpEnabled={user.totp_enabled}
+                value={confirmationCode}
+                onChange={setConfirmationCode}
+                error={fieldError(update.error, 'confirmation_code')}
+              />
+            ) : null}
           </Stack>
         </Card>
         <Group justify="flex-end">

@@ -1,6 +1,7 @@
 import {
   disableTwoFactorMutation,
   getMeQueryKey,
+  sendConfirmationCodeMutation,
   setupTwoFactorMutation,
   verifyTwoFactorSetupMutation,
 } from '@dumpstation/api-client';
@@ -26,4 +27,9 @@ export function useDisableTwoFactor() {
     ...disableTwoFactorMutation(),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: getMeQueryKey() }),
   });
+}
+
+/** Sends a fresh one-time code where the user's codes go now, to confirm a sensitive change. */
+export function useSendConfirmationCode() {
+  return useMutation(sendConfirmationCodeMutation());
 }

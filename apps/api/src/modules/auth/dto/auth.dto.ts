@@ -94,6 +94,17 @@ export class TwoFactorCodeDto {
   code: string;
 }
 
+export class ConfirmTwoFactorSetupDto extends TwoFactorCodeDto {
+  @ApiProperty({
+    example: '482913',
+    description:
+      'Proof of the current sign-in factor: a fresh one-time code from `POST /auth/confirmation-code`, delivered on Discord.',
+    pattern: '^\\d{6}$',
+  })
+  @Matches(/^\d{6}$/, { message: 'confirmation_code must be the 6-digit code sent on Discord' })
+  confirmation_code: string;
+}
+
 export class RecoveryCodesDto {
   @ApiProperty({ example: ['k4mzq-7wv2p'], description: 'Shown once. Each works once, in place of a TOTP code.' })
   recovery_codes: string[];

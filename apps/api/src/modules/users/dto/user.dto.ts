@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches, ValidateIf } from 'class-validator';
-import { IsName, IsOptionalNonNull, nameSchema } from '../../../common/validation/decorators';
+import { IsName, IsOptionalNonNull, nameSchema, TOTP_OR_RECOVERY_CODE } from '../../../common/validation/decorators';
 import { DISCORD_WEBHOOK } from '../../../config/app-config';
 
 const DISCORD_USER_ID = /^\d{5,25}$/;
@@ -49,4 +49,19 @@ export class UpdateProfileDto {
   @ValidateIf((_, value) => value !== null)
   @Matches(DISCORD_WEBHOOK, { message: 'discord_webhook_url must be a Discord webhook URL' })
   discord_webhook_url?: string | null;
+
+  @ApiPropertyOptional({
+    example: '482913',
+    description:
+      'Required when changing where one-time codes go (`discord_delivery`, `discord_user_id`, `discord_webhook_url`): with 2FA on, a current TOTP code or a recovery code; otherwise a fresh code from `POST /auth/confirmation-code`.',
+    pattern: TOTP_OR_RECOVERY_CODE.source,
+  })
+  @IsOptionalNonNull()
+  @Matches(TOTP_OR_RECOVERY_CODE, {
+    message: 'confirmation_code must be a 6-digit code or a recovery code (xxxxx-xxxxx)',
+  })
+  confirmation_code?: string;
 }
+
+/** Profile fields that decide where sign-in codes go: changing them needs proof of the current factor. */
+export const CODE_DESTINATION_FIELDS = ['discord_delivery', 'discord_user_id', 'discord_webhook_url'] as const;
