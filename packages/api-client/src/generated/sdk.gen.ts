@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { CreateApiTokenData, CreateApiTokenErrors, CreateApiTokenResponses, CreateDatabaseData, CreateDatabaseErrors, CreateDatabaseResponses, CreateNotificationData, CreateNotificationErrors, CreateNotificationResponses, CreateStorageData, CreateStorageErrors, CreateStorageResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, DeleteBackupData, DeleteBackupErrors, DeleteBackupResponses, DeleteDatabaseData, DeleteDatabaseErrors, DeleteDatabaseResponses, DeleteNotificationData, DeleteNotificationErrors, DeleteNotificationResponses, DeleteStorageData, DeleteStorageErrors, DeleteStorageResponses, DisableTwoFactorData, DisableTwoFactorErrors, DisableTwoFactorResponses, DownloadBackupData, DownloadBackupErrors, DownloadBackupResponses, GetBackupData, GetBackupErrors, GetBackupResponses, GetDatabaseData, GetDatabaseErrors, GetDatabaseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationData, GetNotificationErrors, GetNotificationResponses, GetRestoreData, GetRestoreErrors, GetRestoreResponses, GetStorageData, GetStorageErrors, GetStorageResponses, InviteMemberData, InviteMemberErrors, InviteMemberResponses, ListActivityLogsData, ListActivityLogsErrors, ListActivityLogsResponses, ListAllTenantsData, ListAllTenantsErrors, ListAllTenantsResponses, ListApiTokensData, ListApiTokensErrors, ListApiTokensResponses, ListBackupsData, ListBackupsErrors, ListBackupsResponses, ListDatabasesData, ListDatabasesErrors, ListDatabasesResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMyTenantsData, ListMyTenantsErrors, ListMyTenantsResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListStorageData, ListStorageErrors, ListStorageResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshData, RefreshErrors, RefreshResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RestoreBackupData, RestoreBackupErrors, RestoreBackupResponses, RevokeApiTokenData, RevokeApiTokenErrors, RevokeApiTokenResponses, SetupTwoFactorData, SetupTwoFactorErrors, SetupTwoFactorResponses, StartBackupData, StartBackupErrors, StartBackupResponses, SwitchTenantData, SwitchTenantErrors, SwitchTenantResponses, TestDatabaseData, TestDatabaseErrors, TestDatabaseResponses, TestNotificationData, TestNotificationErrors, TestNotificationResponses, TestStorageData, TestStorageErrors, TestStorageResponses, UpdateDatabaseData, UpdateDatabaseErrors, UpdateDatabaseResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationData, UpdateNotificationErrors, UpdateNotificationResponses, UpdateStorageData, UpdateStorageErrors, UpdateStorageResponses, VerifyBackupData, VerifyBackupErrors, VerifyBackupResponses, VerifyData, VerifyErrors, VerifyResponses, VerifyTwoFactorSetupData, VerifyTwoFactorSetupErrors, VerifyTwoFactorSetupResponses } from './types.gen';
+import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, CreateApiTokenData, CreateApiTokenErrors, CreateApiTokenResponses, CreateDatabaseData, CreateDatabaseErrors, CreateDatabaseResponses, CreateNotificationData, CreateNotificationErrors, CreateNotificationResponses, CreateStorageData, CreateStorageErrors, CreateStorageResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, DeclineInvitationData, DeclineInvitationErrors, DeclineInvitationResponses, DeleteBackupData, DeleteBackupErrors, DeleteBackupResponses, DeleteDatabaseData, DeleteDatabaseErrors, DeleteDatabaseResponses, DeleteNotificationData, DeleteNotificationErrors, DeleteNotificationResponses, DeleteStorageData, DeleteStorageErrors, DeleteStorageResponses, DisableTwoFactorData, DisableTwoFactorErrors, DisableTwoFactorResponses, DownloadBackupData, DownloadBackupErrors, DownloadBackupResponses, GetBackupData, GetBackupErrors, GetBackupResponses, GetDatabaseData, GetDatabaseErrors, GetDatabaseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationData, GetNotificationErrors, GetNotificationResponses, GetRestoreData, GetRestoreErrors, GetRestoreResponses, GetStorageData, GetStorageErrors, GetStorageResponses, InviteMemberData, InviteMemberErrors, InviteMemberResponses, ListActivityLogsData, ListActivityLogsErrors, ListActivityLogsResponses, ListAllTenantsData, ListAllTenantsErrors, ListAllTenantsResponses, ListApiTokensData, ListApiTokensErrors, ListApiTokensResponses, ListBackupsData, ListBackupsErrors, ListBackupsResponses, ListDatabasesData, ListDatabasesErrors, ListDatabasesResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMyInvitationsData, ListMyInvitationsErrors, ListMyInvitationsResponses, ListMyTenantsData, ListMyTenantsErrors, ListMyTenantsResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListStorageData, ListStorageErrors, ListStorageResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshData, RefreshErrors, RefreshResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RestoreBackupData, RestoreBackupErrors, RestoreBackupResponses, RevokeApiTokenData, RevokeApiTokenErrors, RevokeApiTokenResponses, RevokeInvitationData, RevokeInvitationErrors, RevokeInvitationResponses, SendConfirmationCodeData, SendConfirmationCodeErrors, SendConfirmationCodeResponses, SetupTwoFactorData, SetupTwoFactorErrors, SetupTwoFactorResponses, StartBackupData, StartBackupErrors, StartBackupResponses, SwitchTenantData, SwitchTenantErrors, SwitchTenantResponses, TestDatabaseData, TestDatabaseErrors, TestDatabaseResponses, TestNotificationData, TestNotificationErrors, TestNotificationResponses, TestStorageData, TestStorageErrors, TestStorageResponses, UpdateDatabaseData, UpdateDatabaseErrors, UpdateDatabaseResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationData, UpdateNotificationErrors, UpdateNotificationResponses, UpdateStorageData, UpdateStorageErrors, UpdateStorageResponses, VerifyBackupData, VerifyBackupErrors, VerifyBackupResponses, VerifyData, VerifyErrors, VerifyResponses, VerifyTwoFactorSetupData, VerifyTwoFactorSetupErrors, VerifyTwoFactorSetupResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -43,9 +43,9 @@ export const listApiTokens = <ThrowOnError extends boolean = false>(options?: Op
 /**
  * Create an API token for CI scripts
  *
- * The secret is in the answer once; only its hash is stored. Use it as `Authorization: Bearer <token>`.
+ * The secret is in the answer once; only its hash is stored. Use it as `Authorization: Bearer <token>`. A token cannot create tokens: they would outlive it.
  *
- * Requires role **admin** or higher in the current tenant.
+ * Requires role **admin** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
  */
 export const createApiToken = <ThrowOnError extends boolean = false>(options: Options<CreateApiTokenData, ThrowOnError>) => (options.client ?? client).post<CreateApiTokenResponses, CreateApiTokenErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -71,7 +71,7 @@ export const revokeApiToken = <ThrowOnError extends boolean = false>(options: Op
 /**
  * Turn TOTP off; needs a current TOTP code or a recovery code
  *
- * Requires role **viewer** or higher in the current tenant.
+ * Requires role **viewer** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
  */
 export const disableTwoFactor = <ThrowOnError extends boolean = false>(options: Options<DisableTwoFactorData, ThrowOnError>) => (options.client ?? client).post<DisableTwoFactorResponses, DisableTwoFactorErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -86,7 +86,7 @@ export const disableTwoFactor = <ThrowOnError extends boolean = false>(options: 
 /**
  * Start TOTP setup: a new secret, its otpauth URI and a QR code
  *
- * Requires role **viewer** or higher in the current tenant.
+ * Requires role **viewer** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
  */
 export const setupTwoFactor = <ThrowOnError extends boolean = false>(options?: Options<SetupTwoFactorData, ThrowOnError>) => (options?.client ?? client).post<SetupTwoFactorResponses, SetupTwoFactorErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -97,7 +97,9 @@ export const setupTwoFactor = <ThrowOnError extends boolean = false>(options?: O
 /**
  * Turn TOTP on with a first code; returns 10 recovery codes, shown once
  *
- * Requires role **viewer** or higher in the current tenant.
+ * Needs `code` from the new authenticator and `confirmation_code`, a fresh one-time code from `POST /auth/confirmation-code`.
+ *
+ * Requires role **viewer** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
  */
 export const verifyTwoFactorSetup = <ThrowOnError extends boolean = false>(options: Options<VerifyTwoFactorSetupData, ThrowOnError>) => (options.client ?? client).post<VerifyTwoFactorSetupResponses, VerifyTwoFactorSetupErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -107,6 +109,19 @@ export const verifyTwoFactorSetup = <ThrowOnError extends boolean = false>(optio
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * Send yourself a fresh one-time code, to confirm a sensitive account change
+ *
+ * Goes where your sign-in codes go now. Changing that destination, or turning 2FA on, needs this code (or, with 2FA on, a TOTP code).
+ *
+ * Requires role **viewer** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
+ */
+export const sendConfirmationCode = <ThrowOnError extends boolean = false>(options?: Options<SendConfirmationCodeData, ThrowOnError>) => (options?.client ?? client).post<SendConfirmationCodeResponses, SendConfirmationCodeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/auth/confirmation-code',
+    ...options
 });
 
 /**
@@ -158,7 +173,7 @@ export const refresh = <ThrowOnError extends boolean = false>(options: Options<R
 /**
  * Open a session in another of your tenants
  *
- * Requires role **viewer** or higher in the current tenant.
+ * Requires role **viewer** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
  */
 export const switchTenant = <ThrowOnError extends boolean = false>(options: Options<SwitchTenantData, ThrowOnError>) => (options.client ?? client).post<SwitchTenantResponses, SwitchTenantErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -369,6 +384,30 @@ export const testDatabase = <ThrowOnError extends boolean = false>(options: Opti
 export const getHealth = <ThrowOnError extends boolean = false>(options?: Options<GetHealthData, ThrowOnError>) => (options?.client ?? client).get<GetHealthResponses, GetHealthErrors, ThrowOnError>({ url: '/api/v1/health', ...options });
 
 /**
+ * The current tenant's pending invitations
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const listInvitations = <ThrowOnError extends boolean = false>(options?: Options<ListInvitationsData, ThrowOnError>) => (options?.client ?? client).get<ListInvitationsResponses, ListInvitationsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/invitations',
+    ...options
+});
+
+/**
+ * Revoke a pending invitation
+ *
+ * Only for invitations with a role no higher than your own.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const revokeInvitation = <ThrowOnError extends boolean = false>(options: Options<RevokeInvitationData, ThrowOnError>) => (options.client ?? client).delete<RevokeInvitationResponses, RevokeInvitationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/invitations/{id}',
+    ...options
+});
+
+/**
  * Members of the current tenant
  *
  * Requires role **viewer** or higher in the current tenant.
@@ -382,7 +421,7 @@ export const listMembers = <ThrowOnError extends boolean = false>(options?: Opti
 /**
  * Invite a user to the current tenant
  *
- * Creates the user when the username is new. You cannot grant a role above your own.
+ * Creates an invitation: the user becomes a member when they accept it (GET /users/me/invitations). The answer is the same whether or not the username and email belong to a user, so it reveals no one: a user is created when both are new (and accepts at first sign-in); an invitation naming no one user cannot be accepted and expires after 14 days. 409 only for this tenant's own members (ALREADY_MEMBER) and pending invitations (ALREADY_INVITED). You cannot grant a role above your own.
  *
  * Requires role **admin** or higher in the current tenant.
  */
@@ -650,7 +689,9 @@ export const getMe = <ThrowOnError extends boolean = false>(options?: Options<Ge
 /**
  * Update your profile and Discord delivery settings
  *
- * Requires role **viewer** or higher in the current tenant.
+ * Changing where one-time codes go needs `confirmation_code`: proof of the current sign-in factor.
+ *
+ * Requires role **viewer** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
  */
 export const updateMe = <ThrowOnError extends boolean = false>(options: Options<UpdateMeData, ThrowOnError>) => (options.client ?? client).patch<UpdateMeResponses, UpdateMeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -660,4 +701,39 @@ export const updateMe = <ThrowOnError extends boolean = false>(options: Options<
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * Your pending invitations to other tenants
+ *
+ * Requires role **viewer** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
+ */
+export const listMyInvitations = <ThrowOnError extends boolean = false>(options?: Options<ListMyInvitationsData, ThrowOnError>) => (options?.client ?? client).get<ListMyInvitationsResponses, ListMyInvitationsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/users/me/invitations',
+    ...options
+});
+
+/**
+ * Accept an invitation: you become a member of its tenant
+ *
+ * Answers the tenant you joined; open a session in it with POST /auth/switch-tenant.
+ *
+ * Requires role **viewer** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
+ */
+export const acceptInvitation = <ThrowOnError extends boolean = false>(options: Options<AcceptInvitationData, ThrowOnError>) => (options.client ?? client).post<AcceptInvitationResponses, AcceptInvitationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/users/me/invitations/{id}/accept',
+    ...options
+});
+
+/**
+ * Decline an invitation
+ *
+ * Requires role **viewer** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
+ */
+export const declineInvitation = <ThrowOnError extends boolean = false>(options: Options<DeclineInvitationData, ThrowOnError>) => (options.client ?? client).post<DeclineInvitationResponses, DeclineInvitationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/users/me/invitations/{id}/decline',
+    ...options
 });

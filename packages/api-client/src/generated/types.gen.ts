@@ -109,9 +109,20 @@ export type CheckResultDto = {
     ok: boolean;
 };
 
+export type ConfirmTwoFactorSetupDto = {
+    /**
+     * A current TOTP code, or (where allowed) a recovery code.
+     */
+    code: string;
+    /**
+     * Proof of the current sign-in factor: a fresh one-time code from `POST /auth/confirmation-code`, delivered on Discord.
+     */
+    confirmation_code: string;
+};
+
 export type CreateApiTokenDto = {
     /**
-     * Never expires when omitted.
+     * Never expires when omitted (`null` is refused: leave the field out).
      */
     expires_at?: string;
     /**
@@ -166,7 +177,7 @@ export type CreateDatabaseDto = {
      */
     rotation_policy?: RotationPolicyDto | null;
     /**
-     * Cron (5 fields); none: on demand only.
+     * Cron (5 fields: minute hour day-of-month month day-of-week), read in `timezone`; it must fire (not `0 0 30 2 *`) and steps stay within their field (`*15`, not `*999`). `null`: on demand only.
      */
     schedule?: string | null;
     /**
@@ -178,7 +189,7 @@ export type CreateDatabaseDto = {
      */
     storage_id: string;
     /**
-     * IANA time zone the schedule is read in.
+     * Time zone of the tz database the schedule is read in (canonical names and their aliases, e.g. `Europe/Kyiv`, `Etc/UTC`; not links tzdata dropped such as `US/Pacific-New`).
      */
     timezone?: string;
     /**
@@ -214,9 +225,9 @@ export type CreateStorageDto = {
      */
     bucket?: string;
     /**
-     * Required for `r2` and `minio`; optional for S3-compatible services under `s3`.
+     * Required for `r2` and `minio`; optional for S3-compatible services under `s3`. `null` removes it (`s3`: back to AWS).
      */
-    endpoint?: string;
+    endpoint?: string | null;
     /**
      * Path-style addressing (default: on for `minio` and `r2`, off for `s3`).
      */
@@ -357,6 +368,43 @@ export type HealthDto = {
      */
     uptime_seconds: number;
     version: string;
+};
+
+export type InvitationDto = {
+    created_at: string;
+    email: string;
+    expires_at: string;
+    id: string;
+    invited_by: InvitationInviterDto | null;
+    /**
+     * The role the user gets on accepting.
+     */
+    role: 'owner' | 'admin' | 'operator' | 'viewer';
+    status: 'pending' | 'accepted' | 'declined' | 'revoked';
+    tenant: InvitationTenantDto;
+    /**
+     * The invited username, as typed (lower-case).
+     */
+    username: string;
+};
+
+export type InvitationInviterDto = {
+    display_name: string | null;
+    username: string;
+};
+
+export type InvitationPageDto = {
+    items: Array<InvitationDto>;
+    limit: number;
+    page: number;
+    total: number;
+    total_pages: number;
+};
+
+export type InvitationTenantDto = {
+    id: string;
+    name: string;
+    slug: string;
 };
 
 export type InviteMemberDto = {
@@ -658,7 +706,7 @@ export type UpdateDatabaseDto = {
      */
     rotation_policy?: RotationPolicyDto | null;
     /**
-     * Cron (5 fields); none: on demand only.
+     * Cron (5 fields: minute hour day-of-month month day-of-week), read in `timezone`; it must fire (not `0 0 30 2 *`) and steps stay within their field (`*15`, not `*999`). `null`: on demand only.
      */
     schedule?: string | null;
     /**
@@ -670,7 +718,7 @@ export type UpdateDatabaseDto = {
      */
     storage_id?: string;
     /**
-     * IANA time zone the schedule is read in.
+     * Time zone of the tz database the schedule is read in (canonical names and their aliases, e.g. `Europe/Kyiv`, `Etc/UTC`; not links tzdata dropped such as `US/Pacific-New`).
      */
     timezone?: string;
     /**
@@ -701,6 +749,10 @@ export type UpdateNotificationDto = {
 };
 
 export type UpdateProfileDto = {
+    /**
+     * Required when changing where one-time codes go (`discord_delivery`, `discord_user_id`, `discord_webhook_url`): with 2FA on, a current TOTP code or a recovery code; otherwise a fresh code from `POST /auth/confirmation-code`.
+     */
+    confirmation_code?: string;
     discord_delivery?: 'none' | 'webhook' | 'bot_dm';
     discord_user_id?: string | null;
     /**
@@ -720,9 +772,9 @@ export type UpdateStorageDto = {
      */
     bucket?: string;
     /**
-     * Required for `r2` and `minio`; optional for S3-compatible services under `s3`.
+     * Required for `r2` and `minio`; optional for S3-compatible services under `s3`. `null` removes it (`s3`: back to AWS).
      */
-    endpoint?: string;
+    endpoint?: string | null;
     /**
      * Path-style addressing (default: on for `minio` and `r2`, off for `s3`).
      */
@@ -1029,7 +1081,7 @@ export type SetupTwoFactorResponses = {
 export type SetupTwoFactorResponse = SetupTwoFactorResponses[keyof SetupTwoFactorResponses];
 
 export type VerifyTwoFactorSetupData = {
-    body: TwoFactorCodeDto;
+    body: ConfirmTwoFactorSetupDto;
     path?: never;
     query?: never;
     url: '/api/v1/auth/2fa/verify-setup';
@@ -1069,6 +1121,40 @@ export type VerifyTwoFactorSetupResponses = {
 };
 
 export type VerifyTwoFactorSetupResponse = VerifyTwoFactorSetupResponses[keyof VerifyTwoFactorSetupResponses];
+
+export type SendConfirmationCodeData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/auth/confirmation-code';
+};
+
+export type SendConfirmationCodeErrors = {
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (429)
+     */
+    429: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type SendConfirmationCodeError = SendConfirmationCodeErrors[keyof SendConfirmationCodeErrors];
+
+export type SendConfirmationCodeResponses = {
+    202: LoginAcceptedDto;
+};
+
+export type SendConfirmationCodeResponse = SendConfirmationCodeResponses[keyof SendConfirmationCodeResponses];
 
 export type LoginData = {
     body: LoginDto;
@@ -1841,6 +1927,86 @@ export type GetHealthResponses = {
 
 export type GetHealthResponse = GetHealthResponses[keyof GetHealthResponses];
 
+export type ListInvitationsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        limit?: number;
+    };
+    url: '/api/v1/invitations';
+};
+
+export type ListInvitationsErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type ListInvitationsError = ListInvitationsErrors[keyof ListInvitationsErrors];
+
+export type ListInvitationsResponses = {
+    200: InvitationPageDto;
+};
+
+export type ListInvitationsResponse = ListInvitationsResponses[keyof ListInvitationsResponses];
+
+export type RevokeInvitationData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/invitations/{id}';
+};
+
+export type RevokeInvitationErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type RevokeInvitationError = RevokeInvitationErrors[keyof RevokeInvitationErrors];
+
+export type RevokeInvitationResponses = {
+    /**
+     * Revoked.
+     */
+    204: void;
+};
+
+export type RevokeInvitationResponse = RevokeInvitationResponses[keyof RevokeInvitationResponses];
+
 export type ListMembersData = {
     body?: never;
     path?: never;
@@ -1911,7 +2077,7 @@ export type InviteMemberErrors = {
 export type InviteMemberError = InviteMemberErrors[keyof InviteMemberErrors];
 
 export type InviteMemberResponses = {
-    201: MemberDto;
+    202: InvitationDto;
 };
 
 export type InviteMemberResponse = InviteMemberResponses[keyof InviteMemberResponses];
@@ -2703,3 +2869,116 @@ export type UpdateMeResponses = {
 };
 
 export type UpdateMeResponse = UpdateMeResponses[keyof UpdateMeResponses];
+
+export type ListMyInvitationsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/users/me/invitations';
+};
+
+export type ListMyInvitationsErrors = {
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type ListMyInvitationsError = ListMyInvitationsErrors[keyof ListMyInvitationsErrors];
+
+export type ListMyInvitationsResponses = {
+    200: Array<InvitationDto>;
+};
+
+export type ListMyInvitationsResponse = ListMyInvitationsResponses[keyof ListMyInvitationsResponses];
+
+export type AcceptInvitationData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/users/me/invitations/{id}/accept';
+};
+
+export type AcceptInvitationErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type AcceptInvitationError = AcceptInvitationErrors[keyof AcceptInvitationErrors];
+
+export type AcceptInvitationResponses = {
+    200: TenantSummaryDto;
+};
+
+export type AcceptInvitationResponse = AcceptInvitationResponses[keyof AcceptInvitationResponses];
+
+export type DeclineInvitationData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/users/me/invitations/{id}/decline';
+};
+
+export type DeclineInvitationErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type DeclineInvitationError = DeclineInvitationErrors[keyof DeclineInvitationErrors];
+
+export type DeclineInvitationResponses = {
+    /**
+     * Declined.
+     */
+    204: void;
+};
+
+export type DeclineInvitationResponse = DeclineInvitationResponses[keyof DeclineInvitationResponses];

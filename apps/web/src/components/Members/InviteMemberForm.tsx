@@ -9,7 +9,10 @@ import { grantableRoles, type Role } from '@/lib/auth/roles';
 
 const EMPTY = { username: '', email: '', displayName: '' };
 
-/** Adds someone to the current tenant (creating their account when the username is new). */
+/**
+ * Invites someone to the current tenant. They join when they accept (a new account, created by
+ * the invitation, joins at its first sign-in); the answer is the same whoever the names belong to.
+ */
 export function InviteMemberForm({ ownRole }: { ownRole: Role }) {
   const roles = grantableRoles(ownRole);
   const [values, setValues] = useState(EMPTY);
@@ -42,8 +45,9 @@ export function InviteMemberForm({ ownRole }: { ownRole: Role }) {
           </Title>
           <FormProblem message={problem} />
           {invite.isSuccess && !values.username ? (
-            <Alert color="teal" variant="light">
-              {invite.data.user.username} is now a member. They sign in with a code sent on Discord.
+            <Alert color="teal" variant="light" data-testid="invite-sent">
+              Invitation for {invite.data.username} sent. They become a member once they accept it under Invitations (a
+              new account accepts at its first sign-in, with a code sent on Discord).
             </Alert>
           ) : null}
           <Group align="flex-start" grow>
@@ -51,7 +55,7 @@ export function InviteMemberForm({ ownRole }: { ownRole: Role }) {
               label="Username"
               name="username"
               placeholder="bob"
-              description="An existing user, or a new one"
+              description="Theirs if they have an account; else a new one"
               required
               value={values.username}
               onChange={(event) => setValues({ ...values, username: event.currentTarget.value })}

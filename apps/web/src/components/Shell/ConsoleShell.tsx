@@ -5,6 +5,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { IconDatabaseExport } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
+import { InvitationsMenu } from './InvitationsMenu';
 import { NavigationLinks } from './NavigationLinks';
 import { TenantSwitcher } from './TenantSwitcher';
 import { UserMenu } from './UserMenu';
@@ -30,6 +31,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
             </Text>
           </Group>
           <Group gap="sm" wrap="nowrap">
+            <InvitationsMenu />
             <TenantSwitcher />
             <ColorSchemeToggle />
             <UserMenu />

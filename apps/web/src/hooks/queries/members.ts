@@ -15,7 +15,8 @@ export function useInviteMember() {
   const queryClient = useQueryClient();
   return useMutation({
     ...inviteMemberMutation(),
-    onSuccess: () => invalidateOperation(queryClient, 'listMembers'),
+    // An invitation is not a member yet: it shows among the pending invitations.
+    onSuccess: () => invalidateOperation(queryClient, 'listInvitations'),
   });
 }
 

@@ -3,8 +3,8 @@
 import { type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { createApiToken, createDatabase, createNotification, createStorage, createTenant, deleteBackup, deleteDatabase, deleteNotification, deleteStorage, disableTwoFactor, downloadBackup, getBackup, getDatabase, getHealth, getMe, getNotification, getRestore, getStorage, inviteMember, listActivityLogs, listAllTenants, listApiTokens, listBackups, listDatabases, listMembers, listMyTenants, listNotifications, listStorage, login, logout, type Options, refresh, removeMember, restoreBackup, revokeApiToken, setupTwoFactor, startBackup, switchTenant, testDatabase, testNotification, testStorage, updateDatabase, updateMe, updateMember, updateNotification, updateStorage, verify, verifyBackup, verifyTwoFactorSetup } from '../sdk.gen';
-import type { CreateApiTokenData, CreateApiTokenError, CreateApiTokenResponse, CreateDatabaseData, CreateDatabaseError, CreateDatabaseResponse, CreateNotificationData, CreateNotificationError, CreateNotificationResponse, CreateStorageData, CreateStorageError, CreateStorageResponse, CreateTenantData, CreateTenantError, CreateTenantResponse, DeleteBackupData, DeleteBackupError, DeleteBackupResponse, DeleteDatabaseData, DeleteDatabaseError, DeleteDatabaseResponse, DeleteNotificationData, DeleteNotificationError, DeleteNotificationResponse, DeleteStorageData, DeleteStorageError, DeleteStorageResponse, DisableTwoFactorData, DisableTwoFactorError, DisableTwoFactorResponse, DownloadBackupData, DownloadBackupError, DownloadBackupResponse, GetBackupData, GetBackupError, GetBackupResponse, GetDatabaseData, GetDatabaseError, GetDatabaseResponse, GetHealthData, GetHealthError, GetHealthResponse, GetMeData, GetMeError, GetMeResponse, GetNotificationData, GetNotificationError, GetNotificationResponse, GetRestoreData, GetRestoreError, GetRestoreResponse, GetStorageData, GetStorageError, GetStorageResponse, InviteMemberData, InviteMemberError, InviteMemberResponse, ListActivityLogsData, ListActivityLogsError, ListActivityLogsResponse, ListAllTenantsData, ListAllTenantsError, ListAllTenantsResponse, ListApiTokensData, ListApiTokensError, ListApiTokensResponse, ListBackupsData, ListBackupsError, ListBackupsResponse, ListDatabasesData, ListDatabasesError, ListDatabasesResponse, ListMembersData, ListMembersError, ListMembersResponse, ListMyTenantsData, ListMyTenantsError, ListMyTenantsResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListStorageData, ListStorageError, ListStorageResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshData, RefreshError, RefreshResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RestoreBackupData, RestoreBackupError, RestoreBackupResponse, RevokeApiTokenData, RevokeApiTokenError, RevokeApiTokenResponse, SetupTwoFactorData, SetupTwoFactorError, SetupTwoFactorResponse, StartBackupData, StartBackupError, StartBackupResponse, SwitchTenantData, SwitchTenantError, SwitchTenantResponse, TestDatabaseData, TestDatabaseError, TestDatabaseResponse, TestNotificationData, TestNotificationError, TestNotificationResponse, TestStorageData, TestStorageError, TestStorageResponse, UpdateDatabaseData, UpdateDatabaseError, UpdateDatabaseResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationData, UpdateNotificationError, UpdateNotificationResponse, UpdateStorageData, UpdateStorageError, UpdateStorageResponse, VerifyBackupData, VerifyBackupError, VerifyBackupResponse, VerifyData, VerifyError, VerifyResponse, VerifyTwoFactorSetupData, VerifyTwoFactorSetupError, VerifyTwoFactorSetupResponse } from '../types.gen';
+import { acceptInvitation, createApiToken, createDatabase, createNotification, createStorage, createTenant, declineInvitation, deleteBackup, deleteDatabase, deleteNotification, deleteStorage, disableTwoFactor, downloadBackup, getBackup, getDatabase, getHealth, getMe, getNotification, getRestore, getStorage, inviteMember, listActivityLogs, listAllTenants, listApiTokens, listBackups, listDatabases, listInvitations, listMembers, listMyInvitations, listMyTenants, listNotifications, listStorage, login, logout, type Options, refresh, removeMember, restoreBackup, revokeApiToken, revokeInvitation, sendConfirmationCode, setupTwoFactor, startBackup, switchTenant, testDatabase, testNotification, testStorage, updateDatabase, updateMe, updateMember, updateNotification, updateStorage, verify, verifyBackup, verifyTwoFactorSetup } from '../sdk.gen';
+import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, CreateApiTokenData, CreateApiTokenError, CreateApiTokenResponse, CreateDatabaseData, CreateDatabaseError, CreateDatabaseResponse, CreateNotificationData, CreateNotificationError, CreateNotificationResponse, CreateStorageData, CreateStorageError, CreateStorageResponse, CreateTenantData, CreateTenantError, CreateTenantResponse, DeclineInvitationData, DeclineInvitationError, DeclineInvitationResponse, DeleteBackupData, DeleteBackupError, DeleteBackupResponse, DeleteDatabaseData, DeleteDatabaseError, DeleteDatabaseResponse, DeleteNotificationData, DeleteNotificationError, DeleteNotificationResponse, DeleteStorageData, DeleteStorageError, DeleteStorageResponse, DisableTwoFactorData, DisableTwoFactorError, DisableTwoFactorResponse, DownloadBackupData, DownloadBackupError, DownloadBackupResponse, GetBackupData, GetBackupError, GetBackupResponse, GetDatabaseData, GetDatabaseError, GetDatabaseResponse, GetHealthData, GetHealthError, GetHealthResponse, GetMeData, GetMeError, GetMeResponse, GetNotificationData, GetNotificationError, GetNotificationResponse, GetRestoreData, GetRestoreError, GetRestoreResponse, GetStorageData, GetStorageError, GetStorageResponse, InviteMemberData, InviteMemberError, InviteMemberResponse, ListActivityLogsData, ListActivityLogsError, ListActivityLogsResponse, ListAllTenantsData, ListAllTenantsError, ListAllTenantsResponse, ListApiTokensData, ListApiTokensError, ListApiTokensResponse, ListBackupsData, ListBackupsError, ListBackupsResponse, ListDatabasesData, ListDatabasesError, ListDatabasesResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListMyTenantsData, ListMyTenantsError, ListMyTenantsResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListStorageData, ListStorageError, ListStorageResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshData, RefreshError, RefreshResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RestoreBackupData, RestoreBackupError, RestoreBackupResponse, RevokeApiTokenData, RevokeApiTokenError, RevokeApiTokenResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SendConfirmationCodeData, SendConfirmationCodeError, SendConfirmationCodeResponse, SetupTwoFactorData, SetupTwoFactorError, SetupTwoFactorResponse, StartBackupData, StartBackupError, StartBackupResponse, SwitchTenantData, SwitchTenantError, SwitchTenantResponse, TestDatabaseData, TestDatabaseError, TestDatabaseResponse, TestNotificationData, TestNotificationError, TestNotificationResponse, TestStorageData, TestStorageError, TestStorageResponse, UpdateDatabaseData, UpdateDatabaseError, UpdateDatabaseResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationData, UpdateNotificationError, UpdateNotificationResponse, UpdateStorageData, UpdateStorageError, UpdateStorageResponse, VerifyBackupData, VerifyBackupError, VerifyBackupResponse, VerifyData, VerifyError, VerifyResponse, VerifyTwoFactorSetupData, VerifyTwoFactorSetupError, VerifyTwoFactorSetupResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -169,9 +169,9 @@ export const listApiTokensInfiniteOptions = (options?: Options<ListApiTokensData
 /**
  * Create an API token for CI scripts
  *
- * The secret is in the answer once; only its hash is stored. Use it as `Authorization: Bearer <token>`.
+ * The secret is in the answer once; only its hash is stored. Use it as `Authorization: Bearer <token>`. A token cannot create tokens: they would outlive it.
  *
- * Requires role **admin** or higher in the current tenant.
+ * Requires role **admin** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
  */
 export const createApiTokenMutation = (options?: Partial<Options<CreateApiTokenData>>): UseMutationOptions<CreateApiTokenResponse, CreateApiTokenError, Options<CreateApiTokenData>> => {
     const mutationOptions: UseMutationOptions<CreateApiTokenResponse, CreateApiTokenError, Options<CreateApiTokenData>> = {
@@ -209,7 +209,7 @@ export const revokeApiTokenMutation = (options?: Partial<Options<RevokeApiTokenD
 /**
  * Turn TOTP off; needs a current TOTP code or a recovery code
  *
- * Requires role **viewer** or higher in the current tenant.
+ * Requires role **viewer** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
  */
 export const disableTwoFactorMutation = (options?: Partial<Options<DisableTwoFactorData>>): UseMutationOptions<DisableTwoFactorResponse, DisableTwoFactorError, Options<DisableTwoFactorData>> => {
     const mutationOptions: UseMutationOptions<DisableTwoFactorResponse, DisableTwoFactorError, Options<DisableTwoFactorData>> = {
@@ -228,7 +228,7 @@ export const disableTwoFactorMutation = (options?: Partial<Options<DisableTwoFac
 /**
  * Start TOTP setup: a new secret, its otpauth URI and a QR code
  *
- * Requires role **viewer** or higher in the current tenant.
+ * Requires role **viewer** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
  */
 export const setupTwoFactorMutation = (options?: Partial<Options<SetupTwoFactorData>>): UseMutationOptions<SetupTwoFactorResponse, SetupTwoFactorError, Options<SetupTwoFactorData>> => {
     const mutationOptions: UseMutationOptions<SetupTwoFactorResponse, SetupTwoFactorError, Options<SetupTwoFactorData>> = {
@@ -247,12 +247,35 @@ export const setupTwoFactorMutation = (options?: Partial<Options<SetupTwoFactorD
 /**
  * Turn TOTP on with a first code; returns 10 recovery codes, shown once
  *
- * Requires role **viewer** or higher in the current tenant.
+ * Needs `code` from the new authenticator and `confirmation_code`, a fresh one-time code from `POST /auth/confirmation-code`.
+ *
+ * Requires role **viewer** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
  */
 export const verifyTwoFactorSetupMutation = (options?: Partial<Options<VerifyTwoFactorSetupData>>): UseMutationOptions<VerifyTwoFactorSetupResponse, VerifyTwoFactorSetupError, Options<VerifyTwoFactorSetupData>> => {
     const mutationOptions: UseMutationOptions<VerifyTwoFactorSetupResponse, VerifyTwoFactorSetupError, Options<VerifyTwoFactorSetupData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await verifyTwoFactorSetup({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Send yourself a fresh one-time code, to confirm a sensitive account change
+ *
+ * Goes where your sign-in codes go now. Changing that destination, or turning 2FA on, needs this code (or, with 2FA on, a TOTP code).
+ *
+ * Requires role **viewer** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
+ */
+export const sendConfirmationCodeMutation = (options?: Partial<Options<SendConfirmationCodeData>>): UseMutationOptions<SendConfirmationCodeResponse, SendConfirmationCodeError, Options<SendConfirmationCodeData>> => {
+    const mutationOptions: UseMutationOptions<SendConfirmationCodeResponse, SendConfirmationCodeError, Options<SendConfirmationCodeData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await sendConfirmationCode({
                 ...options,
                 ...fnOptions,
                 throwOnError: true
@@ -327,7 +350,7 @@ export const refreshMutation = (options?: Partial<Options<RefreshData>>): UseMut
 /**
  * Open a session in another of your tenants
  *
- * Requires role **viewer** or higher in the current tenant.
+ * Requires role **viewer** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
  */
 export const switchTenantMutation = (options?: Partial<Options<SwitchTenantData>>): UseMutationOptions<SwitchTenantResponse, SwitchTenantError, Options<SwitchTenantData>> => {
     const mutationOptions: UseMutationOptions<SwitchTenantResponse, SwitchTenantError, Options<SwitchTenantData>> = {
@@ -714,6 +737,76 @@ export const getHealthOptions = (options?: Options<GetHealthData>) => queryOptio
     queryKey: getHealthQueryKey(options)
 });
 
+export const listInvitationsQueryKey = (options?: Options<ListInvitationsData>) => createQueryKey('listInvitations', options);
+
+/**
+ * The current tenant's pending invitations
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const listInvitationsOptions = (options?: Options<ListInvitationsData>) => queryOptions<ListInvitationsResponse, ListInvitationsError, ListInvitationsResponse, ReturnType<typeof listInvitationsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listInvitations({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listInvitationsQueryKey(options)
+});
+
+export const listInvitationsInfiniteQueryKey = (options?: Options<ListInvitationsData>): QueryKey<Options<ListInvitationsData>> => createQueryKey('listInvitations', options, true);
+
+/**
+ * The current tenant's pending invitations
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const listInvitationsInfiniteOptions = (options?: Options<ListInvitationsData>) => infiniteQueryOptions<ListInvitationsResponse, ListInvitationsError, InfiniteData<ListInvitationsResponse>, QueryKey<Options<ListInvitationsData>>, number | Pick<QueryKey<Options<ListInvitationsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListInvitationsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                page: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listInvitations({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listInvitationsInfiniteQueryKey(options)
+});
+
+/**
+ * Revoke a pending invitation
+ *
+ * Only for invitations with a role no higher than your own.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const revokeInvitationMutation = (options?: Partial<Options<RevokeInvitationData>>): UseMutationOptions<RevokeInvitationResponse, RevokeInvitationError, Options<RevokeInvitationData>> => {
+    const mutationOptions: UseMutationOptions<RevokeInvitationResponse, RevokeInvitationError, Options<RevokeInvitationData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await revokeInvitation({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
 export const listMembersQueryKey = (options?: Options<ListMembersData>) => createQueryKey('listMembers', options);
 
 /**
@@ -766,7 +859,7 @@ export const listMembersInfiniteOptions = (options?: Options<ListMembersData>) =
 /**
  * Invite a user to the current tenant
  *
- * Creates the user when the username is new. You cannot grant a role above your own.
+ * Creates an invitation: the user becomes a member when they accept it (GET /users/me/invitations). The answer is the same whether or not the username and email belong to a user, so it reveals no one: a user is created when both are new (and accepts at first sign-in); an invitation naming no one user cannot be accepted and expires after 14 days. 409 only for this tenant's own members (ALREADY_MEMBER) and pending invitations (ALREADY_INVITED). You cannot grant a role above your own.
  *
  * Requires role **admin** or higher in the current tenant.
  */
@@ -1261,12 +1354,74 @@ export const getMeOptions = (options?: Options<GetMeData>) => queryOptions<GetMe
 /**
  * Update your profile and Discord delivery settings
  *
- * Requires role **viewer** or higher in the current tenant.
+ * Changing where one-time codes go needs `confirmation_code`: proof of the current sign-in factor.
+ *
+ * Requires role **viewer** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
  */
 export const updateMeMutation = (options?: Partial<Options<UpdateMeData>>): UseMutationOptions<UpdateMeResponse, UpdateMeError, Options<UpdateMeData>> => {
     const mutationOptions: UseMutationOptions<UpdateMeResponse, UpdateMeError, Options<UpdateMeData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await updateMe({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const listMyInvitationsQueryKey = (options?: Options<ListMyInvitationsData>) => createQueryKey('listMyInvitations', options);
+
+/**
+ * Your pending invitations to other tenants
+ *
+ * Requires role **viewer** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
+ */
+export const listMyInvitationsOptions = (options?: Options<ListMyInvitationsData>) => queryOptions<ListMyInvitationsResponse, ListMyInvitationsError, ListMyInvitationsResponse, ReturnType<typeof listMyInvitationsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listMyInvitations({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listMyInvitationsQueryKey(options)
+});
+
+/**
+ * Accept an invitation: you become a member of its tenant
+ *
+ * Answers the tenant you joined; open a session in it with POST /auth/switch-tenant.
+ *
+ * Requires role **viewer** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
+ */
+export const acceptInvitationMutation = (options?: Partial<Options<AcceptInvitationData>>): UseMutationOptions<AcceptInvitationResponse, AcceptInvitationError, Options<AcceptInvitationData>> => {
+    const mutationOptions: UseMutationOptions<AcceptInvitationResponse, AcceptInvitationError, Options<AcceptInvitationData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await acceptInvitation({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Decline an invitation
+ *
+ * Requires role **viewer** or higher in the current tenant. Needs a signed-in user session: API tokens are refused (403 `SESSION_REQUIRED`).
+ */
+export const declineInvitationMutation = (options?: Partial<Options<DeclineInvitationData>>): UseMutationOptions<DeclineInvitationResponse, DeclineInvitationError, Options<DeclineInvitationData>> => {
+    const mutationOptions: UseMutationOptions<DeclineInvitationResponse, DeclineInvitationError, Options<DeclineInvitationData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await declineInvitation({
                 ...options,
                 ...fnOptions,
                 throwOnError: true

@@ -1,12 +1,14 @@
 'use client';
 
-import { Card, Stack } from '@mantine/core';
+import { Card, Stack, Title } from '@mantine/core';
 import { useState } from 'react';
 import { PagedQuery } from '@/components/Common/PagedQuery';
 import { PageHeader } from '@/components/Common/PageHeader';
 import { QueryError } from '@/components/Common/QueryError';
+import { InvitationsTable } from '@/components/Members/InvitationsTable';
 import { InviteMemberForm } from '@/components/Members/InviteMemberForm';
 import { MembersTable } from '@/components/Members/MembersTable';
+import { useRevokeInvitation, useTenantInvitations } from '@/hooks/queries/invitations';
 import { useChangeMemberRole, useMembers, useRemoveMember } from '@/hooks/queries/members';
 import { useSignedInSession } from '@/lib/auth/SessionProvider';
 import { hasRole } from '@/lib/auth/roles';
@@ -18,7 +20,10 @@ export function MembersPage() {
   const members = useMembers(page);
   const changeRole = useChangeMemberRole();
   const remove = useRemoveMember();
-  const failure = changeRole.error ?? remove.error;
+  const [invitationsPage, setInvitationsPage] = useState(1);
+  const invitations = useTenantInvitations(invitationsPage, canManage);
+  const revoke = useRevokeInvitation();
+  const failure = changeRole.error ?? remove.error ?? revoke.error;
 
   return (
     <Stack gap="lg" maw={1100}>
@@ -45,6 +50,29 @@ export function MembersPage() {
           )}
         </PagedQuery>
       </Card>
+      {canManage && (invitations.data?.total ?? 0) > 0 ? (
+        <Card>
+          <Stack gap="sm">
+            <Title order={3} size="h4">
+              Pending invitations
+            </Title>
+            <PagedQuery
+              query={invitations}
+              page={invitationsPage}
+              onPageChange={setInvitationsPage}
+              errorTitle="Could not load the invitations"
+            >
+              {(items) => (
+                <InvitationsTable
+                  invitations={items}
+                  ownRole={session.tenant.role}
+                  onRevoke={(invitation) => revoke.mutateAsync({ path: { id: invitation.id } }).catch(() => undefined)}
+                />
+              )}
+            </PagedQuery>
+          </Stack>
+        </Card>
+      ) : null}
     </Stack>
   );
 }
