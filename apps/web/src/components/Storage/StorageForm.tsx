@@ -70,7 +70,9 @@ function updateBody(storage: StorageDto, values: StorageValues): UpdateStorageDt
   if (values.provider !== storage.provider) body.provider = values.provider;
   if (values.pathPrefix.trim() !== storage.path_prefix) body.path_prefix = values.pathPrefix.trim();
   if (shown.bucket && values.bucket.trim() !== (storage.bucket ?? '')) body.bucket = values.bucket.trim();
-  if (shown.endpoint && values.endpoint.trim() !== (storage.endpoint ?? '')) body.endpoint = values.endpoint.trim();
+  // An emptied endpoint is removed (null), e.g. an S3 storage going back to AWS's own.
+  if (shown.endpoint && values.endpoint.trim() !== (storage.endpoint ?? ''))
+    body.endpoint = values.endpoint.trim() || null;
   if (shown.region && values.region.trim() !== (storage.region ?? '')) body.region = values.region.trim();
   if (shown.pathStyle && values.forcePathStyle !== null && values.forcePathStyle !== storage.force_path_style)
     body.force_path_style = values.forcePathStyle;
