@@ -76,7 +76,7 @@ describe('the console proxy states the client address itself', () => {
     expect(verify.status).toBe(200);
     const token = (verify.body as { access_token: string }).access_token;
 
-    const logs = await call(stack, '127.0.0.2', 'GET', '/api/v1/activity-logs?action=auth.login', {
+    const logs = await call(stack, '127.0.0.2', 'GET', '/api/v1/activity-logs?event=auth.login', {
       Authorization: `Bearer ${token}`,
     });
     expect(logs.status).toBe(200);

@@ -100,7 +100,7 @@ describe('member invitations', () => {
       'nobody:pending',
       'someone:pending',
     ]);
-    const log = (await http().get('/api/v1/activity-logs?action=invitation.create').set(bearer(root.access_token))).body
+    const log = (await http().get('/api/v1/activity-logs?event=invitation.create').set(bearer(root.access_token))).body
       .items as { details: Record<string, unknown> }[];
     expect(new Set(log.map((e) => JSON.stringify(Object.keys(e.details).sort()))).size).toBe(1);
   });
@@ -244,11 +244,11 @@ describe('member invitations', () => {
   it('records invite, accept, decline and revoke in the inviting tenant’s activity log', async () => {
     const entries = (
       await http().get('/api/v1/activity-logs?limit=100').set(bearer(root.access_token)).expect(200)
-    ).body.items.filter((e: { action: string }) => e.action.startsWith('invitation.')) as {
-      action: string;
+    ).body.items.filter((e: { event: string }) => e.event.startsWith('invitation.')) as {
+      event: string;
       ip: string | null;
     }[];
-    expect(new Set(entries.map((e) => e.action))).toEqual(
+    expect(new Set(entries.map((e) => e.event))).toEqual(
       new Set(['invitation.create', 'invitation.accept', 'invitation.decline', 'invitation.revoke']),
     );
     for (const entry of entries) expect(entry.ip).toEqual(expect.any(String));

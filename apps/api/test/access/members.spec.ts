@@ -119,9 +119,9 @@ describe('members', () => {
   it('records membership changes with who, what, when, IP and outcome', async () => {
     const response = await http().get('/api/v1/activity-logs?limit=100').set(bearer(root.access_token));
     const entries = (response.body.items as Record<string, unknown>[]).filter((e) =>
-      /^(membership|invitation)\./.test(String(e.action)),
+      /^(membership|invitation)\./.test(String(e.event)),
     );
-    expect(entries.map((e) => e.action)).toEqual(
+    expect(entries.map((e) => e.event)).toEqual(
       expect.arrayContaining(['invitation.create', 'invitation.accept', 'membership.update', 'membership.delete']),
     );
     for (const entry of entries) {

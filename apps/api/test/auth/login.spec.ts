@@ -182,7 +182,7 @@ describe('sign-in with a one-time code', () => {
     expect((await http().post('/api/v1/auth/verify').send({ username: 'ivan', otp: wrong })).status).toBe(401);
     const fresh = await signIn(api, 'root', adminHook.path);
     const response = await http()
-      .get('/api/v1/activity-logs?action=auth.login&limit=100')
+      .get('/api/v1/activity-logs?event=auth.login&limit=100')
       .set(bearer(fresh.access_token));
     expect(response.status).toBe(200);
     const outcomes = new Set((response.body.items as { outcome: string }[]).map((e) => e.outcome));

@@ -198,7 +198,7 @@ describe('credentials', () => {
 
     it('records token creation and revocation in the activity log', async () => {
       const response = await http().get('/api/v1/activity-logs?limit=100').set(bearer(root.access_token));
-      const actions = new Set((response.body.items as { action: string }[]).map((e) => e.action));
+      const actions = new Set((response.body.items as { event: string }[]).map((e) => e.event));
       expect([...actions]).toEqual(expect.arrayContaining(['api_token.create', 'api_token.revoke']));
     });
   });

@@ -147,10 +147,10 @@ describe('two-factor authentication', () => {
     const response = await http()
       .get('/api/v1/activity-logs?limit=100')
       .set(bearer((await signIn(api, 'root', hook.path)).access_token));
-    const entries = (response.body.items as { action: string; outcome: string }[]).filter((e) =>
-      e.action.startsWith('auth.2fa.'),
+    const entries = (response.body.items as { event: string; outcome: string }[]).filter((e) =>
+      e.event.startsWith('auth.2fa.'),
     );
-    expect(entries.map((e) => `${e.action}:${e.outcome}`).sort()).toEqual([
+    expect(entries.map((e) => `${e.event}:${e.outcome}`).sort()).toEqual([
       'auth.2fa.disable:failure',
       'auth.2fa.disable:failure',
       'auth.2fa.disable:success',

@@ -43,7 +43,7 @@ async function signInAndReadLoggedIp(
   await client.connect();
   try {
     const { rows } = await client.query<{ ip: string | null }>(
-      `SELECT ip FROM activity_logs WHERE action = 'auth.login' AND outcome = 'success' ORDER BY created_at DESC LIMIT 1`,
+      `SELECT ip FROM activity_logs WHERE event = 'auth.login' AND outcome = 'success' ORDER BY created_at DESC LIMIT 1`,
     );
     return rows[0]?.ip ?? null;
   } finally {

@@ -27,7 +27,7 @@ describe('sign-in attempts under concurrency', () => {
     (
       await sql(
         `SELECT count(*)::int AS n FROM activity_logs a JOIN users u ON u.id = a.user_id
-         WHERE u.username = $1 AND a.action = 'auth.login' AND a.details->>'reason' = 'wrong code'`,
+         WHERE u.username = $1 AND a.event = 'auth.login' AND a.details->>'reason' = 'wrong code'`,
         [username],
       )
     )[0].n as number;

@@ -1,19 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ActivityLog, LogLevel, Outcome, Prisma } from '../../generated/prisma/client';
+import type { LogLevel, Outcome, Prisma } from '../../generated/prisma/client';
 import type { AuthContext, RequestMeta } from '../../common/auth/auth-context';
 import { pageOf, skipTake, type Page } from '../../common/pagination/page';
-import { ActivityLogsRepository } from './activity-logs.repository';
+import { actionOf, ACTIVITY_LEVELS, levelName, type ActivityAction, type ResourceType } from './activity-kinds';
+import { ActivityLogsRepository, type ActivityLogWithUser } from './activity-logs.repository';
 import type { ActivityLogDto, ActivityLogQueryDto } from './dto/activity-log.dto';
 
 export interface ActivityEntry {
-  action: string;
+  /** The precise event, `<resource>.<verb>` (backup.finish); its category is derived from it. */
+  event: string;
   outcome?: Outcome;
   level?: LogLevel;
   tenantId?: string | null;
   userId?: string | null;
   apiTokenId?: string | null;
-  resourceType?: string;
+  resourceType?: ResourceType;
   resourceId?: string;
+  /** The resource's name now, so the log still reads after a rename or deletion. */
+  resourceName?: string | null;
   meta?: RequestMeta;
   details?: Prisma.InputJsonValue;
 }
@@ -27,21 +31,25 @@ export class ActivityLogService {
   /** Records who did what; never fails the action it describes (a failure is logged instead). */
   async record(entry: ActivityEntry): Promise<void> {
     try {
+      // Sign-in events are about the user, unless the caller says otherwise.
+      const aboutUser = entry.event.startsWith('auth.') && !entry.resourceType;
       await this.repository.create({
-        action: entry.action,
+        action: actionOf(entry.event),
+        event: entry.event,
         outcome: entry.outcome ?? 'success',
         level: entry.level ?? (entry.outcome === 'failure' ? 'warn' : 'info'),
         tenantId: entry.tenantId ?? null,
         userId: entry.userId ?? null,
         apiTokenId: entry.apiTokenId ?? null,
-        resourceType: entry.resourceType ?? null,
-        resourceId: entry.resourceId ?? null,
+        resourceType: entry.resourceType ?? (aboutUser && entry.userId ? 'User' : null),
+        resourceId: entry.resourceId ?? (aboutUser ? (entry.userId ?? null) : null),
+        resourceName: entry.resourceName ?? null,
         ip: entry.meta?.ip ?? null,
         userAgent: entry.meta?.userAgent ?? null,
         details: entry.details,
       });
     } catch (error) {
-      this.logger.error({ err: error, action: entry.action }, 'Could not write an activity log entry');
+      this.logger.error({ err: error, event: entry.event }, 'Could not write an activity log entry');
     }
   }
 
@@ -64,7 +72,8 @@ export class ActivityLogService {
           { tenantId: null, user: { memberships: { some: { tenantId: auth.tenantId } } } },
         ],
         ...(query.action ? { action: query.action } : {}),
-        ...(query.level ? { level: query.level } : {}),
+        ...(query.event ? { event: query.event } : {}),
+        ...(query.level ? { level: ACTIVITY_LEVELS[query.level] } : {}),
         ...(query.resource_type ? { resourceType: query.resource_type } : {}),
       },
       skip,
@@ -74,16 +83,19 @@ export class ActivityLogService {
   }
 }
 
-function toDto(row: ActivityLog): ActivityLogDto {
+function toDto(row: ActivityLogWithUser): ActivityLogDto {
   return {
     id: row.id,
-    action: row.action,
-    level: row.level,
+    action: row.action as ActivityAction,
+    event: row.event,
+    level: levelName(row.level),
     outcome: row.outcome,
     user_id: row.userId,
+    user_name: row.user?.username ?? null,
     api_token_id: row.apiTokenId,
-    resource_type: row.resourceType,
+    resource_type: row.resourceType as ResourceType | null,
     resource_id: row.resourceId,
+    resource_name: row.resourceName,
     ip: row.ip,
     details: (row.details as Record<string, unknown> | null) ?? null,
     created_at: row.createdAt.toISOString(),

@@ -57,8 +57,8 @@ export class ApiTokensService {
       expiresAt,
     });
     await this.activity.recordFor(auth, meta, {
-      action: 'api_token.create',
-      resourceType: 'api_token',
+      event: 'api_token.create',
+      resourceType: 'ApiToken',
       resourceId: row.id,
       details: { name: row.name, role: row.role },
     });
@@ -76,8 +76,8 @@ export class ApiTokensService {
     if (!row) throw new ApiException(HttpStatus.NOT_FOUND, 'NOT_FOUND', 'API token not found');
     if (!row.revokedAt) await this.tokens.revoke(id);
     await this.activity.recordFor(auth, meta, {
-      action: 'api_token.revoke',
-      resourceType: 'api_token',
+      event: 'api_token.revoke',
+      resourceType: 'ApiToken',
       resourceId: id,
       details: { name: row.name },
     });

@@ -62,7 +62,7 @@ export class AuthService {
     const user = await this.users.findByUsernameOrEmail(input.username);
     if (!user) {
       await this.activity.record({
-        action: 'auth.login',
+        event: 'auth.login',
         outcome: 'failure',
         meta,
         details: { reason: 'unknown user' },
@@ -109,7 +109,7 @@ export class AuthService {
     // A user created by an invitation joins its tenant now, so the session can open there.
     await this.invitations.acceptOnSignIn(user.id, meta);
     const session = await this.sessions.open(signedIn, input.tenant_id, meta);
-    await this.activity.record({ action: 'auth.login', tenantId: session.tenant.id, userId: user.id, meta });
+    await this.activity.record({ event: 'auth.login', tenantId: session.tenant.id, userId: user.id, meta });
     return session;
   }
 
@@ -130,7 +130,7 @@ export class AuthService {
 
   async logout(refreshToken: string, meta: RequestMeta): Promise<void> {
     const owner = await this.sessions.revoke(refreshToken);
-    if (owner) await this.activity.record({ action: 'auth.logout', ...owner, meta });
+    if (owner) await this.activity.record({ event: 'auth.logout', ...owner, meta });
   }
 
   async switchTenant(auth: AuthContext, tenantId: string, meta: RequestMeta): Promise<SessionDto> {
@@ -145,7 +145,7 @@ export class AuthService {
 
   private fail(user: User, meta: RequestMeta, reason: string): Promise<void> {
     return this.activity.record({
-      action: 'auth.login',
+      event: 'auth.login',
       outcome: 'failure',
       userId: user.id,
       meta,

@@ -33,7 +33,7 @@ export class OneTimeCodes {
     this.delivery.deliver(user, code).catch((error: unknown) => {
       this.logger.error({ err: error, userId: user.id }, 'Could not deliver a one-time code');
       void this.activity.record({
-        action: 'auth.otp.delivery',
+        event: 'auth.otp.delivery',
         outcome: 'failure',
         level: 'error',
         userId: user.id,

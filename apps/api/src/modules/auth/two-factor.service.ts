@@ -71,7 +71,7 @@ export class TwoFactorService {
       codes.map((c) => this.secrets.hmac(c)),
     );
     await this.users.update(user.id, { totpEnabled: true });
-    await this.activity.recordFor(auth, meta, { action: 'auth.2fa.enable', resourceType: 'user', resourceId: user.id });
+    await this.activity.recordFor(auth, meta, { event: 'auth.2fa.enable', resourceType: 'User', resourceId: user.id });
     return { recovery_codes: codes };
   }
 
@@ -81,9 +81,9 @@ export class TwoFactorService {
       throw new ApiException(HttpStatus.CONFLICT, 'TWO_FACTOR_NOT_ENABLED', 'Two-factor authentication is not on');
     if (!(await this.accept(user, code))) {
       await this.activity.recordFor(auth, meta, {
-        action: 'auth.2fa.disable',
+        event: 'auth.2fa.disable',
         outcome: 'failure',
-        resourceType: 'user',
+        resourceType: 'User',
         resourceId: user.id,
       });
       throw new ApiException(HttpStatus.BAD_REQUEST, 'INVALID_CODE', 'That code is not valid', [
@@ -93,8 +93,8 @@ export class TwoFactorService {
     await this.users.update(user.id, { totpEnabled: false, totpSecretEncrypted: null, totpLastUsedStep: null });
     await this.recoveryCodes.deleteAll(user.id);
     await this.activity.recordFor(auth, meta, {
-      action: 'auth.2fa.disable',
-      resourceType: 'user',
+      event: 'auth.2fa.disable',
+      resourceType: 'User',
       resourceId: user.id,
     });
   }

@@ -156,13 +156,14 @@ export class BackupRunner {
 
   private finish(backup: BackupWithSources, ok: boolean, error?: string) {
     return this.activity.record({
-      action: 'backup.finish',
+      event: 'backup.finish',
       outcome: ok ? 'success' : 'failure',
       level: ok ? 'info' : 'error',
       tenantId: backup.tenantId,
       userId: backup.triggeredById,
-      resourceType: 'backup',
+      resourceType: 'Backup',
       resourceId: backup.id,
+      resourceName: backup.name,
       details: { database: backup.database.name, name: backup.name, ...(error ? { error: error.slice(0, 500) } : {}) },
     });
   }

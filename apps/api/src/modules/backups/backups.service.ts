@@ -107,9 +107,10 @@ export class BackupsService {
       heartbeatAt: now,
     });
     await this.activity.recordFor(auth, meta, {
-      action: 'backup.start',
-      resourceType: 'backup',
+      event: 'backup.start',
+      resourceType: 'Backup',
       resourceId: backup.id,
+      resourceName: backup.name,
       details: { database: database.name, name: backup.name },
     });
     this.queue.enqueue((signal) => this.backupRunner.run(backup.id, signal));
@@ -140,7 +141,7 @@ export class BackupsService {
         `Cannot read the backup: ${describeStoreError(error)}`,
       );
     }
-    await this.activity.recordFor(auth, meta, { action: 'backup.download', resourceType: 'backup', resourceId: id });
+    await this.activity.recordFor(auth, meta, { event: 'backup.download', resourceType: 'Backup', resourceId: id });
     return new StreamableFile(stream, {
       type: 'application/octet-stream',
       disposition: `attachment; filename="${backup.objectKey!.split('/').pop()}"`,
@@ -172,10 +173,10 @@ export class BackupsService {
       result = { ok: false, message, toc_entries: null };
     }
     await this.activity.recordFor(auth, meta, {
-      action: 'backup.verify',
+      event: 'backup.verify',
       outcome: result.ok ? 'success' : 'failure',
       level: result.ok ? 'info' : 'error',
-      resourceType: 'backup',
+      resourceType: 'Backup',
       resourceId: id,
       details: { message: result.message },
     });
@@ -200,9 +201,10 @@ export class BackupsService {
     }
     await this.backups.delete(id);
     await this.activity.recordFor(auth, meta, {
-      action: 'backup.delete',
-      resourceType: 'backup',
+      event: 'backup.delete',
+      resourceType: 'Backup',
       resourceId: id,
+      resourceName: backup.name,
       details: { name: backup.name },
     });
   }
@@ -229,8 +231,8 @@ export class BackupsService {
       heartbeatAt: new Date(),
     });
     await this.activity.recordFor(auth, meta, {
-      action: 'restore.start',
-      resourceType: 'restore',
+      event: 'restore.start',
+      resourceType: 'Restore',
       resourceId: restore.id,
       details: {
         backup: backup.name,

@@ -70,13 +70,14 @@ export class RestoreRunner {
       targetPasswordEncrypted: null,
     });
     await this.activity.record({
-      action: 'restore.finish',
+      event: 'restore.finish',
       outcome: failure ? 'failure' : 'success',
       level: failure ? 'error' : 'info',
       tenantId: restore.tenantId,
       userId: restore.requestedById,
-      resourceType: 'restore',
+      resourceType: 'Restore',
       resourceId: restore.id,
+      resourceName: restore.backup.name,
       details: { backup: restore.backup.name, ...(failure ? { error: failure.slice(0, 500) } : {}) },
     });
     if (failure) await this.notifier.restoreFailed(restore.backup.database, restore.backup.name, failure);

@@ -207,12 +207,13 @@ export class DatabasesService {
     if (errors.length) throw new ValidationFailedException(errors);
   }
 
-  private record(auth: AuthContext, meta: RequestMeta, action: string, row: Database, ok = true) {
+  private record(auth: AuthContext, meta: RequestMeta, event: string, row: Database, ok = true) {
     return this.activity.recordFor(auth, meta, {
-      action,
+      event,
       outcome: ok ? 'success' : 'failure',
-      resourceType: 'database',
+      resourceType: 'Database',
       resourceId: row.id,
+      resourceName: row.name,
       details: { name: row.name },
     });
   }

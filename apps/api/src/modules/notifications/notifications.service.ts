@@ -120,12 +120,13 @@ export class NotificationsService {
     return row;
   }
 
-  private record(auth: AuthContext, meta: RequestMeta, action: string, row: Notification, ok = true) {
+  private record(auth: AuthContext, meta: RequestMeta, event: string, row: Notification, ok = true) {
     return this.activity.recordFor(auth, meta, {
-      action,
+      event,
       outcome: ok ? 'success' : 'failure',
-      resourceType: 'notification',
+      resourceType: 'Notification',
       resourceId: row.id,
+      resourceName: row.name,
       details: { name: row.name },
     });
   }

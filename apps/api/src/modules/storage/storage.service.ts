@@ -191,12 +191,13 @@ export class StorageService {
     return row;
   }
 
-  private record(auth: AuthContext, meta: RequestMeta, action: string, row: Storage, ok = true) {
+  private record(auth: AuthContext, meta: RequestMeta, event: string, row: Storage, ok = true) {
     return this.activity.recordFor(auth, meta, {
-      action,
+      event,
       outcome: ok ? 'success' : 'failure',
-      resourceType: 'storage',
+      resourceType: 'Storage',
       resourceId: row.id,
+      resourceName: row.name,
       details: { name: row.name, provider: row.provider },
     });
   }

@@ -70,8 +70,8 @@ export class InvitationsService {
     }
     // The log is the tenant's to read: it says what was asked, never whom it reached.
     await this.activity.recordFor(auth, meta, {
-      action: 'invitation.create',
-      resourceType: 'invitation',
+      event: 'invitation.create',
+      resourceType: 'Invitation',
       resourceId: created.id,
       details: { username, email, role: input.role },
     });
@@ -90,8 +90,8 @@ export class InvitationsService {
     assertMayGrant(auth, invitation.role);
     if (!(await this.invitations.revoke(id, auth.tenantId))) throw notFound();
     await this.activity.recordFor(auth, meta, {
-      action: 'invitation.revoke',
-      resourceType: 'invitation',
+      event: 'invitation.revoke',
+      resourceType: 'Invitation',
       resourceId: id,
       details: { username: invitation.username, role: invitation.role },
     });
@@ -182,10 +182,10 @@ export class InvitationsService {
   ): Promise<void> {
     // In the inviting tenant's log: its admins see the answer.
     return this.activity.record({
-      action,
+      event: action,
       tenantId: invitation.tenantId,
       userId,
-      resourceType: 'invitation',
+      resourceType: 'Invitation',
       resourceId: invitation.id,
       meta,
       details: { username: invitation.username, role: invitation.role, ...details },

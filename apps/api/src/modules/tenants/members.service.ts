@@ -42,8 +42,8 @@ export class MembersService {
     const updated = await this.memberships.updateRoleKeepingAnOwner(id, auth.tenantId, input.role);
     if (updated === 'last-owner') throw lastOwner();
     await this.activity.recordFor(auth, meta, {
-      action: 'membership.update',
-      resourceType: 'membership',
+      event: 'membership.update',
+      resourceType: 'Membership',
       resourceId: id,
       details: { username: target.user.username, from: target.role, to: input.role },
     });
@@ -56,8 +56,8 @@ export class MembersService {
     this.assertMayGrant(auth, target.role);
     if ((await this.memberships.deleteKeepingAnOwner(id, auth.tenantId)) === 'last-owner') throw lastOwner();
     await this.activity.recordFor(auth, meta, {
-      action: 'membership.delete',
-      resourceType: 'membership',
+      event: 'membership.delete',
+      resourceType: 'Membership',
       resourceId: id,
       details: { username: target.user.username, role: target.role },
     });

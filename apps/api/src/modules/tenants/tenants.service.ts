@@ -35,10 +35,10 @@ export class TenantsService {
       ]);
     }
     await this.activity.record({
-      action: 'tenant.create',
+      event: 'tenant.create',
       tenantId: tenant.id,
       userId: auth.userId,
-      resourceType: 'tenant',
+      resourceType: 'Tenant',
       resourceId: tenant.id,
       meta,
     });

@@ -41,8 +41,8 @@ export class UsersService {
         : {}),
     });
     await this.activity.recordFor(auth, meta, {
-      action: 'user.profile.update',
-      resourceType: 'user',
+      event: 'user.profile.update',
+      resourceType: 'User',
       resourceId: user.id,
       details: { fields: Object.keys(input).filter((field) => field !== 'confirmation_code') },
     });

@@ -2,7 +2,7 @@ import { Badge, Code, Table, Text, Tooltip } from '@mantine/core';
 import type { ActivityLogDto } from '@dumpstation/api-client';
 import { formatDateTime } from '@/lib/format';
 
-const LEVEL_COLORS: Record<ActivityLogDto['level'], string> = { info: 'blue', warn: 'orange', error: 'red' };
+const LEVEL_COLORS: Record<ActivityLogDto['level'], string> = { Info: 'blue', Warning: 'orange', Error: 'red' };
 
 function shortId(id: string | null): string {
   return id ? id.slice(0, 8) : '—';
@@ -10,7 +10,7 @@ function shortId(id: string | null): string {
 
 function Actor({ entry }: { entry: ActivityLogDto }) {
   if (entry.api_token_id) return <Text size="sm">API token {shortId(entry.api_token_id)}</Text>;
-  if (entry.user_id) return <Text size="sm">User {shortId(entry.user_id)}</Text>;
+  if (entry.user_id) return <Text size="sm">{entry.user_name ?? `User ${shortId(entry.user_id)}`}</Text>;
   return (
     <Text size="sm" c="dimmed">
       —
@@ -47,11 +47,14 @@ export function ActivityTable({ entries }: { entries: ActivityLogDto[] }) {
               <Table.Td>
                 {entry.details ? (
                   <Tooltip label={<Code>{JSON.stringify(entry.details)}</Code>} multiline maw={420}>
-                    <Code>{entry.action}</Code>
+                    <Code>{entry.event}</Code>
                   </Tooltip>
                 ) : (
-                  <Code>{entry.action}</Code>
+                  <Code>{entry.event}</Code>
                 )}
+                <Text size="xs" c="dimmed">
+                  {entry.action}
+                </Text>
               </Table.Td>
               <Table.Td>
                 <Badge variant="light" color={entry.outcome === 'success' ? 'teal' : 'red'}>
@@ -66,7 +69,7 @@ export function ActivityTable({ entries }: { entries: ActivityLogDto[] }) {
               <Table.Td>
                 {entry.resource_type ? (
                   <Text size="sm">
-                    {entry.resource_type} {shortId(entry.resource_id)}
+                    {entry.resource_type} {entry.resource_name ?? shortId(entry.resource_id)}
                   </Text>
                 ) : (
                   <Text size="sm" c="dimmed">

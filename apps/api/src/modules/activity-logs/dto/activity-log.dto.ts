@@ -2,37 +2,55 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength } from 'class-validator';
 import { PageDto, PageQueryDto } from '../../../common/pagination/page';
 import { IsOptionalNonNull } from '../../../common/validation/decorators';
+import {
+  ACTIVITY_ACTIONS,
+  ACTIVITY_LEVELS,
+  RESOURCE_TYPES,
+  type ActivityAction,
+  type ActivityLevel,
+  type ResourceType,
+} from '../activity-kinds';
 
-const LEVELS = ['info', 'warn', 'error'] as const;
+const LEVELS = Object.keys(ACTIVITY_LEVELS) as ActivityLevel[];
 
 export class ActivityLogQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ example: 'auth.login', maxLength: 100, description: 'Exact action name.' })
+  @ApiPropertyOptional({ enum: ACTIVITY_ACTIONS, example: 'Backup', description: 'Broad category.' })
+  @IsOptionalNonNull()
+  @IsIn(ACTIVITY_ACTIONS)
+  action?: ActivityAction;
+
+  @ApiPropertyOptional({ example: 'backup.finish', maxLength: 100, description: 'Exact event name.' })
   @IsOptionalNonNull()
   @IsString()
   @MaxLength(100)
-  action?: string;
+  event?: string;
 
   @ApiPropertyOptional({ enum: LEVELS })
   @IsOptionalNonNull()
   @IsIn(LEVELS)
-  level?: (typeof LEVELS)[number];
+  level?: ActivityLevel;
 
-  @ApiPropertyOptional({ example: 'api_token', maxLength: 100 })
+  @ApiPropertyOptional({ enum: RESOURCE_TYPES, example: 'Database' })
   @IsOptionalNonNull()
-  @IsString()
-  @MaxLength(100)
-  resource_type?: string;
+  @IsIn(RESOURCE_TYPES)
+  resource_type?: ResourceType;
 }
 
 export class ActivityLogDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'auth.login' }) action: string;
-  @ApiProperty({ enum: LEVELS }) level: 'info' | 'warn' | 'error';
+  @ApiProperty({ enum: ACTIVITY_ACTIONS, example: 'Backup', description: 'Broad category.' }) action: ActivityAction;
+  @ApiProperty({ example: 'backup.finish', description: 'The precise event.' }) event: string;
+  @ApiProperty({ enum: LEVELS, example: 'Info' }) level: ActivityLevel;
   @ApiProperty({ enum: ['success', 'failure'] }) outcome: 'success' | 'failure';
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) user_id: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'alice', description: 'Username of user_id.' })
+  user_name: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) api_token_id: string | null;
-  @ApiProperty({ nullable: true, type: String, example: 'membership' }) resource_type: string | null;
+  @ApiProperty({ enum: RESOURCE_TYPES, nullable: true, type: String, example: 'Database' })
+  resource_type: ResourceType | null;
   @ApiProperty({ nullable: true, type: String }) resource_id: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'orders-prod', description: 'Its name when logged.' })
+  resource_name: string | null;
   @ApiProperty({ nullable: true, type: String, example: '203.0.113.7' }) ip: string | null;
   @ApiProperty({ nullable: true, type: Object, description: 'Action-specific facts (never secrets).' })
   details: Record<string, unknown> | null;

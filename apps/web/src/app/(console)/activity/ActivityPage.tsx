@@ -7,33 +7,56 @@ import { FilterSelect } from '@/components/Common/FilterSelect';
 import { PagedQuery } from '@/components/Common/PagedQuery';
 import { PageHeader } from '@/components/Common/PageHeader';
 import { RequireRole } from '@/components/Common/RequireRole';
-import { useActivityLogs, type ActivityLevel } from '@/hooks/queries/activity';
+import { useActivityLogs, type ActivityAction, type ActivityLevel } from '@/hooks/queries/activity';
 
 const LEVELS: { value: ActivityLevel; label: string }[] = [
-  { value: 'info', label: 'Info' },
-  { value: 'warn', label: 'Warnings' },
-  { value: 'error', label: 'Errors' },
+  { value: 'Info', label: 'Info' },
+  { value: 'Warning', label: 'Warnings' },
+  { value: 'Error', label: 'Errors' },
+];
+
+const ACTIONS: { value: ActivityAction; label: string }[] = [
+  { value: 'Create', label: 'Created' },
+  { value: 'Update', label: 'Changed' },
+  { value: 'Delete', label: 'Deleted' },
+  { value: 'Backup', label: 'Backups' },
+  { value: 'Restore', label: 'Restores' },
+  { value: 'Login', label: 'Sign-ins' },
+  { value: 'Test', label: 'Connection tests' },
 ];
 
 function ActivityLog() {
   const [page, setPage] = useState(1);
   const [level, setLevel] = useState<ActivityLevel | null>(null);
-  const logs = useActivityLogs(page, level);
+  const [action, setAction] = useState<ActivityAction | null>(null);
+  const logs = useActivityLogs(page, { level, action });
 
   return (
     <Card>
       <Stack>
         <Group justify="space-between">
-          <FilterSelect
-            label="Level"
-            placeholder="All levels"
-            data={LEVELS}
-            value={level}
-            onChange={(value) => {
-              setLevel(value);
-              setPage(1);
-            }}
-          />
+          <Group>
+            <FilterSelect
+              label="What"
+              placeholder="Everything"
+              data={ACTIONS}
+              value={action}
+              onChange={(value) => {
+                setAction(value);
+                setPage(1);
+              }}
+            />
+            <FilterSelect
+              label="Level"
+              placeholder="All levels"
+              data={LEVELS}
+              value={level}
+              onChange={(value) => {
+                setLevel(value);
+                setPage(1);
+              }}
+            />
+          </Group>
           {logs.data ? (
             <Text size="sm" c="dimmed">
               {logs.data.total} {logs.data.total === 1 ? 'entry' : 'entries'}
