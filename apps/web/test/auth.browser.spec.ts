@@ -1,13 +1,23 @@
 import { join } from 'node:path';
 import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
-import { SCREENSHOTS, enterUsernameAndCode, startConsoleStack, storedSession, type ConsoleStack } from './support';
+import {
+  ADMIN_WEBHOOK_PATH,
+  SCREENSHOTS,
+  deliveredCodes,
+  enterUsernameAndCode,
+  startConsoleStack,
+  storedSession,
+  waitForCode,
+  type ConsoleStack,
+} from './support';
 
 // Sign-in with a Discord code, TOTP setup, API tokens and sign-out, in Chromium against the real API.
 describe('identity and access in Chromium', () => {
   let stack: ConsoleStack;
   let page: Page;
   let totpSecret: string;
+  let recoveryCodes: string[];
   /** Uncaught errors in the page (React's hydration and render errors included). */
   const pageErrors: string[] = [];
 
@@ -66,9 +76,15 @@ describe('identity and access in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, '2fa-setup.png'), fullPage: true });
 
     await page.getByLabel('Code from your app').fill(await generate({ secret: totpSecret }));
+    // Turning 2FA on is confirmed with a fresh code sent where sign-in codes go now.
+    const known = deliveredCodes(stack.discord).length;
+    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await page.getByTestId('confirmation-code-sent').waitFor({ timeout: 10_000 });
+    await page.getByLabel(/^Confirmation code/).fill(await waitForCode(stack.discord, known));
     await page.getByRole('button', { name: 'Turn on' }).click();
     await page.getByTestId('recovery-codes').waitFor({ timeout: 10_000 });
     const codes = await page.getByTestId('recovery-code').allInnerTexts();
+    recoveryCodes = codes;
     expect(codes).toHaveLength(10);
     for (const code of codes) expect(code).toMatch(/^[a-z2-7]{5}-[a-z2-7]{5}$/);
     expect(await page.getByTestId('two-factor-status').textContent()).toBe('On');
@@ -175,6 +191,16 @@ describe('identity and access in Chromium', () => {
     await page.getByRole('button', { name: 'Save profile' }).click();
     await page.getByText('Profile saved.').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('user-menu').innerText()).toContain('Ada Admin');
+
+    // Moving where codes go needs proof of the current factor (2FA is on: a recovery code).
+    await page.getByLabel(/^Discord webhook URL/).fill(`https://discord.com/api${ADMIN_WEBHOOK_PATH}`);
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('confirmation_code is required: a current TOTP code or a recovery code').waitFor({
+      timeout: 10_000,
+    });
+    await page.getByLabel(/^Confirmation code/).fill(recoveryCodes[0]);
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Profile saved.').waitFor({ timeout: 10_000 });
 
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Members' }).click();
     await page.waitForURL(`${stack.webUrl}/settings/members`);

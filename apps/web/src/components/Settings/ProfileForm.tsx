@@ -53,7 +53,7 @@ export function ProfileForm({ user }: { user: UserDto }) {
   function submit(event: FormEvent) {
     event.preventDefault();
     update.mutate(
-      { body: movesCodes ? { ...body, confirmation_code: confirmationCode } : body },
+      { body: movesCodes && confirmationCode ? { ...body, confirmation_code: confirmationCode } : body },
       {
         onSuccess: (saved) => {
           setValues(initialValues(saved));
