@@ -1,6 +1,7 @@
-import { VersioningType, type INestApplication } from '@nestjs/common';
+import { RequestMethod, VersioningType, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Application, NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -8,6 +9,7 @@ import type { AppConfig } from './config/app-config';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
 import { createValidationPipe } from './common/errors/validation';
 import { rejectMalformedJson } from './common/errors/malformed-json.middleware';
+import { corsDelegate } from './common/http/cors';
 import { ApiExpressAdapter } from './common/http/method-not-allowed';
 import { refuseMalformedInput } from './common/validation/input-limits';
 import { strictenOpenApiDocument } from './common/openapi/strict-document';
@@ -27,11 +29,16 @@ export async function createApp(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // First, so that a preflight is answered before anything else and every answer (errors too)
+  // carries the CORS headers. Off unless CORS_ALLOWED_ORIGINS lists origins.
+  const cors = corsDelegate(config);
+  if (cors) app.enableCors(cors);
   app.useBodyParser('json', { limit: '1mb' });
   app.use(rejectMalformedJson);
   // Depth, NUL characters and prototype keys, in the body and the query: 400 naming the field.
   app.use(refuseMalformedInput);
-  app.setGlobalPrefix('api');
+  // GET /health stays at the root for load balancers (RootHealthController, version-neutral).
+  app.setGlobalPrefix('api', { exclude: [{ path: 'health', method: RequestMethod.GET }] });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
@@ -39,11 +46,32 @@ export async function createApp(
   // req.ip (rate limits, activity log) comes from X-Forwarded-For only when the peer is one of
   // these proxies; otherwise it is the socket's address, whatever the client claims.
   app.set('trust proxy', config.trustedProxies);
-  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app, config), {
+  let document: OpenAPIObject | undefined;
+  const documentFactory = () => (document ??= buildOpenApiDocument(app, config));
+  SwaggerModule.setup('api/docs', app, documentFactory, {
     jsonDocumentUrl: 'api/docs-json',
     customSiteTitle: 'DumpStation API',
   });
+  serveSwaggerUiAtDocumentedAddress(app, documentFactory);
   return app;
+}
+
+/**
+ * The UI also at /swagger/index.html, the address DumpStation's README gives; /swagger and
+ * /swagger/ redirect there. Nest's page for /swagger/index.html points its assets one folder too
+ * deep (./swagger/…) when the UI is mounted one segment below the root, so that address is served
+ * as /swagger/ is, whose page loads them from ./ (the same folder).
+ */
+function serveSwaggerUiAtDocumentedAddress(app: NestExpressApplication, documentFactory: () => OpenAPIObject): void {
+  const express = app.getHttpAdapter().getInstance() as Application;
+  // (Express matches /swagger/ with the /swagger route.)
+  express.get('/swagger', (_req: Request, res: Response) => res.redirect(302, '/swagger/index.html'));
+  express.get('/swagger/index.html', (req: Request, _res: Response, next: NextFunction) => {
+    // Nest picks the page by the original URL's trailing slash.
+    req.url = req.originalUrl = '/swagger/';
+    next();
+  });
+  SwaggerModule.setup('swagger', app, documentFactory, { raw: false, customSiteTitle: 'DumpStation API' });
 }
 
 export function buildOpenApiDocument(app: INestApplication, config: AppConfig): OpenAPIObject {

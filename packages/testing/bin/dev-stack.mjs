@@ -98,11 +98,12 @@ function devEncryptionKey() {
   return readFileSync(file, 'utf8').trim();
 }
 
-const databaseUrl = process.env.DATABASE_URL || (await startEmbeddedPostgres());
+// DB_HOST (with DB_USER, DB_NAME, …) names a server too: the API composes its URL from the parts.
+const databaseUrl = process.env.DATABASE_URL || (process.env.DB_HOST ? undefined : await startEmbeddedPostgres());
 const encryptionKey = process.env.APP_ENCRYPTION_KEY || devEncryptionKey();
-const apiPort = process.env.PORT || '8080';
+const apiPort = process.env.PORT || process.env.SERVER_PORT || '8080';
 run('api', ['--filter', '@dumpstation/api', 'run', 'dev'], {
-  DATABASE_URL: databaseUrl,
+  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   APP_ENCRYPTION_KEY: encryptionKey,
   PORT: apiPort,
 });

@@ -28,6 +28,30 @@ export function trustedProxyList(value: string): string[] {
     .filter(Boolean);
 }
 
+/** A comma-separated setting as a list: entries trimmed, empty ones dropped. */
+export function commaList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
+/** `*` or origins exactly as browsers send them: scheme://host[:port], no path or trailing slash. */
+function isOriginList(value: string): boolean {
+  return commaList(value).every((entry) => {
+    if (entry === '*') return true;
+    try {
+      const url = new URL(entry);
+      return /^https?:$/.test(url.protocol) && url.origin === entry;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Comma-separated HTTP tokens (method or header names). */
+const isTokenList = (value: string) => commaList(value).every((entry) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(entry));
+
 function isKey(value: string): boolean {
   return /^[A-Za-z0-9+/]{43}=$/.test(value.trim()) && Buffer.from(value.trim(), 'base64').length === 32;
 }
@@ -38,7 +62,9 @@ const environmentSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   DATABASE_URL: z
-    .string({ error: 'is required (postgresql://user:password@host:5432/dbname)' })
+    .string({
+      error: 'is required (postgresql://user:password@host:5432/dbname), or set DB_HOST, DB_USER and DB_NAME instead',
+    })
     .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgresql:// URL'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   APP_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
@@ -102,7 +128,67 @@ const environmentSchema = z.object({
   RESTORE_TEMP_DIR: z.string().min(1).default(tmpdir()),
   /** pg_restore --jobs for restores (the archive is a local file by then). */
   RESTORE_JOBS: z.coerce.number().int().min(1).max(32).default(2),
+
+  /**
+   * Browser origins allowed to call the API from another site (comma-separated, or `*`). None by
+   * default: the console calls the API through its own /api proxy, so it needs no CORS at all.
+   */
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .refine(
+      (value) => !value || isOriginList(value),
+      'must be comma-separated origins such as https://console.example.com (scheme, host and port only), or *',
+    ),
+  CORS_ALLOWED_METHODS: z
+    .string()
+    .default('GET,POST,PUT,DELETE,OPTIONS,PATCH')
+    .refine(isTokenList, 'must be comma-separated HTTP methods'),
+  CORS_ALLOWED_HEADERS: z
+    .string()
+    .default('Accept,Authorization,Content-Type,X-2FA-Token,X-Request-Id')
+    .refine(isTokenList, 'must be comma-separated header names'),
+  /** Response headers a cross-origin script may read (e.g. a download's file name). */
+  CORS_EXPOSED_HEADERS: z
+    .string()
+    .default('Content-Disposition,Retry-After')
+    .refine(isTokenList, 'must be comma-separated header names'),
+  CORS_ALLOW_CREDENTIALS: z.stringbool({ error: 'must be true or false' }).default(false),
+  /** How long (seconds) a browser may cache a preflight answer. */
+  CORS_MAX_AGE: z.coerce.number().int().min(0).default(86_400),
+  /** Log every CORS decision (origin allowed or refused). */
+  CORS_DEBUG: z.stringbool({ error: 'must be true or false' }).default(false),
 });
+
+/** The documented names accepted besides ours: used only where ours is unset, so ours win. */
+export const ENVIRONMENT_ALIASES: Readonly<Record<string, string>> = {
+  HOST: 'SERVER_HOST',
+  PORT: 'SERVER_PORT',
+  DISCORD_DEFAULT_WEBHOOK_URL: 'DISCORD_WEBHOOK_URL',
+};
+
+const SSLMODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+const partRequired = { error: 'is required when DATABASE_URL is unset and DB_* variables are used' };
+
+/** The database URL in parts, as documented; composed into DATABASE_URL when DATABASE_URL is unset. */
+const databasePartsSchema = z.object({
+  DB_HOST: z.string(partRequired).regex(/^[^\s/@?#]+$/, 'must be a host name or an IP address'),
+  DB_PORT: z.coerce.number().int().min(1).max(65535).default(5432),
+  DB_USER: z.string(partRequired),
+  DB_PASSWORD: z.string().optional(),
+  // node-postgres decodes the database name with decodeURI, which leaves these escaped.
+  DB_NAME: z.string(partRequired).regex(/^[^;/?:@&=+$,#%]+$/, 'must not contain any of ; / ? : @ & = + $ , # %'),
+  DB_SSLMODE: z.enum(SSLMODES).optional(),
+});
+const DATABASE_PARTS = Object.keys(databasePartsSchema.shape);
+
+/** postgresql://user:password@host:port/dbname?sslmode=…, user and password percent-encoded. */
+export function composeDatabaseUrl(parts: z.infer<typeof databasePartsSchema>): string {
+  const host = parts.DB_HOST.includes(':') && !parts.DB_HOST.startsWith('[') ? `[${parts.DB_HOST}]` : parts.DB_HOST;
+  const password = parts.DB_PASSWORD === undefined ? '' : `:${encodeURIComponent(parts.DB_PASSWORD)}`;
+  const url = `postgresql://${encodeURIComponent(parts.DB_USER)}${password}@${host}:${parts.DB_PORT}/${encodeURIComponent(parts.DB_NAME)}`;
+  return parts.DB_SSLMODE ? `${url}?sslmode=${parts.DB_SSLMODE}` : url;
+}
 
 const validatedEnvironment = environmentSchema.superRefine((env, ctx) => {
   const discordConfigured = env.DISCORD_DEFAULT_WEBHOOK_URL || env.DISCORD_BOT_TOKEN || env.SYSTEM_DISCORD_WEBHOOK_URL;
@@ -112,6 +198,14 @@ const validatedEnvironment = environmentSchema.superRefine((env, ctx) => {
       path: ['DISCORD_DEFAULT_WEBHOOK_URL'],
       message:
         'in production one-time codes must go out on Discord: set DISCORD_DEFAULT_WEBHOOK_URL, DISCORD_BOT_TOKEN or SYSTEM_DISCORD_WEBHOOK_URL',
+    });
+  }
+  if (env.CORS_ALLOW_CREDENTIALS && commaList(env.CORS_ALLOWED_ORIGINS).includes('*')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CORS_ALLOWED_ORIGINS'],
+      message:
+        '"*" cannot be combined with CORS_ALLOW_CREDENTIALS=true (browsers refuse credentialed answers to any origin): list the allowed origins in CORS_ALLOWED_ORIGINS, or set CORS_ALLOW_CREDENTIALS=false',
     });
   }
 });
@@ -150,16 +244,37 @@ export class ConfigValidationError extends Error {
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   // Empty strings (e.g. `PORT=` in a .env file) mean "unset", so defaults apply.
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  // Which documented name a value came from, so that an error names the variable actually set.
+  const readFrom: Record<string, string> = {};
+  for (const [ours, theirs] of Object.entries(ENVIRONMENT_ALIASES)) {
+    if (present[ours] === undefined && present[theirs] !== undefined) {
+      present[ours] = present[theirs];
+      readFrom[ours] = theirs;
+    }
+  }
+  const describe = (issue: z.core.$ZodIssue) => {
+    const name = issue.path.join('.');
+    const value = present[name];
+    const shown =
+      value === undefined ? 'unset' : `got "${/URL|SECRET|KEY|PASSWORD|TOKEN/.test(name) ? '<redacted>' : value}"`;
+    return `${readFrom[name] ?? name}: ${issue.message} (${shown})`;
+  };
+  const problems: string[] = [];
+  let partsRefused = false;
+  if (present.DATABASE_URL === undefined && DATABASE_PARTS.some((name) => present[name] !== undefined)) {
+    const parts = databasePartsSchema.safeParse(present);
+    if (parts.success) present.DATABASE_URL = composeDatabaseUrl(parts.data);
+    else {
+      partsRefused = true;
+      problems.push(...parts.error.issues.map(describe));
+    }
+  }
   const result = validatedEnvironment.safeParse(present);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const name = issue.path.join('.');
-      const value = present[name];
-      const shown =
-        value === undefined ? 'unset' : `got "${/URL|SECRET|KEY|PASSWORD|TOKEN/.test(name) ? '<redacted>' : value}"`;
-      return `${name}: ${issue.message} (${shown})`;
-    });
-    throw new ConfigValidationError(problems);
+    // A refused DB_* part already explains why there is no DATABASE_URL.
+    const issues = result.error.issues.filter((issue) => !(partsRefused && issue.path[0] === 'DATABASE_URL'));
+    problems.push(...issues.map(describe));
   }
+  if (problems.length > 0 || !result.success) throw new ConfigValidationError(problems);
   return new AppConfig(Object.freeze(result.data));
 }

@@ -1,3 +1,4 @@
+import { METHODS } from 'node:http';
 import request from 'supertest';
 import type { TestApp } from './app';
 
@@ -69,17 +70,21 @@ export async function documentedOperations(api: TestApp): Promise<Operation[]> {
   );
 }
 
-/** The routes Express actually serves under /api/v1, as `METHOD /api/v1/x/{param}`. */
+/** The routes Express actually serves under /api/v1 (and the root `/health`), as `METHOD /api/v1/x/{param}`. */
 export function servedRoutes(api: TestApp): string[] {
   const router = (api.app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } }).router;
   type Layer = { route?: { path: string; methods: Record<string, boolean> } };
-  return router.stack
-    .filter((layer) => layer.route?.path.startsWith('/api/v1/'))
-    .flatMap((layer) =>
-      Object.keys(layer.route!.methods)
-        .filter((m) => m !== '_all')
-        .map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`),
-    );
+  return (
+    router.stack
+      .filter((layer) => layer.route?.path.startsWith('/api/v1/') || layer.route?.path === '/health')
+      // Nest binds middleware as a route for every method (at /health, outside the prefix): not endpoints.
+      .filter((layer) => Object.keys(layer.route!.methods).length < METHODS.length)
+      .flatMap((layer) =>
+        Object.keys(layer.route!.methods)
+          .filter((m) => m !== '_all')
+          .map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`),
+      )
+  );
 }
 
 export const describeOperation = (op: Operation) => `${op.method.toUpperCase()} ${op.path}`;

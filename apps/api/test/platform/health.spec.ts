@@ -17,6 +17,22 @@ describe('GET /api/v1/health', () => {
     expect(data!.database.latency_ms).toBeGreaterThanOrEqual(0);
     expect(data!.database.error).toBeUndefined();
   });
+
+  it('answers GET /health at the root, outside /api, in the documented shape', async () => {
+    const before = Date.now();
+    const response = await fetch(`${api.baseUrl}/health`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { status: string; timestamp: string };
+    expect(Object.keys(body).sort()).toEqual(['status', 'timestamp']);
+    expect(body.status).toBe('healthy');
+    expect(body.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    expect(Date.parse(body.timestamp)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(body.timestamp)).toBeLessThanOrEqual(Date.now() + 1000);
+    // Only there: the prefix and the version stay where they were for everything else.
+    for (const path of ['/api/health', '/v1/health', '/health/extra']) {
+      expect([path, (await fetch(`${api.baseUrl}${path}`)).status]).toEqual([path, 404]);
+    }
+  });
 });
 
 describe('GET /api/v1/health with the database unreachable', () => {
@@ -35,5 +51,13 @@ describe('GET /api/v1/health with the database unreachable', () => {
     expect(body.status).toBe('degraded');
     expect(body.database.status).toBe('down');
     expect(body.database.error).toBeTruthy();
+  });
+
+  it('answers GET /health with 503 unhealthy', async () => {
+    const response = await fetch(`${api.baseUrl}/health`);
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as { status: string; timestamp: string };
+    expect(body.status).toBe('unhealthy');
+    expect(Number.isNaN(Date.parse(body.timestamp))).toBe(false);
   });
 });

@@ -54,7 +54,8 @@ export function loggerOptions(config: AppConfig): Params {
       },
       customLogLevel: (_req, res, error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      autoLogging: { ignore: (req) => req.url?.startsWith('/api/v1/health') ?? false },
+      // Probes (load balancers poll these every few seconds) would drown everything else.
+      autoLogging: { ignore: (req) => /^\/(api\/v1\/)?health(\?|$)/.test(req.url ?? '') },
     },
   };
 }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { HealthController } from './health.controller';
+import { HealthController, RootHealthController } from './health.controller';
 import { HealthRepository } from './health.repository';
 import { HealthService } from './health.service';
 
-@Module({ controllers: [HealthController], providers: [HealthService, HealthRepository] })
+@Module({ controllers: [HealthController, RootHealthController], providers: [HealthService, HealthRepository] })
 export class HealthModule {}

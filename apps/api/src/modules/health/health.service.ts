@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { AppConfig } from '../../config/app-config';
 import { HealthRepository } from './health.repository';
-import type { HealthDto } from './dto/health.dto';
+import type { HealthDto, ServiceHealthDto } from './dto/health.dto';
 
 /** A health probe must answer quickly even when the database hangs. */
 const DATABASE_PING_TIMEOUT_MS = 2_000;
@@ -13,6 +13,12 @@ export class HealthService {
     private readonly repository: HealthRepository,
     private readonly config: AppConfig,
   ) {}
+
+  /** The documented root probe: the same check, as `healthy` or `unhealthy` and when it was made. */
+  async probe(): Promise<ServiceHealthDto> {
+    const report = await this.check();
+    return { status: report.status === 'ok' ? 'healthy' : 'unhealthy', timestamp: new Date().toISOString() };
+  }
 
   async check(): Promise<HealthDto> {
     const started = performance.now();

@@ -28,3 +28,20 @@ export class HealthDto {
   @ApiProperty({ type: DatabaseHealthDto })
   database: DatabaseHealthDto;
 }
+
+/** The documented shape of `GET /health`. */
+export class ServiceHealthDto {
+  @ApiProperty({
+    enum: ['healthy', 'unhealthy'],
+    example: 'healthy',
+    description: '`unhealthy` (HTTP 503) when the API cannot reach its database.',
+  })
+  status: 'healthy' | 'unhealthy';
+
+  @ApiProperty({
+    format: 'date-time',
+    example: '2025-12-08T14:30:22.000Z',
+    description: 'When the check was made (ISO 8601, UTC).',
+  })
+  timestamp: string;
+}
