@@ -18,6 +18,7 @@ import { DatabasesModule } from './modules/databases/databases.module';
 import { StorageModule } from './modules/storage/storage.module';
 import { BackupsModule } from './modules/backups/backups.module';
 import { HealthModule } from './modules/health/health.module';
+import { StatsModule } from './modules/stats/stats.module';
 import { TenantsModule } from './modules/tenants/tenants.module';
 import { ProfileModule } from './modules/users/profile.module';
 import { UsersModule } from './modules/users/users.module';
@@ -45,6 +46,7 @@ export class AppModule {
         StorageModule,
         DatabasesModule,
         BackupsModule,
+        StatsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, InstanceBootstrap],
     };

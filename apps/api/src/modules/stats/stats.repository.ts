@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../../prisma/prisma.service';
+import { Prisma } from '../../generated/prisma/client';
+
+export interface TenantCounts {
+  databases: number;
+  backupsSince: number;
+  successfulSince: number;
+  failedSince: number;
+  storedBytes: bigint;
+}
+
+@Injectable()
+export class StatsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The tenant's counters, read from one snapshot so that they agree with each other. */
+  async counts(tenantId: string, since: Date): Promise<TenantCounts> {
+    const recent = { tenantId, createdAt: { gte: since } };
+    const [databases, backupsSince, successfulSince, failedSince, stored] = await this.prisma.$transaction(
+      [
+        this.prisma.database.count({ where: { tenantId } }),
+        this.prisma.backup.count({ where: recent }),
+        this.prisma.backup.count({ where: { ...recent, status: 'success' } }),
+        this.prisma.backup.count({ where: { ...recent, status: 'failed' } }),
+        this.prisma.backup.aggregate({ where: { tenantId, status: 'success' }, _sum: { sizeBytes: true } }),
+      ],
+      { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+    );
+    return { databases, backupsSince, successfulSince, failedSince, storedBytes: stored._sum.sizeBytes ?? 0n };
+  }
+}
