@@ -5,7 +5,10 @@ export type ClientOptions = {
 };
 
 export type ActivityLogDto = {
-    action: string;
+    /**
+     * Broad category.
+     */
+    action: 'Create' | 'Update' | 'Delete' | 'Backup' | 'Restore' | 'Login' | 'Test';
     api_token_id: string | null;
     created_at: string;
     /**
@@ -14,13 +17,25 @@ export type ActivityLogDto = {
     details: {
         [key: string]: unknown;
     } | null;
+    /**
+     * The precise event.
+     */
+    event: string;
     id: string;
     ip: string | null;
-    level: 'info' | 'warn' | 'error';
+    level: 'Info' | 'Warning' | 'Error';
     outcome: 'success' | 'failure';
     resource_id: string | null;
-    resource_type: string | null;
+    /**
+     * Its name when logged.
+     */
+    resource_name: string | null;
+    resource_type: 'Database' | 'Backup' | 'Restore' | 'Storage' | 'Notification' | 'User' | 'ApiToken' | 'Membership' | 'Invitation' | 'Tenant';
     user_id: string | null;
+    /**
+     * Username of user_id.
+     */
+    user_name: string | null;
 };
 
 export type ActivityLogPageDto = {
@@ -567,6 +582,17 @@ export type RotationPolicyDto = {
     value: number;
 };
 
+export type ServiceHealthDto = {
+    /**
+     * `unhealthy` (HTTP 503) when the API cannot reach its database.
+     */
+    status: 'healthy' | 'unhealthy';
+    /**
+     * When the check was made (ISO 8601, UTC).
+     */
+    timestamp: string;
+};
+
 export type SessionDto = {
     access_token: string;
     /**
@@ -588,6 +614,29 @@ export type SessionDto = {
     tenants: Array<TenantSummaryDto>;
     token_type: string;
     user: UserDto;
+};
+
+export type StatsDto = {
+    /**
+     * Of `total_backups_24h`, those that ended in `failed`.
+     */
+    failed_backups_24h: number;
+    /**
+     * Of `total_backups_24h`, those that ended in `success`.
+     */
+    successful_backups_24h: number;
+    /**
+     * Backups created (scheduled or started by hand) in the last 24 hours, whatever their status: pending and running ones count too.
+     */
+    total_backups_24h: number;
+    /**
+     * Databases configured in the tenant, enabled or not.
+     */
+    total_databases: number;
+    /**
+     * Bytes the tenant’s successful backups occupy in storage (their stored objects, after compression and encryption; the small JSON sidecars are not counted), over every backup still kept, whatever its age. Deleted and rotated backups no longer count.
+     */
+    total_storage_bytes: number;
 };
 
 export type StorageDto = {
@@ -847,11 +896,15 @@ export type ListActivityLogsData = {
         page?: number;
         limit?: number;
         /**
-         * Exact action name.
+         * Broad category.
          */
-        action?: string;
-        level?: 'info' | 'warn' | 'error';
-        resource_type?: string;
+        action?: 'Create' | 'Update' | 'Delete' | 'Backup' | 'Restore' | 'Login' | 'Test';
+        /**
+         * Exact event name.
+         */
+        event?: string;
+        level?: 'Info' | 'Warning' | 'Error';
+        resource_type?: 'Database' | 'Backup' | 'Restore' | 'Storage' | 'Notification' | 'User' | 'ApiToken' | 'Membership' | 'Invitation' | 'Tenant';
     };
     url: '/api/v1/activity-logs';
 };
@@ -2455,6 +2508,36 @@ export type GetRestoreResponses = {
 
 export type GetRestoreResponse = GetRestoreResponses[keyof GetRestoreResponses];
 
+export type GetStatsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/stats';
+};
+
+export type GetStatsErrors = {
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type GetStatsError = GetStatsErrors[keyof GetStatsErrors];
+
+export type GetStatsResponses = {
+    200: StatsDto;
+};
+
+export type GetStatsResponse = GetStatsResponses[keyof GetStatsResponses];
+
 export type ListStorageData = {
     body?: never;
     path?: never;
@@ -2982,3 +3065,32 @@ export type DeclineInvitationResponses = {
 };
 
 export type DeclineInvitationResponse = DeclineInvitationResponses[keyof DeclineInvitationResponses];
+
+export type GetServiceHealthData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/health';
+};
+
+export type GetServiceHealthErrors = {
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+    /**
+     * The database is unreachable.
+     */
+    503: ServiceHealthDto;
+};
+
+export type GetServiceHealthError = GetServiceHealthErrors[keyof GetServiceHealthErrors];
+
+export type GetServiceHealthResponses = {
+    /**
+     * The API and its database are up.
+     */
+    200: ServiceHealthDto;
+};
+
+export type GetServiceHealthResponse = GetServiceHealthResponses[keyof GetServiceHealthResponses];
