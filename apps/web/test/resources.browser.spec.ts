@@ -73,8 +73,8 @@ describe('storage, notifications and databases in Chromium', () => {
     await dialog.getByText('bucket is required for r2').waitFor({ timeout: 10_000 });
     expect(await errorUnder(dialog.getByLabel(/^Bucket/))).toBe('bucket is required for r2');
     expect(await errorUnder(dialog.getByLabel(/^Endpoint/))).toBe('endpoint is required for r2');
-    expect(await errorUnder(dialog.getByLabel(/^Access key ID/))).toBe('access_key_id is required for r2');
-    expect(await errorUnder(dialog.getByLabel(/^Secret access key/))).toBe('secret_access_key is required for r2');
+    expect(await errorUnder(dialog.getByLabel(/^Access key ID/))).toBe('access_key is required for r2');
+    expect(await errorUnder(dialog.getByLabel(/^Secret access key/))).toBe('secret_key is required for r2');
     // Every problem is shown under its field: no summary above the form.
     expect(await dialog.getByRole('alert').count()).toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'storage-form-errors.png') });

@@ -66,12 +66,12 @@ describe('tenant isolation', () => {
     const notification = await http()
       .post('/api/v1/notifications')
       .set(asB)
-      .send({ name: 'b-ops', webhook_url: uniqueWebhook().url })
+      .send({ name: 'b-ops', discord_webhook_url: uniqueWebhook().url })
       .expect(201);
     const database = await http()
       .post('/api/v1/databases')
       .set(asB)
-      .send({ name: 'b-db', host: '127.0.0.1', dbname: 'b', username: 'b', storage_id: storage.body.id })
+      .send({ name: 'b-db', host: '127.0.0.1', dbname: 'b', user: 'b', storage_id: storage.body.id })
       .expect(201);
     const backup = await http().post(`/api/v1/databases/${database.body.id}/backup`).set(asB).expect(202);
     // A restore needs a successful backup; for an id that exists in tenant B, the row is enough.

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SecretBox } from '../../src/crypto/secret-box';
 import { bearer } from '../helpers/auth';
-import { backUp, databaseFields, restore, seededDatabase, sql, tableContents } from '../helpers/engine';
+import { backUp, databaseFields, restoreTarget, restore, seededDatabase, sql, tableContents } from '../helpers/engine';
 import { createBucket, readObject, s3Settings, writeObject } from '../helpers/s3';
 import { startSignedIn, type SignedInApp } from '../helpers/signed-in';
 
@@ -136,7 +136,7 @@ describe('encrypted backups', () => {
     expect(verified.body).toMatchObject({ ok: true, message: expect.stringMatching(/^Checksums match/) });
     expect(verified.body.toc_entries).toBeGreaterThan(5);
     const restored = await restore(app, backup.id as string, {
-      target: databaseFields(pg, 'via_api'),
+      ...restoreTarget(pg, 'via_api'),
       create: true,
     });
     expect(restored.status).toBe('success');
@@ -171,7 +171,7 @@ describe('encrypted backups', () => {
     expect(verified.body.message).toMatch(/cannot be decrypted|Checksum mismatch/);
 
     const restored = await restore(app, backup.id as string, {
-      target: databaseFields(pg, 'never_made'),
+      ...restoreTarget(pg, 'never_made'),
       create: true,
     });
     expect(restored.status).toBe('failed');

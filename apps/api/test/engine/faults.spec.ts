@@ -1,8 +1,15 @@
-import { startPostgres, startS3, type RunningPostgres, type RunningS3 } from '@dumpstation/testing';
+import {
+  S3_ACCESS_KEY_ID,
+  S3_SECRET_ACCESS_KEY,
+  startPostgres,
+  startS3,
+  type RunningPostgres,
+  type RunningS3,
+} from '@dumpstation/testing';
 import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { readdirSync, readFileSync } from 'node:fs';
 import { bearer } from '../helpers/auth';
-import { backUp, databaseFields, seededDatabase, waitForJob } from '../helpers/engine';
+import { backUp, databaseFields, restoreTarget, seededDatabase, waitForJob } from '../helpers/engine';
 import { createBucket, objectKeys, readObject, s3Settings, unfinishedUploads, writeObject } from '../helpers/s3';
 import { startSignedIn, type SignedInApp } from '../helpers/signed-in';
 
@@ -98,7 +105,7 @@ describe('backup faults', () => {
         endpoint: s3.endpoint,
         region: 'us-east-1',
         forcePathStyle: true,
-        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+        credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: S3_SECRET_ACCESS_KEY },
       });
       await until(
         async () =>
@@ -121,7 +128,7 @@ describe('backup faults', () => {
     const bucket = await createBucket('wrongkey');
     const id = await setUp(
       'wrong-key',
-      { ...s3Settings(bucket), secret_access_key: 'not-the-secret' },
+      { ...s3Settings(bucket), secret_key: 'not-the-secret' },
       databaseFields(pg, small.dbname),
     );
     const backup = await backUp(app, id);
@@ -173,7 +180,7 @@ describe('backup faults', () => {
       .http()
       .post(`/api/v1/backups/${backup.id}/restore`)
       .set(auth())
-      .send({ target: databaseFields(pg, 'from_flipped'), create: true })
+      .send({ ...restoreTarget(pg, 'from_flipped'), create: true })
       .expect(202);
     const restored = await waitForJob(app, `/api/v1/restores/${started.body.id}`);
     expect(restored).toMatchObject({ status: 'failed', error_message: expect.stringMatching(/^Checksum mismatch/) });

@@ -1,7 +1,7 @@
 import { startPostgres, type RunningPostgres } from '@dumpstation/testing';
 import { bearer } from '../helpers/auth';
 import { discordCalls, uniqueWebhook } from '../helpers/discord';
-import { backUp, databaseFields, restore, seededDatabase, sql, tableContents } from '../helpers/engine';
+import { backUp, databaseFields, restoreTarget, restore, seededDatabase, sql, tableContents } from '../helpers/engine';
 import { createBucket, objectKeys, s3Settings } from '../helpers/s3';
 import { startSignedIn, type SignedInApp } from '../helpers/signed-in';
 
@@ -33,7 +33,7 @@ describe('backup history and outcomes', () => {
       .http()
       .post('/api/v1/notifications')
       .set(auth())
-      .send({ name: 'ops', webhook_url: hook.url })
+      .send({ name: 'ops', discord_webhook_url: hook.url })
       .expect(201);
     const common = { storage_id: storage.body.id, notification_id: notification.body.id };
     databaseId = (
@@ -99,7 +99,7 @@ describe('backup history and outcomes', () => {
     const [latest] = (await app.http().get(`/api/v1/databases/${databaseId}/backups?status=success`).set(auth())).body
       .items;
     const restored = await restore(app, latest.id, {
-      target: databaseFields(pg, 'only_customers'),
+      ...restoreTarget(pg, 'only_customers'),
       create: true,
       tables: ['customers'],
     });
@@ -115,7 +115,7 @@ describe('backup history and outcomes', () => {
     // The target already has a conflicting table: pg_restore stops at the first error.
     await sql(pg.adminUrl, 'CREATE DATABASE occupied');
     await sql(pg.urlFor('occupied'), 'CREATE TABLE customers (id int)');
-    const restored = await restore(app, latest.id, { target: databaseFields(pg, 'occupied') });
+    const restored = await restore(app, latest.id, { ...restoreTarget(pg, 'occupied') });
     expect(restored.status).toBe('failed');
     expect(restored.error_message).toMatch(/pg_restore .*already exists/s);
   });

@@ -3,7 +3,7 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bearer } from '../helpers/auth';
-import { backUp, databaseFields, restore, seededDatabase, tableContents } from '../helpers/engine';
+import { backUp, databaseFields, restore, restoreTarget, seededDatabase, tableContents } from '../helpers/engine';
 import { createBucket, objectKeys, unfinishedUploads, s3Settings } from '../helpers/s3';
 import { startSignedIn, type SignedInApp } from '../helpers/signed-in';
 
@@ -81,7 +81,7 @@ describe('backup and restore round trip', () => {
 
         const target = `restored_${major}_${storage}`;
         const restored = await restore(app, backup.id as string, {
-          target: { ...databaseFields(pg, target), username: pg.user },
+          ...restoreTarget(pg, target),
           create: true,
         });
         expect(restored).toMatchObject({ status: 'success', error_message: null });
@@ -107,14 +107,12 @@ describe('backup and restore round trip', () => {
     expect(backup.status).toBe('success');
     const admin = new URL(process.env.TEST_DATABASE_ADMIN_URL!);
     const restored = await restore(app, backup.id as string, {
-      target: {
-        host: admin.hostname,
-        port: Number(admin.port),
-        username: decodeURIComponent(admin.username),
-        password: decodeURIComponent(admin.password),
-        dbname: 'from_pg12',
-        sslmode: 'disable',
-      },
+      target_host: admin.hostname,
+      target_port: Number(admin.port),
+      target_user: decodeURIComponent(admin.username),
+      target_password: decodeURIComponent(admin.password),
+      target_dbname: 'from_pg12',
+      target_sslmode: 'disable',
       create: true,
     });
     expect(restored.status).toBe('success');
@@ -153,7 +151,7 @@ describe('backup and restore round trip', () => {
                 host: admin.hostname,
                 port: Number(admin.port),
                 dbname: 'postgres',
-                username: decodeURIComponent(admin.username),
+                user: decodeURIComponent(admin.username),
                 password: decodeURIComponent(admin.password),
                 sslmode: 'disable',
               };

@@ -1,8 +1,14 @@
-import { startApiProcess, startPostgres, type ApiProcess, type RunningPostgres } from '@dumpstation/testing';
+import {
+  S3_SECRET_ACCESS_KEY,
+  startApiProcess,
+  startPostgres,
+  type ApiProcess,
+  type RunningPostgres,
+} from '@dumpstation/testing';
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase } from '../helpers/database';
 import { deliveredCodes, uniqueWebhook, waitForCode } from '../helpers/discord';
-import { databaseFields, seededDatabase } from '../helpers/engine';
+import { databaseFields, restoreTarget, seededDatabase } from '../helpers/engine';
 import { createBucket, s3Settings } from '../helpers/s3';
 
 // The real API process at debug log level, driven through every place a secret goes in:
@@ -79,11 +85,14 @@ describe('secrets stay secret', () => {
     const wrong = await call('POST', '/storage', {
       name: 'wrong',
       ...s3Settings(bucket),
-      secret_access_key: 'wrong-secret-key-Zq81',
+      secret_key: 'wrong-secret-key-Zq81',
     });
     await call('POST', `/storage/${wrong.id}/test`);
     await call('POST', `/storage/${storage.id}/test`);
-    const notification = await call('POST', '/notifications', { name: 'ops', webhook_url: notificationHook.url });
+    const notification = await call('POST', '/notifications', {
+      name: 'ops',
+      discord_webhook_url: notificationHook.url,
+    });
     await call('POST', `/notifications/${notification.id}/test`);
 
     const source = await seededDatabase(pg);
@@ -108,7 +117,7 @@ describe('secrets stay secret', () => {
     const backup = await until(`/backups/${started.id}`);
     expect(backup.status).toBe('success');
     const restore = await call('POST', `/backups/${backup.id}/restore`, {
-      target: databaseFields(pg, 'restored_secretly'),
+      ...restoreTarget(pg, 'restored_secretly'),
       create: true,
     });
     expect((await until(`/restores/${restore.id}`)).status).toBe('success');
@@ -121,7 +130,7 @@ describe('secrets stay secret', () => {
     await call('GET', '/users/me');
 
     const secrets = {
-      'storage secret key': 'S3RVER',
+      'storage secret key': S3_SECRET_ACCESS_KEY,
       'wrong storage secret key': 'wrong-secret-key-Zq81',
       'database password': pg.password,
       'wrong database password': 'wrong-db-password-Kp27',

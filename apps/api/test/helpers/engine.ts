@@ -57,7 +57,19 @@ export async function seededDatabase(pg: RunningPostgres, seed = SEED_SQL): Prom
 
 /** Fields for POST /databases pointing at `dbname` on `pg`. */
 export function databaseFields(pg: RunningPostgres, dbname: string) {
-  return { host: pg.host, port: pg.port, dbname, username: pg.user, password: pg.password, sslmode: 'disable' };
+  return { host: pg.host, port: pg.port, dbname, user: pg.user, password: pg.password, sslmode: 'disable' };
+}
+
+/** The flat `target_*` fields of POST /backups/{id}/restore pointing at `dbname` on `pg`. */
+export function restoreTarget(pg: RunningPostgres, dbname: string) {
+  return {
+    target_host: pg.host,
+    target_port: pg.port,
+    target_dbname: dbname,
+    target_user: pg.user,
+    target_password: pg.password,
+    target_sslmode: 'disable',
+  };
 }
 
 /** Polls `path` until its `status` is final; returns the final body. */

@@ -6,6 +6,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY } from '@dumpstation/testing';
 import { randomBytes } from 'node:crypto';
 
 /** The run's s3rver (started by global-setup), as a tenant would configure it. */
@@ -17,8 +18,8 @@ export function s3Settings(bucket: string) {
     endpoint,
     bucket,
     region: 'us-east-1',
-    access_key_id: 'S3RVER',
-    secret_access_key: 'S3RVER',
+    access_key: S3_ACCESS_KEY_ID,
+    secret_key: S3_SECRET_ACCESS_KEY,
   } as const;
 }
 
@@ -27,7 +28,7 @@ function client(): S3Client {
     endpoint: process.env.TEST_S3_ENDPOINT,
     region: 'us-east-1',
     forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: S3_SECRET_ACCESS_KEY },
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });

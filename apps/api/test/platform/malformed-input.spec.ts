@@ -20,13 +20,13 @@ describe('malformed input is refused at the edge with 400 naming the field', () 
       .http()
       .post('/api/v1/notifications')
       .set(auth)
-      .send({ name: 'ops', webhook_url: 'https://discord.com/api/webhooks/1/abc' });
+      .send({ name: 'ops', discord_webhook_url: 'https://discord.com/api/webhooks/1/abc' });
     notificationId = notification.body.id;
     const database = await s
       .http()
       .post('/api/v1/databases')
       .set(auth)
-      .send({ name: 'db', host: '127.0.0.1', port: 1, dbname: 'x', username: 'x', storage_id: storageId });
+      .send({ name: 'db', host: '127.0.0.1', port: 1, dbname: 'x', user: 'x', storage_id: storageId });
     databaseId = database.body.id;
     expect([storage.status, notification.status, database.status]).toEqual([201, 201, 201]);
   });
@@ -92,8 +92,8 @@ describe('malformed input is refused at the edge with 400 naming the field', () 
         .http()
         .post(`/api/v1/backups/${databaseId}/restore`)
         .set(auth)
-        .send({ target: { host: 'h', dbname: 'd', username: 'u', password: '\u0000' } }),
-      'target.password',
+        .send({ target_host: 'h', target_dbname: 'd', target_user: 'u', target_password: '\u0000' }),
+      'target_password',
     );
   });
 
@@ -193,9 +193,9 @@ describe('malformed input is refused at the edge with 400 naming the field', () 
       message: 'DELETE is not supported on this path; allowed: GET, HEAD',
       errors: [],
     });
-    const database = await s.http().put(`/api/v1/databases/${databaseId}`).set(auth).send({});
+    const database = await s.http().post(`/api/v1/databases/${databaseId}`).set(auth).send({});
     expect(database.status).toBe(405);
-    expect(database.headers.allow).toBe('DELETE, GET, HEAD, PATCH');
+    expect(database.headers.allow).toBe('DELETE, GET, HEAD, PATCH, PUT');
     const login = await s.http().get('/api/v1/auth/login');
     expect([login.status, login.headers.allow]).toEqual([405, 'POST']);
     // Unknown paths stay 404; a known route and method for a missing resource too.

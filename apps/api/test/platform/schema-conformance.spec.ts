@@ -54,19 +54,19 @@ describe('the OpenAPI document is as strict as the API', () => {
       provider: 's3',
       bucket: 'bucket',
       endpoint: 'http://127.0.0.1:1',
-      access_key_id: 'AKIAEXAMPLE',
-      secret_access_key: 'secret',
+      access_key: 'AKIAEXAMPLE',
+      secret_key: 'secret',
     });
     fixtures.notification = await post('/api/v1/notifications', {
       name: 'ops',
-      webhook_url: 'https://discord.com/api/webhooks/1/abc',
+      discord_webhook_url: 'https://discord.com/api/webhooks/1/abc',
     });
     fixtures.database = await post('/api/v1/databases', {
       name: 'db',
       host: '127.0.0.1',
       port: 1,
       dbname: 'x',
-      username: 'x',
+      user: 'x',
       storage_id: fixtures.localStorage,
     });
     const viewer = await s.member('conformance-viewer', 'viewer');
@@ -100,24 +100,30 @@ describe('the OpenAPI document is as strict as the API', () => {
 
   /** The API's rules across fields or against stored state (see SCHEDULES above). */
   function satisfyApiRules(operationId: string, body: Record<string, unknown>, seed: number) {
-    if (operationId === 'createDatabase' || operationId === 'updateDatabase') {
+    if (['createDatabase', 'replaceDatabase', 'updateDatabase'].includes(operationId)) {
       // References must name resources of the tenant; cron semantics and tzdata are not JSON Schema.
       if ('storage_id' in body) body.storage_id = fixtures.localStorage;
       if (body.notification_id) body.notification_id = fixtures.notification;
       if (typeof body.schedule === 'string') body.schedule = pick(SCHEDULES, seed) ?? '0 3 * * *';
       if ('timezone' in body) body.timezone = pick(ZONES, seed);
     }
-    if (operationId === 'createStorage') {
+    if (operationId === 'createStorage' || operationId === 'replaceStorage') {
       // Which fields a provider needs is a rule across fields (StorageService.providerErrors).
       if (body.provider === 'local') {
         delete body.bucket;
         delete body.endpoint;
       } else {
         body.bucket ??= 'bucket';
-        body.access_key_id ??= 'AKIAEXAMPLE';
-        body.secret_access_key ??= 'secret';
+        body.access_key ??= 'AKIAEXAMPLE';
+        body.secret_key ??= 'secret';
         if (body.provider !== 's3') body.endpoint ??= 'https://example.com';
       }
+    }
+    if (operationId === 'restoreBackup' && Object.keys(body).some((key) => key.startsWith('target_'))) {
+      // Naming any target field names a target: host, database and user then go with it.
+      body.target_host ??= 'db.example.com';
+      body.target_dbname ??= 'restored';
+      body.target_user ??= 'restorer';
     }
     if (operationId === 'updateStorage' && 'provider' in body) {
       // The fixture is an S3 storage; keep it one (changing provider brings other required fields).
@@ -128,7 +134,7 @@ describe('the OpenAPI document is as strict as the API', () => {
   /** `op` on `path` (its ids filled in) with the query and, when given, the JSON body, as the instance admin. */
   function call(op: (typeof operations)[number], path: string, query: Record<string, unknown>, body?: unknown) {
     const agent = request(s.api.app.getHttpServer());
-    const method = op.method as 'get' | 'post' | 'patch' | 'delete';
+    const method = op.method as 'get' | 'post' | 'put' | 'patch' | 'delete';
     const test = agent[method](path)
       .set(auth)
       .query(query as Record<string, string>);

@@ -8,7 +8,7 @@ const AGE_RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqm
 
 /** Connection fields for a database on a running embedded server. */
 function target(pg: { host: string; port: number; user: string; password: string }, dbname = 'postgres') {
-  return { host: pg.host, port: pg.port, username: pg.user, password: pg.password, dbname, sslmode: 'disable' };
+  return { host: pg.host, port: pg.port, user: pg.user, password: pg.password, dbname, sslmode: 'disable' };
 }
 
 // Databases through HTTP: settings with an encrypted password, references within the tenant, the check.
@@ -53,7 +53,7 @@ describe('databases', () => {
       .http()
       .post('/api/v1/notifications')
       .set(auth())
-      .send({ name: 'ops', webhook_url: uniqueWebhook().url })
+      .send({ name: 'ops', discord_webhook_url: uniqueWebhook().url })
       .expect(201);
     const response = await create({
       name: 'pg15',
@@ -98,7 +98,7 @@ describe('databases', () => {
       host: 'db host; rm -rf /',
       port: 70000,
       dbname: 'x',
-      username: 'x',
+      user: 'x',
       sslmode: 'sometimes',
       schedule: 'every day',
       timezone: 'Mars/Olympus',

@@ -19,9 +19,14 @@ describe('notifications', () => {
       .http()
       .post('/api/v1/notifications')
       .set(auth())
-      .send({ name: 'ops', webhook_url: hook.url, on_success: false });
+      .send({ name: 'ops', discord_webhook_url: hook.url, on_success: false });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'ops', webhook_url_set: true, on_success: false, on_failure: true });
+    expect(created.body).toMatchObject({
+      name: 'ops',
+      discord_webhook_url_set: true,
+      on_success: false,
+      on_failure: true,
+    });
     const token = hook.url.split('/').pop()!;
     for (const response of [
       created,
@@ -44,12 +49,12 @@ describe('notifications', () => {
       .http()
       .post('/api/v1/notifications')
       .set(auth())
-      .send({ name: '', webhook_url: 'https://evil.example.com/hook', on_success: 'yes' });
+      .send({ name: '', discord_webhook_url: 'https://evil.example.com/hook', on_success: 'yes' });
     expect(response.status).toBe(400);
     expect(response.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'discord_webhook_url',
       'name',
       'on_success',
-      'webhook_url',
     ]);
     const list = await app.http().get('/api/v1/notifications').set(auth());
     expect(list.body.total).toBe(1);
@@ -60,7 +65,7 @@ describe('notifications', () => {
       .http()
       .post('/api/v1/notifications')
       .set(auth())
-      .send({ name: 'ops', webhook_url: hook.url });
+      .send({ name: 'ops', discord_webhook_url: hook.url });
     expect(response.status).toBe(409);
     expect(response.body.errors).toEqual([{ field: 'name', message: 'A notification with this name already exists' }]);
   });
@@ -81,7 +86,7 @@ describe('notifications', () => {
       .http()
       .post('/api/v1/notifications')
       .set(auth())
-      .send({ name: 'gone', webhook_url: deleted });
+      .send({ name: 'gone', discord_webhook_url: deleted });
     const response = await app.http().post(`/api/v1/notifications/${created.body.id}/test`).set(auth());
     expect(response.status).toBe(200);
     expect(response.body.ok).toBe(false);
@@ -94,14 +99,14 @@ describe('notifications', () => {
       .http()
       .post('/api/v1/notifications')
       .set(auth())
-      .send({ name: 'temp', webhook_url: uniqueWebhook().url });
+      .send({ name: 'temp', discord_webhook_url: uniqueWebhook().url });
     const patched = await app
       .http()
       .patch(`/api/v1/notifications/${created.body.id}`)
       .set(auth())
       .send({ enabled: false });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ name: 'temp', enabled: false, webhook_url_set: true });
+    expect(patched.body).toMatchObject({ name: 'temp', enabled: false, discord_webhook_url_set: true });
     await app.http().delete(`/api/v1/notifications/${created.body.id}`).set(auth()).expect(204);
     expect((await app.http().get(`/api/v1/notifications/${created.body.id}`).set(auth())).status).toBe(404);
   });

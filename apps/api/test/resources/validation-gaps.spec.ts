@@ -20,7 +20,7 @@ describe('validation refuses schedules that never run, dropped time zones, decep
 
   let counter = 0;
   function database(name = `db-${++counter}`, extra: Record<string, unknown> = {}) {
-    return { name, host: '127.0.0.1', port: 1, dbname: 'x', username: 'x', storage_id: storageId, ...extra };
+    return { name, host: '127.0.0.1', port: 1, dbname: 'x', user: 'x', storage_id: storageId, ...extra };
   }
   /** The fields named, each once (a field may fail several constraints). */
   const fieldsOf = (body: { errors: { field: string }[] }) => [...new Set(body.errors.map((error) => error.field))];
@@ -97,7 +97,7 @@ describe('validation refuses schedules that never run, dropped time zones, decep
         .http()
         .post('/api/v1/notifications')
         .set(auth)
-        .send({ name, webhook_url: 'https://discord.com/api/webhooks/1/abc' }),
+        .send({ name, discord_webhook_url: 'https://discord.com/api/webhooks/1/abc' }),
       s.http().post('/api/v1/api-tokens').set(auth).send({ name, role: 'viewer' }),
       s
         .http()
@@ -149,7 +149,7 @@ describe('validation refuses schedules that never run, dropped time zones, decep
   });
 
   it('endpoint: null removes a storage endpoint, and the provider rules see it removed', async () => {
-    const keys = { access_key_id: 'AKIAEXAMPLE', secret_access_key: 'secret' };
+    const keys = { access_key: 'AKIAEXAMPLE', secret_key: 'secret' };
     const s3 = await s
       .http()
       .post('/api/v1/storage')

@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, CreateApiTokenData, CreateApiTokenErrors, CreateApiTokenResponses, CreateDatabaseData, CreateDatabaseErrors, CreateDatabaseResponses, CreateNotificationData, CreateNotificationErrors, CreateNotificationResponses, CreateStorageData, CreateStorageErrors, CreateStorageResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, DeclineInvitationData, DeclineInvitationErrors, DeclineInvitationResponses, DeleteBackupData, DeleteBackupErrors, DeleteBackupResponses, DeleteDatabaseData, DeleteDatabaseErrors, DeleteDatabaseResponses, DeleteNotificationData, DeleteNotificationErrors, DeleteNotificationResponses, DeleteStorageData, DeleteStorageErrors, DeleteStorageResponses, DisableTwoFactorData, DisableTwoFactorErrors, DisableTwoFactorResponses, DownloadBackupData, DownloadBackupErrors, DownloadBackupResponses, GetBackupData, GetBackupErrors, GetBackupResponses, GetDatabaseData, GetDatabaseErrors, GetDatabaseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationData, GetNotificationErrors, GetNotificationResponses, GetRestoreData, GetRestoreErrors, GetRestoreResponses, GetServiceHealthData, GetServiceHealthErrors, GetServiceHealthResponses, GetStatsData, GetStatsErrors, GetStatsResponses, GetStorageData, GetStorageErrors, GetStorageResponses, InviteMemberData, InviteMemberErrors, InviteMemberResponses, ListActivityLogsData, ListActivityLogsErrors, ListActivityLogsResponses, ListAllTenantsData, ListAllTenantsErrors, ListAllTenantsResponses, ListApiTokensData, ListApiTokensErrors, ListApiTokensResponses, ListBackupsData, ListBackupsErrors, ListBackupsResponses, ListDatabasesData, ListDatabasesErrors, ListDatabasesResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMyInvitationsData, ListMyInvitationsErrors, ListMyInvitationsResponses, ListMyTenantsData, ListMyTenantsErrors, ListMyTenantsResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListStorageData, ListStorageErrors, ListStorageResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshData, RefreshErrors, RefreshResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RestoreBackupData, RestoreBackupErrors, RestoreBackupResponses, RevokeApiTokenData, RevokeApiTokenErrors, RevokeApiTokenResponses, RevokeInvitationData, RevokeInvitationErrors, RevokeInvitationResponses, SendConfirmationCodeData, SendConfirmationCodeErrors, SendConfirmationCodeResponses, SetupTwoFactorData, SetupTwoFactorErrors, SetupTwoFactorResponses, StartBackupData, StartBackupErrors, StartBackupResponses, SwitchTenantData, SwitchTenantErrors, SwitchTenantResponses, TestDatabaseData, TestDatabaseErrors, TestDatabaseResponses, TestNotificationData, TestNotificationErrors, TestNotificationResponses, TestStorageData, TestStorageErrors, TestStorageResponses, UpdateDatabaseData, UpdateDatabaseErrors, UpdateDatabaseResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationData, UpdateNotificationErrors, UpdateNotificationResponses, UpdateStorageData, UpdateStorageErrors, UpdateStorageResponses, VerifyBackupData, VerifyBackupErrors, VerifyBackupResponses, VerifyData, VerifyErrors, VerifyResponses, VerifyTwoFactorSetupData, VerifyTwoFactorSetupErrors, VerifyTwoFactorSetupResponses } from './types.gen';
+import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, CreateApiTokenData, CreateApiTokenErrors, CreateApiTokenResponses, CreateDatabaseData, CreateDatabaseErrors, CreateDatabaseResponses, CreateNotificationData, CreateNotificationErrors, CreateNotificationResponses, CreateStorageData, CreateStorageErrors, CreateStorageResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, DeclineInvitationData, DeclineInvitationErrors, DeclineInvitationResponses, DeleteBackupData, DeleteBackupErrors, DeleteBackupResponses, DeleteDatabaseData, DeleteDatabaseErrors, DeleteDatabaseResponses, DeleteNotificationData, DeleteNotificationErrors, DeleteNotificationResponses, DeleteStorageData, DeleteStorageErrors, DeleteStorageResponses, DisableTwoFactorData, DisableTwoFactorErrors, DisableTwoFactorResponses, DownloadBackupData, DownloadBackupErrors, DownloadBackupResponses, GetBackupData, GetBackupErrors, GetBackupResponses, GetDatabaseData, GetDatabaseErrors, GetDatabaseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationData, GetNotificationErrors, GetNotificationResponses, GetRestoreData, GetRestoreErrors, GetRestoreResponses, GetServiceHealthData, GetServiceHealthErrors, GetServiceHealthResponses, GetStatsData, GetStatsErrors, GetStatsResponses, GetStorageData, GetStorageErrors, GetStorageResponses, InviteMemberData, InviteMemberErrors, InviteMemberResponses, ListActivityLogsData, ListActivityLogsErrors, ListActivityLogsResponses, ListAllTenantsData, ListAllTenantsErrors, ListAllTenantsResponses, ListApiTokensData, ListApiTokensErrors, ListApiTokensResponses, ListBackupsData, ListBackupsErrors, ListBackupsResponses, ListDatabasesData, ListDatabasesErrors, ListDatabasesResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMyInvitationsData, ListMyInvitationsErrors, ListMyInvitationsResponses, ListMyTenantsData, ListMyTenantsErrors, ListMyTenantsResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListStorageData, ListStorageErrors, ListStorageResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshData, RefreshErrors, RefreshResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ReplaceDatabaseData, ReplaceDatabaseErrors, ReplaceDatabaseResponses, ReplaceNotificationData, ReplaceNotificationErrors, ReplaceNotificationResponses, ReplaceStorageData, ReplaceStorageErrors, ReplaceStorageResponses, RestoreBackupData, RestoreBackupErrors, RestoreBackupResponses, RevokeApiTokenData, RevokeApiTokenErrors, RevokeApiTokenResponses, RevokeInvitationData, RevokeInvitationErrors, RevokeInvitationResponses, SendConfirmationCodeData, SendConfirmationCodeErrors, SendConfirmationCodeResponses, SetupTwoFactorData, SetupTwoFactorErrors, SetupTwoFactorResponses, StartBackupData, StartBackupErrors, StartBackupResponses, SwitchTenantData, SwitchTenantErrors, SwitchTenantResponses, TestDatabaseData, TestDatabaseErrors, TestDatabaseResponses, TestNotificationData, TestNotificationErrors, TestNotificationResponses, TestStorageData, TestStorageErrors, TestStorageResponses, UpdateDatabaseData, UpdateDatabaseErrors, UpdateDatabaseResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationData, UpdateNotificationErrors, UpdateNotificationResponses, UpdateStorageData, UpdateStorageErrors, UpdateStorageResponses, VerifyBackupData, VerifyBackupErrors, VerifyBackupResponses, VerifyData, VerifyErrors, VerifyResponses, VerifyTwoFactorSetupData, VerifyTwoFactorSetupErrors, VerifyTwoFactorSetupResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -338,6 +338,23 @@ export const updateDatabase = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
+ * Replace a database
+ *
+ * The body is the whole resource, as for POST: omitted optional fields take their defaults. An omitted `password` keeps the stored one (`null` removes it), so clients need not resend it.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const replaceDatabase = <ThrowOnError extends boolean = false>(options: Options<ReplaceDatabaseData, ThrowOnError>) => (options.client ?? client).put<ReplaceDatabaseResponses, ReplaceDatabaseErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/databases/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Start a backup now
  *
  * Answers 202 with the backup in `pending`; follow it with `GET /backups/{id}` (`status`, `bytes_processed`). pg_dump of the server’s major (or the lowest newer one) streams through SHA-256 and, when the database has encryption recipients, age, into the storage.
@@ -518,11 +535,28 @@ export const getNotification = <ThrowOnError extends boolean = false>(options: O
 /**
  * Change a notification webhook
  *
- * Omitted fields keep their value; a new `webhook_url` replaces the stored one.
+ * Omitted fields keep their value; a new `discord_webhook_url` replaces the stored one.
  *
  * Requires role **admin** or higher in the current tenant.
  */
 export const updateNotification = <ThrowOnError extends boolean = false>(options: Options<UpdateNotificationData, ThrowOnError>) => (options.client ?? client).patch<UpdateNotificationResponses, UpdateNotificationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Replace a notification webhook
+ *
+ * The body is the whole resource, as for POST: omitted switches take their defaults. An omitted `discord_webhook_url` keeps the stored one.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const replaceNotification = <ThrowOnError extends boolean = false>(options: Options<ReplaceNotificationData, ThrowOnError>) => (options.client ?? client).put<ReplaceNotificationResponses, ReplaceNotificationErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/notifications/{id}',
     ...options,
@@ -583,7 +617,7 @@ export const listStorage = <ThrowOnError extends boolean = false>(options?: Opti
 /**
  * Add a storage destination (S3, R2, MinIO or local)
  *
- * Keys are stored encrypted and never returned (`*_set` flags instead).
+ * Keys are stored encrypted; the secret key is never returned (`secret_key_set` instead).
  *
  * Requires role **admin** or higher in the current tenant.
  */
@@ -629,6 +663,23 @@ export const getStorage = <ThrowOnError extends boolean = false>(options: Option
  * Requires role **admin** or higher in the current tenant.
  */
 export const updateStorage = <ThrowOnError extends boolean = false>(options: Options<UpdateStorageData, ThrowOnError>) => (options.client ?? client).patch<UpdateStorageResponses, UpdateStorageErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/storage/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Replace a storage destination
+ *
+ * The body is the whole resource, as for POST: omitted optional fields take their defaults. An omitted `secret_key` (or `access_key`) keeps the stored one, so clients need not resend secrets.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const replaceStorage = <ThrowOnError extends boolean = false>(options: Options<ReplaceStorageData, ThrowOnError>) => (options.client ?? client).put<ReplaceStorageResponses, ReplaceStorageErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/storage/{id}',
     ...options,

@@ -183,7 +183,7 @@ export type CreateDatabaseDto = {
      */
     notification_id?: string | null;
     /**
-     * Write-only: stored encrypted, never returned. `null` removes it.
+     * Write-only: stored encrypted, never returned. `null` removes it; on PUT and PATCH, leaving it out keeps the stored one.
      */
     password?: string | null;
     port?: number;
@@ -210,10 +210,14 @@ export type CreateDatabaseDto = {
     /**
      * A role that may read everything to dump (and restore, if used for restores).
      */
-    username: string;
+    user: string;
 };
 
 export type CreateNotificationDto = {
+    /**
+     * Write-only: stored encrypted, never returned.
+     */
+    discord_webhook_url: string;
     enabled?: boolean;
     name: string;
     /**
@@ -224,17 +228,13 @@ export type CreateNotificationDto = {
      * Post when a backup succeeds.
      */
     on_success?: boolean;
-    /**
-     * Write-only: stored encrypted, never returned.
-     */
-    webhook_url: string;
 };
 
 export type CreateStorageDto = {
     /**
-     * Write-only; required except for `local`.
+     * Access key id; required except for `local`. Stored encrypted; shown in answers.
      */
-    access_key_id?: string;
+    access_key?: string;
     /**
      * Required except for `local`.
      */
@@ -261,9 +261,9 @@ export type CreateStorageDto = {
      */
     region?: string;
     /**
-     * Write-only; required except for `local`.
+     * Secret access key; required except for `local`. Write-only: stored encrypted, never returned. On PUT, leaving it out keeps the stored one.
      */
-    secret_access_key?: string;
+    secret_key?: string;
 };
 
 export type CreateTenantDto = {
@@ -325,7 +325,7 @@ export type DatabaseDto = {
     storage_id: string;
     timezone: string;
     updated_at: string;
-    username: string;
+    user: string;
 };
 
 export type DatabaseHealthDto = {
@@ -475,16 +475,16 @@ export type MemberUserDto = {
 
 export type NotificationDto = {
     created_at: string;
+    /**
+     * A webhook URL is stored (it is never returned).
+     */
+    discord_webhook_url_set: boolean;
     enabled: boolean;
     id: string;
     name: string;
     on_failure: boolean;
     on_success: boolean;
     updated_at: string;
-    /**
-     * A webhook URL is stored (it is never returned).
-     */
-    webhook_url_set: boolean;
 };
 
 export type NotificationPageDto = {
@@ -504,6 +504,23 @@ export type RecoveryCodesDto = {
 
 export type RefreshDto = {
     refresh_token: string;
+};
+
+export type ReplaceNotificationDto = {
+    /**
+     * Write-only. Left out, the stored webhook URL is kept.
+     */
+    discord_webhook_url?: string;
+    enabled?: boolean;
+    name: string;
+    /**
+     * Post when a backup or restore fails.
+     */
+    on_failure?: boolean;
+    /**
+     * Post when a backup succeeds.
+     */
+    on_success?: boolean;
 };
 
 export type RestoreDto = {
@@ -527,6 +544,7 @@ export type RestoreDto = {
     target_dbname: string | null;
     target_host: string | null;
     target_port: number | null;
+    target_user: string | null;
 };
 
 export type RestoreRequestDto = {
@@ -551,27 +569,26 @@ export type RestoreRequestDto = {
      */
     tables?: Array<string>;
     /**
-     * Another database to restore into; the source database when omitted.
+     * Required when any `target_*` field is given (the restore then goes into that database).
      */
-    target?: RestoreTargetDto;
-};
-
-export type RestoreTargetDto = {
-    dbname: string;
-    host: string;
+    target_dbname?: string;
+    /**
+     * Required when any `target_*` field is given (the restore then goes into that database).
+     */
+    target_host?: string;
     /**
      * Stored encrypted while the restore runs; never returned.
      */
-    password?: string;
-    port?: number;
+    target_password?: string;
+    target_port?: number;
     /**
      * As libpq: `require` and `verify-*` never fall back to plain text.
      */
-    sslmode?: 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+    target_sslmode?: 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
     /**
-     * A role that may read everything to dump (and restore, if used for restores).
+     * Required when any `target_*` field is given (the restore then goes into that database).
      */
-    username: string;
+    target_user?: string;
 };
 
 export type RotationPolicyDto = {
@@ -641,9 +658,9 @@ export type StatsDto = {
 
 export type StorageDto = {
     /**
-     * An access key id is stored (never returned).
+     * The access key id.
      */
-    access_key_id_set: boolean;
+    access_key: string | null;
     bucket: string | null;
     created_at: string;
     endpoint: string | null;
@@ -654,9 +671,9 @@ export type StorageDto = {
     provider: 's3' | 'r2' | 'minio' | 'local';
     region: string | null;
     /**
-     * A secret access key is stored (never returned).
+     * A secret key is stored (it is never returned).
      */
-    secret_access_key_set: boolean;
+    secret_key_set: boolean;
     updated_at: string;
 };
 
@@ -746,7 +763,7 @@ export type UpdateDatabaseDto = {
      */
     notification_id?: string | null;
     /**
-     * Write-only: stored encrypted, never returned. `null` removes it.
+     * Write-only: stored encrypted, never returned. `null` removes it; on PUT and PATCH, leaving it out keeps the stored one.
      */
     password?: string | null;
     port?: number;
@@ -773,7 +790,7 @@ export type UpdateDatabaseDto = {
     /**
      * A role that may read everything to dump (and restore, if used for restores).
      */
-    username?: string;
+    user?: string;
 };
 
 export type UpdateMemberDto = {
@@ -781,6 +798,10 @@ export type UpdateMemberDto = {
 };
 
 export type UpdateNotificationDto = {
+    /**
+     * Write-only: stored encrypted, never returned.
+     */
+    discord_webhook_url?: string;
     enabled?: boolean;
     name?: string;
     /**
@@ -791,10 +812,6 @@ export type UpdateNotificationDto = {
      * Post when a backup succeeds.
      */
     on_success?: boolean;
-    /**
-     * Write-only: stored encrypted, never returned.
-     */
-    webhook_url?: string;
 };
 
 export type UpdateProfileDto = {
@@ -813,9 +830,9 @@ export type UpdateProfileDto = {
 
 export type UpdateStorageDto = {
     /**
-     * Write-only; required except for `local`.
+     * Access key id; required except for `local`. Stored encrypted; shown in answers.
      */
-    access_key_id?: string;
+    access_key?: string;
     /**
      * Required except for `local`.
      */
@@ -842,9 +859,9 @@ export type UpdateStorageDto = {
      */
     region?: string;
     /**
-     * Write-only; required except for `local`.
+     * Secret access key; required except for `local`. Write-only: stored encrypted, never returned. On PUT, leaving it out keeps the stored one.
      */
-    secret_access_key?: string;
+    secret_key?: string;
 };
 
 export type UserDto = {
@@ -1824,6 +1841,50 @@ export type UpdateDatabaseResponses = {
 
 export type UpdateDatabaseResponse = UpdateDatabaseResponses[keyof UpdateDatabaseResponses];
 
+export type ReplaceDatabaseData = {
+    body: CreateDatabaseDto;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/databases/{id}';
+};
+
+export type ReplaceDatabaseErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type ReplaceDatabaseError = ReplaceDatabaseErrors[keyof ReplaceDatabaseErrors];
+
+export type ReplaceDatabaseResponses = {
+    200: DatabaseDto;
+};
+
+export type ReplaceDatabaseResponse = ReplaceDatabaseResponses[keyof ReplaceDatabaseResponses];
+
 export type StartBackupData = {
     body?: never;
     path: {
@@ -2428,6 +2489,50 @@ export type UpdateNotificationResponses = {
 
 export type UpdateNotificationResponse = UpdateNotificationResponses[keyof UpdateNotificationResponses];
 
+export type ReplaceNotificationData = {
+    body: ReplaceNotificationDto;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/notifications/{id}';
+};
+
+export type ReplaceNotificationErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type ReplaceNotificationError = ReplaceNotificationErrors[keyof ReplaceNotificationErrors];
+
+export type ReplaceNotificationResponses = {
+    200: NotificationDto;
+};
+
+export type ReplaceNotificationResponse = ReplaceNotificationResponses[keyof ReplaceNotificationResponses];
+
 export type TestNotificationData = {
     body?: never;
     path: {
@@ -2743,6 +2848,50 @@ export type UpdateStorageResponses = {
 };
 
 export type UpdateStorageResponse = UpdateStorageResponses[keyof UpdateStorageResponses];
+
+export type ReplaceStorageData = {
+    body: CreateStorageDto;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/storage/{id}';
+};
+
+export type ReplaceStorageErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type ReplaceStorageError = ReplaceStorageErrors[keyof ReplaceStorageErrors];
+
+export type ReplaceStorageResponses = {
+    200: StorageDto;
+};
+
+export type ReplaceStorageResponse = ReplaceStorageResponses[keyof ReplaceStorageResponses];
 
 export type TestStorageData = {
     body?: never;

@@ -57,6 +57,7 @@ function toRestoreDto(row: Restore): RestoreDto {
     target_host: row.targetHost,
     target_port: row.targetPort,
     target_dbname: row.targetDbname,
+    target_user: row.targetUsername,
     clean: row.clean,
     create: row.create,
     no_owner: row.noOwner,
@@ -211,17 +212,25 @@ export class BackupsService {
 
   async restore(auth: AuthContext, id: string, input: RestoreRequestDto, meta: RequestMeta): Promise<RestoreDto> {
     const backup = await this.requireSuccessful(auth, id);
-    const target = input.target;
+    // Validation made host, dbname and user present whenever any target_* field is.
+    const target = input.target_host
+      ? {
+          host: input.target_host,
+          port: input.target_port ?? 5432,
+          dbname: input.target_dbname!,
+          user: input.target_user!,
+        }
+      : null;
     const restore = await this.backups.createRestore({
       tenantId: auth.tenantId,
       backupId: backup.id,
       requestedById: auth.userId,
       targetHost: target?.host ?? null,
-      targetPort: target ? (target.port ?? 5432) : null,
+      targetPort: target?.port ?? null,
       targetDbname: target?.dbname ?? null,
-      targetUsername: target?.username ?? null,
-      targetPasswordEncrypted: target?.password ? this.secrets.encrypt(target.password) : null,
-      targetSslmode: target ? toStoredSslMode(target.sslmode ?? 'prefer') : null,
+      targetUsername: target?.user ?? null,
+      targetPasswordEncrypted: target && input.target_password ? this.secrets.encrypt(input.target_password) : null,
+      targetSslmode: target ? toStoredSslMode(input.target_sslmode ?? 'prefer') : null,
       clean: input.clean ?? false,
       create: input.create ?? false,
       noOwner: input.no_owner ?? true,
@@ -236,7 +245,7 @@ export class BackupsService {
       resourceId: restore.id,
       details: {
         backup: backup.name,
-        target: target ? `${target.host}:${target.port ?? 5432}/${target.dbname}` : 'source',
+        target: target ? `${target.host}:${target.port}/${target.dbname}` : 'source',
       },
     });
     this.queue.enqueue((signal) => this.restoreRunner.run(restore.id, signal));

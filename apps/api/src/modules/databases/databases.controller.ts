@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, ReqMeta, type AuthContext, type RequestMeta } from '../../common/auth/auth-context';
 import { Endpoint } from '../../common/decorators/endpoint.decorator';
@@ -59,6 +59,24 @@ export class DatabasesController {
     @ReqMeta() meta: RequestMeta,
   ) {
     return this.databases.update(auth, id, input, meta);
+  }
+
+  @Put(':id')
+  @Endpoint({
+    summary: 'Replace a database',
+    description:
+      'The body is the whole resource, as for POST: omitted optional fields take their defaults. An omitted `password` keeps the stored one (`null` removes it), so clients need not resend it.',
+    role: 'admin',
+    errors: [400, 404, 409],
+  })
+  @ApiOkResponse({ type: DatabaseDto })
+  replaceDatabase(
+    @Auth() auth: AuthContext,
+    @IdParam() id: string,
+    @Body() input: CreateDatabaseDto,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.databases.replace(auth, id, input, meta);
   }
 
   @Delete(':id')

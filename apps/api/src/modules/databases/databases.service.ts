@@ -23,7 +23,7 @@ function toDto(row: Database): DatabaseDto {
     host: row.host,
     port: row.port,
     dbname: row.dbname,
-    username: row.username,
+    user: row.username,
     password_set: Boolean(row.passwordEncrypted),
     sslmode: fromStoredSslMode(row.sslmode),
     storage_id: row.storageId,
@@ -41,6 +41,30 @@ function toDto(row: Database): DatabaseDto {
     last_backup_at: row.lastBackupAt?.toISOString() ?? null,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+/** Every setting but the password of a create or a PUT, with the defaults for what was left out. */
+function fullSettings(input: CreateDatabaseDto) {
+  return {
+    name: input.name.trim(),
+    host: input.host,
+    port: input.port ?? 5432,
+    dbname: input.dbname,
+    username: input.user,
+    sslmode: toStoredSslMode(input.sslmode ?? 'prefer'),
+    storageId: input.storage_id,
+    notificationId: input.notification_id ?? null,
+    schedule: input.schedule ?? null,
+    timezone: input.timezone ?? 'UTC',
+    enabled: input.enabled ?? true,
+    rotationType: input.rotation_policy?.type ?? null,
+    rotationValue: input.rotation_policy?.value ?? null,
+    encryptionRecipients: input.encryption_recipients ?? [],
+    includeSchemas: input.include_schemas ?? [],
+    excludeSchemas: input.exclude_schemas ?? [],
+    includeTables: input.include_tables ?? [],
+    excludeTables: input.exclude_tables ?? [],
   };
 }
 
@@ -74,25 +98,8 @@ export class DatabasesService {
       () =>
         this.databases.create({
           tenantId: auth.tenantId,
-          name: input.name.trim(),
-          host: input.host,
-          port: input.port ?? 5432,
-          dbname: input.dbname,
-          username: input.username,
+          ...fullSettings(input),
           passwordEncrypted: input.password ? this.secrets.encrypt(input.password) : null,
-          sslmode: toStoredSslMode(input.sslmode ?? 'prefer'),
-          storageId: input.storage_id,
-          notificationId: input.notification_id ?? null,
-          schedule: input.schedule ?? null,
-          timezone: input.timezone ?? 'UTC',
-          enabled: input.enabled ?? true,
-          rotationType: input.rotation_policy?.type ?? null,
-          rotationValue: input.rotation_policy?.value ?? null,
-          encryptionRecipients: input.encryption_recipients ?? [],
-          includeSchemas: input.include_schemas ?? [],
-          excludeSchemas: input.exclude_schemas ?? [],
-          includeTables: input.include_tables ?? [],
-          excludeTables: input.exclude_tables ?? [],
         }),
       nameTaken,
     );
@@ -120,7 +127,7 @@ export class DatabasesService {
           host: input.host,
           port: input.port,
           dbname: input.dbname,
-          username: input.username,
+          username: input.user,
           passwordEncrypted:
             input.password === null ? null : input.password ? this.secrets.encrypt(input.password) : undefined,
           sslmode: input.sslmode ? toStoredSslMode(input.sslmode) : undefined,
@@ -140,6 +147,26 @@ export class DatabasesService {
           excludeSchemas: input.exclude_schemas,
           includeTables: input.include_tables,
           excludeTables: input.exclude_tables,
+        }),
+      nameTaken,
+    );
+    await this.record(auth, meta, 'database.update', row);
+    return toDto(row);
+  }
+
+  /**
+   * PUT: the database becomes exactly `input`, as a create would make it (omitted optional
+   * fields take their defaults), except the password: omitted keeps the stored one, null removes it.
+   */
+  async replace(auth: AuthContext, id: string, input: CreateDatabaseDto, meta: RequestMeta): Promise<DatabaseDto> {
+    await this.require(auth, id);
+    await this.assertReferences(auth, input.storage_id, input.notification_id);
+    const row = await uniquely(
+      () =>
+        this.databases.update(id, {
+          ...fullSettings(input),
+          passwordEncrypted:
+            input.password === null ? null : input.password ? this.secrets.encrypt(input.password) : undefined,
         }),
       nameTaken,
     );

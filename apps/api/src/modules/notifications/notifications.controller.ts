@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, ReqMeta, type AuthContext, type RequestMeta } from '../../common/auth/auth-context';
 import { Endpoint } from '../../common/decorators/endpoint.decorator';
@@ -9,6 +9,7 @@ import {
   CreateNotificationDto,
   NotificationDto,
   NotificationPageDto,
+  ReplaceNotificationDto,
   UpdateNotificationDto,
 } from './dto/notification.dto';
 import { NotificationsService } from './notifications.service';
@@ -42,7 +43,7 @@ export class NotificationsController {
   @Patch(':id')
   @Endpoint({
     summary: 'Change a notification webhook',
-    description: 'Omitted fields keep their value; a new `webhook_url` replaces the stored one.',
+    description: 'Omitted fields keep their value; a new `discord_webhook_url` replaces the stored one.',
     role: 'admin',
     errors: [400, 404, 409],
   })
@@ -54,6 +55,24 @@ export class NotificationsController {
     @ReqMeta() meta: RequestMeta,
   ) {
     return this.notifications.update(auth, id, input, meta);
+  }
+
+  @Put(':id')
+  @Endpoint({
+    summary: 'Replace a notification webhook',
+    description:
+      'The body is the whole resource, as for POST: omitted switches take their defaults. An omitted `discord_webhook_url` keeps the stored one.',
+    role: 'admin',
+    errors: [400, 404, 409],
+  })
+  @ApiOkResponse({ type: NotificationDto })
+  replaceNotification(
+    @Auth() auth: AuthContext,
+    @IdParam() id: string,
+    @Body() input: ReplaceNotificationDto,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.notifications.replace(auth, id, input, meta);
   }
 
   @Delete(':id')

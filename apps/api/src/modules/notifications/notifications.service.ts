@@ -8,14 +8,19 @@ import type { Notification } from '../../generated/prisma/client';
 import { DiscordClient } from '../../integrations/discord/discord-client';
 import { uniquely } from '../../prisma/prisma-errors';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
-import type { CreateNotificationDto, NotificationDto, UpdateNotificationDto } from './dto/notification.dto';
+import type {
+  CreateNotificationDto,
+  NotificationDto,
+  ReplaceNotificationDto,
+  UpdateNotificationDto,
+} from './dto/notification.dto';
 import { NotificationsRepository } from './notifications.repository';
 
 function toDto(row: Notification): NotificationDto {
   return {
     id: row.id,
     name: row.name,
-    webhook_url_set: Boolean(row.webhookUrlEncrypted),
+    discord_webhook_url_set: Boolean(row.webhookUrlEncrypted),
     on_success: row.onSuccess,
     on_failure: row.onFailure,
     enabled: row.enabled,
@@ -44,7 +49,7 @@ export class NotificationsService {
         this.notifications.create({
           tenantId: auth.tenantId,
           name: input.name.trim(),
-          webhookUrlEncrypted: this.secrets.encrypt(input.webhook_url),
+          webhookUrlEncrypted: this.secrets.encrypt(input.discord_webhook_url),
           onSuccess: input.on_success ?? true,
           onFailure: input.on_failure ?? true,
           enabled: input.enabled ?? true,
@@ -71,10 +76,28 @@ export class NotificationsService {
       () =>
         this.notifications.update(id, {
           name: input.name?.trim(),
-          webhookUrlEncrypted: input.webhook_url ? this.secrets.encrypt(input.webhook_url) : undefined,
+          webhookUrlEncrypted: input.discord_webhook_url ? this.secrets.encrypt(input.discord_webhook_url) : undefined,
           onSuccess: input.on_success,
           onFailure: input.on_failure,
           enabled: input.enabled,
+        }),
+      nameTaken,
+    );
+    await this.record(auth, meta, 'notification.update', row);
+    return toDto(row);
+  }
+
+  /** PUT: exactly `input` (omitted switches back to their defaults); an omitted webhook URL is kept. */
+  async replace(auth: AuthContext, id: string, input: ReplaceNotificationDto, meta: RequestMeta) {
+    await this.require(auth, id);
+    const row = await uniquely(
+      () =>
+        this.notifications.update(id, {
+          name: input.name.trim(),
+          webhookUrlEncrypted: input.discord_webhook_url ? this.secrets.encrypt(input.discord_webhook_url) : undefined,
+          onSuccess: input.on_success ?? true,
+          onFailure: input.on_failure ?? true,
+          enabled: input.enabled ?? true,
         }),
       nameTaken,
     );

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, ReqMeta, type AuthContext, type RequestMeta } from '../../common/auth/auth-context';
 import { Endpoint } from '../../common/decorators/endpoint.decorator';
@@ -16,7 +16,7 @@ export class StorageController {
   @Post()
   @Endpoint({
     summary: 'Add a storage destination (S3, R2, MinIO or local)',
-    description: 'Keys are stored encrypted and never returned (`*_set` flags instead).',
+    description: 'Keys are stored encrypted; the secret key is never returned (`secret_key_set` instead).',
     role: 'admin',
     errors: [400, 409],
   })
@@ -54,6 +54,24 @@ export class StorageController {
     @ReqMeta() meta: RequestMeta,
   ) {
     return this.storage.update(auth, id, input, meta);
+  }
+
+  @Put(':id')
+  @Endpoint({
+    summary: 'Replace a storage destination',
+    description:
+      'The body is the whole resource, as for POST: omitted optional fields take their defaults. An omitted `secret_key` (or `access_key`) keeps the stored one, so clients need not resend secrets.',
+    role: 'admin',
+    errors: [400, 404, 409],
+  })
+  @ApiOkResponse({ type: StorageDto })
+  replaceStorage(
+    @Auth() auth: AuthContext,
+    @IdParam() id: string,
+    @Body() input: CreateStorageDto,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.storage.replace(auth, id, input, meta);
   }
 
   @Delete(':id')

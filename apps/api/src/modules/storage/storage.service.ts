@@ -14,7 +14,7 @@ import type { CreateStorageDto, StorageDto, UpdateStorageDto } from './dto/stora
 import { describeStoreError, ObjectStoreFactory } from './object-store-factory';
 import { StorageRepository } from './storage.repository';
 
-function toDto(row: Storage): StorageDto {
+function toDto(row: Storage, secrets: SecretBox): StorageDto {
   return {
     id: row.id,
     name: row.name,
@@ -24,8 +24,8 @@ function toDto(row: Storage): StorageDto {
     endpoint: row.endpoint,
     path_prefix: row.pathPrefix,
     force_path_style: row.forcePathStyle,
-    access_key_id_set: Boolean(row.accessKeyIdEncrypted),
-    secret_access_key_set: Boolean(row.secretAccessKeyEncrypted),
+    access_key: row.accessKeyIdEncrypted ? secrets.decrypt(row.accessKeyIdEncrypted) : null,
+    secret_key_set: Boolean(row.secretAccessKeyEncrypted),
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
@@ -50,9 +50,8 @@ function providerErrors(s: StorageFields): FieldErrorDto[] {
   if (!s.bucket) errors.push({ field: 'bucket', message: `bucket is required for ${s.provider}` });
   if (!s.endpoint && s.provider !== 's3')
     errors.push({ field: 'endpoint', message: `endpoint is required for ${s.provider}` });
-  if (!s.accessKeySet) errors.push({ field: 'access_key_id', message: `access_key_id is required for ${s.provider}` });
-  if (!s.secretKeySet)
-    errors.push({ field: 'secret_access_key', message: `secret_access_key is required for ${s.provider}` });
+  if (!s.accessKeySet) errors.push({ field: 'access_key', message: `access_key is required for ${s.provider}` });
+  if (!s.secretKeySet) errors.push({ field: 'secret_key', message: `secret_key is required for ${s.provider}` });
   return errors;
 }
 
@@ -73,38 +72,36 @@ export class StorageService {
       provider: input.provider,
       bucket: input.bucket ?? null,
       endpoint: input.endpoint ?? null,
-      accessKeySet: Boolean(input.access_key_id),
-      secretKeySet: Boolean(input.secret_access_key),
+      accessKeySet: Boolean(input.access_key),
+      secretKeySet: Boolean(input.secret_key),
     });
     if (errors.length) throw new ValidationFailedException(errors);
     const row = await uniquely(
       () =>
         this.storages.create({
           tenantId: auth.tenantId,
-          name: input.name.trim(),
-          provider: input.provider,
-          bucket: input.bucket ?? null,
-          region: input.region ?? (input.provider === 'r2' ? 'auto' : input.provider === 'local' ? null : 'us-east-1'),
-          endpoint: input.endpoint ?? null,
-          pathPrefix: input.path_prefix ?? '',
-          forcePathStyle: input.force_path_style ?? input.provider !== 's3',
-          accessKeyIdEncrypted: input.access_key_id ? this.secrets.encrypt(input.access_key_id) : null,
-          secretAccessKeyEncrypted: input.secret_access_key ? this.secrets.encrypt(input.secret_access_key) : null,
+          ...this.fullSettings(input),
+          accessKeyIdEncrypted: input.access_key ? this.secrets.encrypt(input.access_key) : null,
+          secretAccessKeyEncrypted: input.secret_key ? this.secrets.encrypt(input.secret_key) : null,
         }),
       nameTaken,
     );
     await this.record(auth, meta, 'storage.create', row);
-    return toDto(row);
+    return toDto(row, this.secrets);
   }
 
   async list(auth: AuthContext, query: PageQueryDto): Promise<Page<StorageDto>> {
     const { skip, take } = skipTake(query);
     const [rows, total] = await this.storages.listForTenant(auth.tenantId, skip, take);
-    return pageOf(rows.map(toDto), total, query);
+    return pageOf(
+      rows.map((row) => toDto(row, this.secrets)),
+      total,
+      query,
+    );
   }
 
   async get(auth: AuthContext, id: string): Promise<StorageDto> {
-    return toDto(await this.require(auth, id));
+    return toDto(await this.require(auth, id), this.secrets);
   }
 
   async update(auth: AuthContext, id: string, input: UpdateStorageDto, meta: RequestMeta): Promise<StorageDto> {
@@ -116,8 +113,8 @@ export class StorageService {
       bucket: input.bucket ?? (toLocal ? null : current.bucket),
       // `endpoint: null` removes it (the provider rules then see none); omitted keeps the stored one.
       endpoint: input.endpoint !== undefined ? input.endpoint : toLocal ? null : current.endpoint,
-      accessKeySet: Boolean(input.access_key_id ?? current.accessKeyIdEncrypted),
-      secretKeySet: Boolean(input.secret_access_key ?? current.secretAccessKeyEncrypted),
+      accessKeySet: Boolean(input.access_key ?? current.accessKeyIdEncrypted),
+      secretKeySet: Boolean(input.secret_key ?? current.secretAccessKeyEncrypted),
     });
     if (errors.length) throw new ValidationFailedException(errors);
     const row = await uniquely(
@@ -130,21 +127,62 @@ export class StorageService {
           region: input.region,
           pathPrefix: input.path_prefix,
           forcePathStyle: input.force_path_style,
-          accessKeyIdEncrypted: toLocal
-            ? null
-            : input.access_key_id
-              ? this.secrets.encrypt(input.access_key_id)
-              : undefined,
+          accessKeyIdEncrypted: toLocal ? null : input.access_key ? this.secrets.encrypt(input.access_key) : undefined,
           secretAccessKeyEncrypted: toLocal
             ? null
-            : input.secret_access_key
-              ? this.secrets.encrypt(input.secret_access_key)
+            : input.secret_key
+              ? this.secrets.encrypt(input.secret_key)
               : undefined,
         }),
       nameTaken,
     );
     await this.record(auth, meta, 'storage.update', row);
-    return toDto(row);
+    return toDto(row, this.secrets);
+  }
+
+  /**
+   * PUT: the storage becomes exactly `input`, as a create would make it (omitted optional
+   * fields take their defaults), except that omitted keys keep the stored ones (local drops them).
+   */
+  async replace(auth: AuthContext, id: string, input: CreateStorageDto, meta: RequestMeta): Promise<StorageDto> {
+    const current = await this.require(auth, id);
+    const local = input.provider === 'local';
+    const errors = providerErrors({
+      provider: input.provider,
+      bucket: input.bucket ?? null,
+      endpoint: input.endpoint ?? null,
+      accessKeySet: !local && Boolean(input.access_key ?? current.accessKeyIdEncrypted),
+      secretKeySet: !local && Boolean(input.secret_key ?? current.secretAccessKeyEncrypted),
+    });
+    if (errors.length) throw new ValidationFailedException(errors);
+    const row = await uniquely(
+      () =>
+        this.storages.update(id, {
+          ...this.fullSettings(input),
+          accessKeyIdEncrypted: local ? null : input.access_key ? this.secrets.encrypt(input.access_key) : undefined,
+          secretAccessKeyEncrypted: local
+            ? null
+            : input.secret_key
+              ? this.secrets.encrypt(input.secret_key)
+              : undefined,
+        }),
+      nameTaken,
+    );
+    await this.record(auth, meta, 'storage.update', row);
+    return toDto(row, this.secrets);
+  }
+
+  /** Every non-secret setting of a create or a PUT, with the defaults for what was left out. */
+  private fullSettings(input: CreateStorageDto) {
+    return {
+      name: input.name.trim(),
+      provider: input.provider,
+      bucket: input.bucket ?? null,
+      region: input.region ?? (input.provider === 'r2' ? 'auto' : input.provider === 'local' ? null : 'us-east-1'),
+      endpoint: input.endpoint ?? null,
+      pathPrefix: input.path_prefix ?? '',
+      forcePathStyle: input.force_path_style ?? input.provider !== 's3',
+    };
   }
 
   async delete(auth: AuthContext, id: string, meta: RequestMeta): Promise<void> {

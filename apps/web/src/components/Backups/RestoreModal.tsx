@@ -17,12 +17,12 @@ type Destination = 'source' | 'other';
 
 /** The fields shown under an input; the API's message about any other goes above the form. */
 const FIELDS = [
-  'target.host',
-  'target.port',
-  'target.dbname',
-  'target.username',
-  'target.password',
-  'target.sslmode',
+  'target_host',
+  'target_port',
+  'target_dbname',
+  'target_user',
+  'target_password',
+  'target_sslmode',
 ] as const;
 
 interface RestoreValues extends ConnectionValues {
@@ -39,7 +39,7 @@ function initialValues(db: DatabaseDto): RestoreValues {
     host: db.host,
     port: db.port,
     dbname: '',
-    username: db.username,
+    user: db.user,
     password: '',
     sslmode: db.sslmode,
     clean: false,
@@ -54,14 +54,12 @@ function requestBody(values: RestoreValues): RestoreRequestDto {
   const body: RestoreRequestDto = { clean: values.clean, no_owner: values.noOwner };
   if (values.destination === 'other') {
     body.create = values.create;
-    body.target = {
-      host: values.host.trim(),
-      ...(values.port === '' ? {} : { port: Number(values.port) }),
-      dbname: values.dbname.trim(),
-      username: values.username.trim(),
-      sslmode: values.sslmode,
-      ...(values.password ? { password: values.password } : {}),
-    };
+    body.target_host = values.host.trim();
+    if (values.port !== '') body.target_port = Number(values.port);
+    body.target_dbname = values.dbname.trim();
+    body.target_user = values.user.trim();
+    body.target_sslmode = values.sslmode;
+    if (values.password) body.target_password = values.password;
   }
   return body;
 }
@@ -134,7 +132,7 @@ function RestoreForm({
   const set = (next: Partial<RestoreValues>) => setValues((current) => ({ ...current, ...next }));
   const other = values.destination === 'other';
   const expected = expectedConfirmation(backup, values);
-  const targetComplete = !other || Boolean(values.host.trim() && values.dbname.trim() && values.username.trim());
+  const targetComplete = !other || Boolean(values.host.trim() && values.dbname.trim() && values.user.trim());
   const confirmed = expected !== '' && values.confirmation === expected;
 
   function submit(event: FormEvent) {
@@ -167,7 +165,7 @@ function RestoreForm({
             values={values}
             onChange={set}
             error={error}
-            prefix="target."
+            prefix="target_"
             dbnamePlaceholder="restored"
             passwordDescription="Kept encrypted only while the restore runs; empty: none"
           />

@@ -10,14 +10,14 @@ export interface ConnectionValues {
   host: string;
   port: number | string;
   dbname: string;
-  username: string;
+  user: string;
   password: string;
   sslmode: SslMode;
 }
 
 /**
- * Host, port, database, username, password and sslmode inputs, as the API names them (after
- * `prefix`, e.g. `target.` for a restore's target) for the errors it reports under each.
+ * Host, port, database, user, password and sslmode inputs, as the API names them (after
+ * `prefix`, e.g. `target_` for a restore's target) for the errors it reports under each.
  */
 export function ConnectionFields({
   values,
@@ -41,7 +41,7 @@ export function ConnectionFields({
   /** Under the password (e.g. “Remove the saved password”). */
   passwordExtra?: ReactNode;
 }) {
-  const name = (field: keyof ConnectionValues) => `${prefix.replace(/\.$/, '_')}${field}`;
+  const name = (field: keyof ConnectionValues) => `${prefix}${field}`;
   const problem = (field: keyof ConnectionValues) => fieldError(error, `${prefix}${field}`);
   return (
     <>
@@ -81,14 +81,14 @@ export function ConnectionFields({
         />
         <TextInput
           label="Username"
-          name={name('username')}
+          name={name('user')}
           placeholder="backup"
           description={usernameDescription}
           required
           autoComplete="off"
-          value={values.username}
-          onChange={(event) => onChange({ username: event.currentTarget.value })}
-          error={problem('username')}
+          value={values.user}
+          onChange={(event) => onChange({ user: event.currentTarget.value })}
+          error={problem('user')}
         />
         <Stack gap={6}>
           <PasswordInput

@@ -38,7 +38,7 @@ const FIELDS = [
   'host',
   'port',
   'dbname',
-  'username',
+  'user',
   'password',
   'sslmode',
   'storage_id',
@@ -69,7 +69,7 @@ interface DatabaseValues {
   host: string;
   port: number | string;
   dbname: string;
-  username: string;
+  user: string;
   /** A new password; empty keeps the stored one. */
   password: string;
   removePassword: boolean;
@@ -96,7 +96,7 @@ function initialValues(db?: DatabaseDto): DatabaseValues {
     host: db?.host ?? '',
     port: db?.port ?? 5432,
     dbname: db?.dbname ?? '',
-    username: db?.username ?? '',
+    user: db?.user ?? '',
     password: '',
     removePassword: false,
     sslmode: db?.sslmode ?? 'prefer',
@@ -129,7 +129,7 @@ function settings(values: DatabaseValues, storageId: string | null) {
     host: values.host.trim(),
     ...(values.port === '' ? {} : { port: Number(values.port) }),
     dbname: values.dbname.trim(),
-    username: values.username.trim(),
+    user: values.user.trim(),
     sslmode: values.sslmode,
     storage_id: storageId ?? '',
     notification_id: values.notificationId,

@@ -49,7 +49,7 @@ export function DatabaseSettings({
             { label: 'Host', value: db.host, testId: 'database-host' },
             { label: 'Port', value: String(db.port) },
             { label: 'Database', value: db.dbname },
-            { label: 'Username', value: db.username },
+            { label: 'User', value: db.user },
             { label: 'Password', value: db.password_set ? 'Saved (hidden)' : 'None' },
             { label: 'SSL mode', value: sslModeLabel(db.sslmode) },
           ]}

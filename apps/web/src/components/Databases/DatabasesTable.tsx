@@ -27,7 +27,7 @@ function columns(storageNames: Map<string, string>): DataColumn<DatabaseDto>[] {
             {db.host}:{db.port}
           </Text>
           <Text size="xs" c="dimmed">
-            {db.dbname} as {db.username} · sslmode {db.sslmode}
+            {db.dbname} as {db.user} · sslmode {db.sslmode}
             {db.password_set ? '' : ' · no password'}
           </Text>
         </Stack>

@@ -27,8 +27,8 @@ export function describeSchedule(db: Pick<DatabaseDto, 'schedule' | 'timezone'>)
 }
 
 /** `user@host:port/dbname`, the way people write a PostgreSQL address. */
-export function connectionLabel(db: Pick<DatabaseDto, 'username' | 'host' | 'port' | 'dbname'>): string {
-  return `${db.username}@${db.host}:${db.port}/${db.dbname}`;
+export function connectionLabel(db: Pick<DatabaseDto, 'user' | 'host' | 'port' | 'dbname'>): string {
+  return `${db.user}@${db.host}:${db.port}/${db.dbname}`;
 }
 
 /** IANA zones for the schedule's time zone picker (UTC first). */

@@ -6,7 +6,7 @@ import { NameField, ResourceForm, useResourceForm } from '@/components/Common/Re
 import { useCreateNotification, useUpdateNotification } from '@/hooks/queries/notifications';
 import { fieldError } from '@/lib/api/errors';
 
-const FIELDS = ['name', 'webhook_url', 'on_success', 'on_failure', 'enabled'] as const;
+const FIELDS = ['name', 'discord_webhook_url', 'on_success', 'on_failure', 'enabled'] as const;
 
 interface NotificationValues {
   name: string;
@@ -30,7 +30,7 @@ function initialValues(notification?: NotificationDto): NotificationValues {
 function createBody(values: NotificationValues): CreateNotificationDto {
   return {
     name: values.name.trim(),
-    webhook_url: values.webhookUrl.trim(),
+    discord_webhook_url: values.webhookUrl.trim(),
     on_success: values.onSuccess,
     on_failure: values.onFailure,
     enabled: values.enabled,
@@ -41,7 +41,7 @@ function createBody(values: NotificationValues): CreateNotificationDto {
 function updateBody(notification: NotificationDto, values: NotificationValues): UpdateNotificationDto {
   const body: UpdateNotificationDto = {};
   if (values.name.trim() !== notification.name) body.name = values.name.trim();
-  if (values.webhookUrl.trim()) body.webhook_url = values.webhookUrl.trim();
+  if (values.webhookUrl.trim()) body.discord_webhook_url = values.webhookUrl.trim();
   if (values.onSuccess !== notification.on_success) body.on_success = values.onSuccess;
   if (values.onFailure !== notification.on_failure) body.on_failure = values.onFailure;
   if (values.enabled !== notification.enabled) body.enabled = values.enabled;
@@ -80,19 +80,19 @@ export function NotificationForm({
       <NameField form={form} placeholder="ops-alerts" />
       <TextInput
         label="Discord webhook URL"
-        name="webhook_url"
+        name="discord_webhook_url"
         type="url"
         autoComplete="off"
         required={!notification}
         placeholder={
-          notification?.webhook_url_set
+          notification?.discord_webhook_url_set
             ? 'A webhook is saved (hidden). Paste a new URL to replace it.'
             : 'https://discord.com/api/webhooks/…'
         }
         description="Discord: channel settings → Integrations → Webhooks. Stored encrypted and never shown again."
         value={values.webhookUrl}
         onChange={(event) => set({ webhookUrl: event.currentTarget.value })}
-        error={fieldError(error, 'webhook_url')}
+        error={fieldError(error, 'discord_webhook_url')}
       />
       <Stack gap={6}>
         <Text size="sm" fw={500}>

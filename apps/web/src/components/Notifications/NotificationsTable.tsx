@@ -29,7 +29,7 @@ const COLUMNS: DataColumn<NotificationDto>[] = [
   {
     header: 'Webhook',
     cell: (notification) =>
-      notification.webhook_url_set ? (
+      notification.discord_webhook_url_set ? (
         <Text size="sm">Discord (URL hidden)</Text>
       ) : (
         <Badge variant="dot" color="red">

@@ -15,8 +15,8 @@ const FIELDS = [
   'endpoint',
   'path_prefix',
   'force_path_style',
-  'access_key_id',
-  'secret_access_key',
+  'access_key',
+  'secret_key',
 ] as const;
 
 interface StorageValues {
@@ -28,9 +28,9 @@ interface StorageValues {
   pathPrefix: string;
   /** null: the provider's default (on for R2 and MinIO). */
   forcePathStyle: boolean | null;
-  /** New keys; empty keeps the stored ones. */
-  accessKeyId: string;
-  secretAccessKey: string;
+  /** The access key id (shown by the API); the secret key is write-only: empty keeps the stored one. */
+  accessKey: string;
+  secretKey: string;
 }
 
 function initialValues(storage?: StorageDto): StorageValues {
@@ -42,8 +42,8 @@ function initialValues(storage?: StorageDto): StorageValues {
     endpoint: storage?.endpoint ?? '',
     pathPrefix: storage?.path_prefix ?? '',
     forcePathStyle: storage ? storage.force_path_style : null,
-    accessKeyId: '',
-    secretAccessKey: '',
+    accessKey: storage?.access_key ?? '',
+    secretKey: '',
   };
 }
 
@@ -57,8 +57,8 @@ function createBody(values: StorageValues): CreateStorageDto {
   if (shown.endpoint && values.endpoint.trim()) body.endpoint = values.endpoint.trim();
   if (shown.region && values.region.trim()) body.region = values.region.trim();
   if (shown.pathStyle && values.forcePathStyle !== null) body.force_path_style = values.forcePathStyle;
-  if (shown.keys && values.accessKeyId) body.access_key_id = values.accessKeyId;
-  if (shown.keys && values.secretAccessKey) body.secret_access_key = values.secretAccessKey;
+  if (shown.keys && values.accessKey.trim()) body.access_key = values.accessKey.trim();
+  if (shown.keys && values.secretKey) body.secret_key = values.secretKey;
   return body;
 }
 
@@ -76,8 +76,9 @@ function updateBody(storage: StorageDto, values: StorageValues): UpdateStorageDt
   if (shown.region && values.region.trim() !== (storage.region ?? '')) body.region = values.region.trim();
   if (shown.pathStyle && values.forcePathStyle !== null && values.forcePathStyle !== storage.force_path_style)
     body.force_path_style = values.forcePathStyle;
-  if (shown.keys && values.accessKeyId) body.access_key_id = values.accessKeyId;
-  if (shown.keys && values.secretAccessKey) body.secret_access_key = values.secretAccessKey;
+  if (shown.keys && values.accessKey.trim() && values.accessKey.trim() !== (storage.access_key ?? ''))
+    body.access_key = values.accessKey.trim();
+  if (shown.keys && values.secretKey) body.secret_key = values.secretKey;
   return body;
 }
 
@@ -104,7 +105,7 @@ export function StorageForm({
   const { values, set, error } = form;
   const shown = PROVIDER_FIELDS[values.provider];
   // Keys stay stored on edit unless the provider changes to one without keys.
-  const keysStored = Boolean(storage?.access_key_id_set && storage.secret_access_key_set);
+  const secretStored = Boolean(storage?.secret_key_set);
 
   return (
     <ResourceForm
@@ -189,29 +190,28 @@ export function StorageForm({
         <Group grow align="flex-start">
           <TextInput
             label="Access key ID"
-            name="access_key_id"
+            name="access_key"
             autoComplete="off"
-            required={!keysStored}
-            placeholder={keysStored ? 'Saved (hidden): type to replace' : undefined}
-            value={values.accessKeyId}
-            onChange={(event) => set({ accessKeyId: event.currentTarget.value })}
-            error={fieldError(error, 'access_key_id')}
+            required
+            value={values.accessKey}
+            onChange={(event) => set({ accessKey: event.currentTarget.value })}
+            error={fieldError(error, 'access_key')}
           />
           <PasswordInput
             label="Secret access key"
-            name="secret_access_key"
+            name="secret_key"
             autoComplete="new-password"
-            required={!keysStored}
-            placeholder={keysStored ? 'Saved (hidden): type to replace' : undefined}
-            value={values.secretAccessKey}
-            onChange={(event) => set({ secretAccessKey: event.currentTarget.value })}
-            error={fieldError(error, 'secret_access_key')}
+            required={!secretStored}
+            placeholder={secretStored ? 'Saved (hidden): type to replace' : undefined}
+            value={values.secretKey}
+            onChange={(event) => set({ secretKey: event.currentTarget.value })}
+            error={fieldError(error, 'secret_key')}
           />
         </Group>
       ) : null}
       {shown.keys ? (
         <Text size="xs" c="dimmed">
-          Keys are stored encrypted and never shown again.
+          Keys are stored encrypted; the secret key is never shown again.
         </Text>
       ) : null}
       {shown.pathStyle ? (

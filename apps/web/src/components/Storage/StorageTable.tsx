@@ -9,7 +9,7 @@ import { PROVIDER_LABELS, storageLocation } from './providers';
 
 function Credentials({ storage }: { storage: StorageDto }) {
   if (storage.provider === 'local') return <Text size="sm">Not needed</Text>;
-  if (storage.access_key_id_set && storage.secret_access_key_set)
+  if (storage.access_key && storage.secret_key_set)
     return (
       <Badge variant="dot" color="teal">
         Keys saved

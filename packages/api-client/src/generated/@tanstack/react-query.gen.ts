@@ -3,8 +3,8 @@
 import { type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { acceptInvitation, createApiToken, createDatabase, createNotification, createStorage, createTenant, declineInvitation, deleteBackup, deleteDatabase, deleteNotification, deleteStorage, disableTwoFactor, downloadBackup, getBackup, getDatabase, getHealth, getMe, getNotification, getRestore, getServiceHealth, getStats, getStorage, inviteMember, listActivityLogs, listAllTenants, listApiTokens, listBackups, listDatabases, listInvitations, listMembers, listMyInvitations, listMyTenants, listNotifications, listStorage, login, logout, type Options, refresh, removeMember, restoreBackup, revokeApiToken, revokeInvitation, sendConfirmationCode, setupTwoFactor, startBackup, switchTenant, testDatabase, testNotification, testStorage, updateDatabase, updateMe, updateMember, updateNotification, updateStorage, verify, verifyBackup, verifyTwoFactorSetup } from '../sdk.gen';
-import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, CreateApiTokenData, CreateApiTokenError, CreateApiTokenResponse, CreateDatabaseData, CreateDatabaseError, CreateDatabaseResponse, CreateNotificationData, CreateNotificationError, CreateNotificationResponse, CreateStorageData, CreateStorageError, CreateStorageResponse, CreateTenantData, CreateTenantError, CreateTenantResponse, DeclineInvitationData, DeclineInvitationError, DeclineInvitationResponse, DeleteBackupData, DeleteBackupError, DeleteBackupResponse, DeleteDatabaseData, DeleteDatabaseError, DeleteDatabaseResponse, DeleteNotificationData, DeleteNotificationError, DeleteNotificationResponse, DeleteStorageData, DeleteStorageError, DeleteStorageResponse, DisableTwoFactorData, DisableTwoFactorError, DisableTwoFactorResponse, DownloadBackupData, DownloadBackupError, DownloadBackupResponse, GetBackupData, GetBackupError, GetBackupResponse, GetDatabaseData, GetDatabaseError, GetDatabaseResponse, GetHealthData, GetHealthError, GetHealthResponse, GetMeData, GetMeError, GetMeResponse, GetNotificationData, GetNotificationError, GetNotificationResponse, GetRestoreData, GetRestoreError, GetRestoreResponse, GetServiceHealthData, GetServiceHealthError, GetServiceHealthResponse, GetStatsData, GetStatsError, GetStatsResponse, GetStorageData, GetStorageError, GetStorageResponse, InviteMemberData, InviteMemberError, InviteMemberResponse, ListActivityLogsData, ListActivityLogsError, ListActivityLogsResponse, ListAllTenantsData, ListAllTenantsError, ListAllTenantsResponse, ListApiTokensData, ListApiTokensError, ListApiTokensResponse, ListBackupsData, ListBackupsError, ListBackupsResponse, ListDatabasesData, ListDatabasesError, ListDatabasesResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListMyTenantsData, ListMyTenantsError, ListMyTenantsResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListStorageData, ListStorageError, ListStorageResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshData, RefreshError, RefreshResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RestoreBackupData, RestoreBackupError, RestoreBackupResponse, RevokeApiTokenData, RevokeApiTokenError, RevokeApiTokenResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SendConfirmationCodeData, SendConfirmationCodeError, SendConfirmationCodeResponse, SetupTwoFactorData, SetupTwoFactorError, SetupTwoFactorResponse, StartBackupData, StartBackupError, StartBackupResponse, SwitchTenantData, SwitchTenantError, SwitchTenantResponse, TestDatabaseData, TestDatabaseError, TestDatabaseResponse, TestNotificationData, TestNotificationError, TestNotificationResponse, TestStorageData, TestStorageError, TestStorageResponse, UpdateDatabaseData, UpdateDatabaseError, UpdateDatabaseResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationData, UpdateNotificationError, UpdateNotificationResponse, UpdateStorageData, UpdateStorageError, UpdateStorageResponse, VerifyBackupData, VerifyBackupError, VerifyBackupResponse, VerifyData, VerifyError, VerifyResponse, VerifyTwoFactorSetupData, VerifyTwoFactorSetupError, VerifyTwoFactorSetupResponse } from '../types.gen';
+import { acceptInvitation, createApiToken, createDatabase, createNotification, createStorage, createTenant, declineInvitation, deleteBackup, deleteDatabase, deleteNotification, deleteStorage, disableTwoFactor, downloadBackup, getBackup, getDatabase, getHealth, getMe, getNotification, getRestore, getServiceHealth, getStats, getStorage, inviteMember, listActivityLogs, listAllTenants, listApiTokens, listBackups, listDatabases, listInvitations, listMembers, listMyInvitations, listMyTenants, listNotifications, listStorage, login, logout, type Options, refresh, removeMember, replaceDatabase, replaceNotification, replaceStorage, restoreBackup, revokeApiToken, revokeInvitation, sendConfirmationCode, setupTwoFactor, startBackup, switchTenant, testDatabase, testNotification, testStorage, updateDatabase, updateMe, updateMember, updateNotification, updateStorage, verify, verifyBackup, verifyTwoFactorSetup } from '../sdk.gen';
+import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, CreateApiTokenData, CreateApiTokenError, CreateApiTokenResponse, CreateDatabaseData, CreateDatabaseError, CreateDatabaseResponse, CreateNotificationData, CreateNotificationError, CreateNotificationResponse, CreateStorageData, CreateStorageError, CreateStorageResponse, CreateTenantData, CreateTenantError, CreateTenantResponse, DeclineInvitationData, DeclineInvitationError, DeclineInvitationResponse, DeleteBackupData, DeleteBackupError, DeleteBackupResponse, DeleteDatabaseData, DeleteDatabaseError, DeleteDatabaseResponse, DeleteNotificationData, DeleteNotificationError, DeleteNotificationResponse, DeleteStorageData, DeleteStorageError, DeleteStorageResponse, DisableTwoFactorData, DisableTwoFactorError, DisableTwoFactorResponse, DownloadBackupData, DownloadBackupError, DownloadBackupResponse, GetBackupData, GetBackupError, GetBackupResponse, GetDatabaseData, GetDatabaseError, GetDatabaseResponse, GetHealthData, GetHealthError, GetHealthResponse, GetMeData, GetMeError, GetMeResponse, GetNotificationData, GetNotificationError, GetNotificationResponse, GetRestoreData, GetRestoreError, GetRestoreResponse, GetServiceHealthData, GetServiceHealthError, GetServiceHealthResponse, GetStatsData, GetStatsError, GetStatsResponse, GetStorageData, GetStorageError, GetStorageResponse, InviteMemberData, InviteMemberError, InviteMemberResponse, ListActivityLogsData, ListActivityLogsError, ListActivityLogsResponse, ListAllTenantsData, ListAllTenantsError, ListAllTenantsResponse, ListApiTokensData, ListApiTokensError, ListApiTokensResponse, ListBackupsData, ListBackupsError, ListBackupsResponse, ListDatabasesData, ListDatabasesError, ListDatabasesResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListMyTenantsData, ListMyTenantsError, ListMyTenantsResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListStorageData, ListStorageError, ListStorageResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshData, RefreshError, RefreshResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, ReplaceDatabaseData, ReplaceDatabaseError, ReplaceDatabaseResponse, ReplaceNotificationData, ReplaceNotificationError, ReplaceNotificationResponse, ReplaceStorageData, ReplaceStorageError, ReplaceStorageResponse, RestoreBackupData, RestoreBackupError, RestoreBackupResponse, RevokeApiTokenData, RevokeApiTokenError, RevokeApiTokenResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SendConfirmationCodeData, SendConfirmationCodeError, SendConfirmationCodeResponse, SetupTwoFactorData, SetupTwoFactorError, SetupTwoFactorResponse, StartBackupData, StartBackupError, StartBackupResponse, SwitchTenantData, SwitchTenantError, SwitchTenantResponse, TestDatabaseData, TestDatabaseError, TestDatabaseResponse, TestNotificationData, TestNotificationError, TestNotificationResponse, TestStorageData, TestStorageError, TestStorageResponse, UpdateDatabaseData, UpdateDatabaseError, UpdateDatabaseResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationData, UpdateNotificationError, UpdateNotificationResponse, UpdateStorageData, UpdateStorageError, UpdateStorageResponse, VerifyBackupData, VerifyBackupError, VerifyBackupResponse, VerifyData, VerifyError, VerifyResponse, VerifyTwoFactorSetupData, VerifyTwoFactorSetupError, VerifyTwoFactorSetupResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -625,6 +625,27 @@ export const updateDatabaseMutation = (options?: Partial<Options<UpdateDatabaseD
 };
 
 /**
+ * Replace a database
+ *
+ * The body is the whole resource, as for POST: omitted optional fields take their defaults. An omitted `password` keeps the stored one (`null` removes it), so clients need not resend it.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const replaceDatabaseMutation = (options?: Partial<Options<ReplaceDatabaseData>>): UseMutationOptions<ReplaceDatabaseResponse, ReplaceDatabaseError, Options<ReplaceDatabaseData>> => {
+    const mutationOptions: UseMutationOptions<ReplaceDatabaseResponse, ReplaceDatabaseError, Options<ReplaceDatabaseData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await replaceDatabase({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
  * Start a backup now
  *
  * Answers 202 with the backup in `pending`; follow it with `GET /backups/{id}` (`status`, `bytes_processed`). pg_dump of the server’s major (or the lowest newer one) streams through SHA-256 and, when the database has encryption recipients, age, into the storage.
@@ -1031,7 +1052,7 @@ export const getNotificationOptions = (options: Options<GetNotificationData>) =>
 /**
  * Change a notification webhook
  *
- * Omitted fields keep their value; a new `webhook_url` replaces the stored one.
+ * Omitted fields keep their value; a new `discord_webhook_url` replaces the stored one.
  *
  * Requires role **admin** or higher in the current tenant.
  */
@@ -1039,6 +1060,27 @@ export const updateNotificationMutation = (options?: Partial<Options<UpdateNotif
     const mutationOptions: UseMutationOptions<UpdateNotificationResponse, UpdateNotificationError, Options<UpdateNotificationData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await updateNotification({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Replace a notification webhook
+ *
+ * The body is the whole resource, as for POST: omitted switches take their defaults. An omitted `discord_webhook_url` keeps the stored one.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const replaceNotificationMutation = (options?: Partial<Options<ReplaceNotificationData>>): UseMutationOptions<ReplaceNotificationResponse, ReplaceNotificationError, Options<ReplaceNotificationData>> => {
+    const mutationOptions: UseMutationOptions<ReplaceNotificationResponse, ReplaceNotificationError, Options<ReplaceNotificationData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await replaceNotification({
                 ...options,
                 ...fnOptions,
                 throwOnError: true
@@ -1164,7 +1206,7 @@ export const listStorageInfiniteOptions = (options?: Options<ListStorageData>) =
 /**
  * Add a storage destination (S3, R2, MinIO or local)
  *
- * Keys are stored encrypted and never returned (`*_set` flags instead).
+ * Keys are stored encrypted; the secret key is never returned (`secret_key_set` instead).
  *
  * Requires role **admin** or higher in the current tenant.
  */
@@ -1234,6 +1276,27 @@ export const updateStorageMutation = (options?: Partial<Options<UpdateStorageDat
     const mutationOptions: UseMutationOptions<UpdateStorageResponse, UpdateStorageError, Options<UpdateStorageData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await updateStorage({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Replace a storage destination
+ *
+ * The body is the whole resource, as for POST: omitted optional fields take their defaults. An omitted `secret_key` (or `access_key`) keeps the stored one, so clients need not resend secrets.
+ *
+ * Requires role **admin** or higher in the current tenant.
+ */
+export const replaceStorageMutation = (options?: Partial<Options<ReplaceStorageData>>): UseMutationOptions<ReplaceStorageResponse, ReplaceStorageError, Options<ReplaceStorageData>> => {
+    const mutationOptions: UseMutationOptions<ReplaceStorageResponse, ReplaceStorageError, Options<ReplaceStorageData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await replaceStorage({
                 ...options,
                 ...fnOptions,
                 throwOnError: true

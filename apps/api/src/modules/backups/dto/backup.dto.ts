@@ -1,9 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { PageDto, PageQueryDto } from '../../../common/pagination/page';
 import { IsOptionalNonNull } from '../../../common/validation/decorators';
-import { PG_NAME_PATTERN, PgLocationDto, pgNameListSchema } from '../../databases/dto/database.dto';
+import { SSL_MODES, type SslMode } from '../../../engine/pg-connection';
+import { HOST, PG_NAME_PATTERN, pgNameListSchema } from '../../databases/dto/database.dto';
 
 const STATUSES = ['pending', 'running', 'success', 'failed'] as const;
 export type JobStatusName = (typeof STATUSES)[number];
@@ -53,7 +66,47 @@ export class VerifyResultDto {
   @ApiProperty({ nullable: true, type: Number, example: 42 }) toc_entries: number | null;
 }
 
-export class RestoreTargetDto extends PgLocationDto {
+/** The documented restore target fields; given any of them, the restore goes into that database. */
+export const RESTORE_TARGET_FIELDS = [
+  'target_host',
+  'target_port',
+  'target_dbname',
+  'target_user',
+  'target_password',
+  'target_sslmode',
+] as const;
+const namesTarget = (body: object) =>
+  RESTORE_TARGET_FIELDS.some((field) => (body as Record<string, unknown>)[field] !== undefined);
+const TARGET_NOTE = 'Required when any `target_*` field is given (the restore then goes into that database).';
+
+/** An empty body restores into the source database; `target_*` fields name another one. */
+export class RestoreRequestDto {
+  @ApiPropertyOptional({ example: 'staging-db.internal', pattern: HOST.source, description: TARGET_NOTE })
+  @ValidateIf((body: object) => namesTarget(body))
+  @Matches(HOST, { message: 'target_host must be a host name or IP address' })
+  target_host?: string;
+
+  @ApiPropertyOptional({ type: 'integer', example: 5432, default: 5432, minimum: 1, maximum: 65535 })
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  target_port?: number;
+
+  @ApiPropertyOptional({ example: 'billing_restored', minLength: 1, maxLength: 63, description: TARGET_NOTE })
+  @ValidateIf((body: object) => namesTarget(body))
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(63)
+  target_dbname?: string;
+
+  @ApiPropertyOptional({ example: 'restorer', minLength: 1, maxLength: 63, description: TARGET_NOTE })
+  @ValidateIf((body: object) => namesTarget(body))
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(63)
+  target_user?: string;
+
   @ApiPropertyOptional({
     example: 's3cr3t',
     maxLength: 1000,
@@ -62,18 +115,16 @@ export class RestoreTargetDto extends PgLocationDto {
   @IsOptionalNonNull()
   @IsString()
   @MaxLength(1000)
-  password?: string;
-}
+  target_password?: string;
 
-export class RestoreRequestDto {
   @ApiPropertyOptional({
-    type: RestoreTargetDto,
-    description: 'Another database to restore into; the source database when omitted.',
+    enum: SSL_MODES,
+    default: 'prefer',
+    description: 'As libpq: `require` and `verify-*` never fall back to plain text.',
   })
   @IsOptionalNonNull()
-  @ValidateNested()
-  @Type(() => RestoreTargetDto)
-  target?: RestoreTargetDto;
+  @IsIn(SSL_MODES)
+  target_sslmode?: SslMode;
 
   @ApiPropertyOptional({
     default: false,
@@ -119,6 +170,7 @@ export class RestoreDto {
   @ApiProperty({ nullable: true, type: String, example: 'staging-db.internal' }) target_host: string | null;
   @ApiProperty({ nullable: true, type: Number, example: 5432 }) target_port: number | null;
   @ApiProperty({ nullable: true, type: String, example: 'billing_restored' }) target_dbname: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'restorer' }) target_user: string | null;
   @ApiProperty() clean: boolean;
   @ApiProperty() create: boolean;
   @ApiProperty() no_owner: boolean;

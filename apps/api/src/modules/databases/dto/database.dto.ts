@@ -40,7 +40,7 @@ export const pgNameListSchema = {
 const PATTERN_MESSAGE = 'each entry must be a schema or table name/pattern (not starting with "-" or a space)';
 /** age X25519 recipients: bech32 "age1" + 58 characters. */
 const AGE_RECIPIENT = /^age1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}$/;
-const HOST = /^[A-Za-z0-9._:-]{1,253}$/;
+export const HOST = /^[A-Za-z0-9._:-]{1,253}$/;
 
 export class RotationPolicyDto {
   @ApiProperty({
@@ -58,7 +58,7 @@ export class RotationPolicyDto {
   value: number;
 }
 
-/** Where a PostgreSQL database is: shared by databases and restore targets. */
+/** Where a PostgreSQL database is (connection fields of a database). */
 export class PgLocationDto {
   @ApiProperty({ example: 'db.internal.example.com', pattern: HOST.source })
   @Matches(HOST, { message: 'host must be a host name or IP address' })
@@ -86,7 +86,7 @@ export class PgLocationDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(63)
-  username: string;
+  user: string;
 
   @ApiPropertyOptional({
     enum: SSL_MODES,
@@ -108,7 +108,8 @@ export class CreateDatabaseDto extends PgLocationDto {
     nullable: true,
     type: String,
     maxLength: 1000,
-    description: 'Write-only: stored encrypted, never returned. `null` removes it.',
+    description:
+      'Write-only: stored encrypted, never returned. `null` removes it; on PUT and PATCH, leaving it out keeps the stored one.',
   })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
@@ -215,6 +216,7 @@ export class CreateDatabaseDto extends PgLocationDto {
 }
 
 /** Every field may be left out; only the nullable ones may be null (skipNullProperties: false). */
+/** PATCH: every field may be left out; null only where it means "none". PUT takes CreateDatabaseDto. */
 export class UpdateDatabaseDto extends PartialType(CreateDatabaseDto, { skipNullProperties: false }) {}
 
 export class DatabaseDto {
@@ -223,7 +225,7 @@ export class DatabaseDto {
   @ApiProperty({ example: 'db.internal.example.com' }) host: string;
   @ApiProperty({ example: 5432 }) port: number;
   @ApiProperty({ example: 'billing' }) dbname: string;
-  @ApiProperty({ example: 'backup' }) username: string;
+  @ApiProperty({ example: 'backup' }) user: string;
   @ApiProperty({ description: 'A password is stored (never returned).' }) password_set: boolean;
   @ApiProperty({ enum: SSL_MODES }) sslmode: SslMode;
   @ApiProperty({ format: 'uuid' }) storage_id: string;

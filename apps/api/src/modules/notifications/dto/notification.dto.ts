@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { IsBoolean, Matches } from 'class-validator';
 import { PageDto } from '../../../common/pagination/page';
 import { IsName, IsOptionalNonNull, nameSchema } from '../../../common/validation/decorators';
@@ -14,8 +14,8 @@ export class CreateNotificationDto {
     description: 'Write-only: stored encrypted, never returned.',
     pattern: DISCORD_WEBHOOK.source,
   })
-  @Matches(DISCORD_WEBHOOK, { message: 'webhook_url must be a Discord webhook URL' })
-  webhook_url: string;
+  @Matches(DISCORD_WEBHOOK, { message: 'discord_webhook_url must be a Discord webhook URL' })
+  discord_webhook_url: string;
 
   @ApiPropertyOptional({ default: true, description: 'Post when a backup succeeds.' })
   @IsOptionalNonNull()
@@ -33,13 +33,25 @@ export class CreateNotificationDto {
   enabled?: boolean;
 }
 
-/** Every field may be left out; none may be null (skipNullProperties: false). */
+/** PATCH: every field may be left out; none may be null (skipNullProperties: false). */
 export class UpdateNotificationDto extends PartialType(CreateNotificationDto, { skipNullProperties: false }) {}
+
+/** PUT: the whole notification as for POST, except that the webhook URL (a secret) may be left out to keep it. */
+export class ReplaceNotificationDto extends OmitType(CreateNotificationDto, ['discord_webhook_url']) {
+  @ApiPropertyOptional({
+    example: 'https://discord.com/api/webhooks/123456789012345678/abcDEF-ghi',
+    description: 'Write-only. Left out, the stored webhook URL is kept.',
+    pattern: DISCORD_WEBHOOK.source,
+  })
+  @IsOptionalNonNull()
+  @Matches(DISCORD_WEBHOOK, { message: 'discord_webhook_url must be a Discord webhook URL' })
+  discord_webhook_url?: string;
+}
 
 export class NotificationDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'ops-alerts' }) name: string;
-  @ApiProperty({ description: 'A webhook URL is stored (it is never returned).' }) webhook_url_set: boolean;
+  @ApiProperty({ description: 'A webhook URL is stored (it is never returned).' }) discord_webhook_url_set: boolean;
   @ApiProperty() on_success: boolean;
   @ApiProperty() on_failure: boolean;
   @ApiProperty() enabled: boolean;

@@ -82,7 +82,7 @@ export class CreateStorageDto {
 
   @ApiPropertyOptional({
     example: 'AKIAIOSFODNN7EXAMPLE',
-    description: 'Write-only; required except for `local`.',
+    description: 'Access key id; required except for `local`. Stored encrypted; shown in answers.',
     minLength: 1,
     maxLength: 256,
   })
@@ -90,11 +90,12 @@ export class CreateStorageDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(256)
-  access_key_id?: string;
+  access_key?: string;
 
   @ApiPropertyOptional({
     example: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    description: 'Write-only; required except for `local`.',
+    description:
+      'Secret access key; required except for `local`. Write-only: stored encrypted, never returned. On PUT, leaving it out keeps the stored one.',
     minLength: 1,
     maxLength: 256,
   })
@@ -102,10 +103,10 @@ export class CreateStorageDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(256)
-  secret_access_key?: string;
+  secret_key?: string;
 }
 
-/** Every field may be left out; only `endpoint` may be null (skipNullProperties: false). */
+/** PATCH: every field may be left out; only `endpoint` may be null (skipNullProperties: false). */
 export class UpdateStorageDto extends PartialType(CreateStorageDto, { skipNullProperties: false }) {}
 
 export class StorageDto {
@@ -117,8 +118,9 @@ export class StorageDto {
   @ApiProperty({ nullable: true, type: String }) endpoint: string | null;
   @ApiProperty({ example: 'prod/' }) path_prefix: string;
   @ApiProperty() force_path_style: boolean;
-  @ApiProperty({ description: 'An access key id is stored (never returned).' }) access_key_id_set: boolean;
-  @ApiProperty({ description: 'A secret access key is stored (never returned).' }) secret_access_key_set: boolean;
+  @ApiProperty({ nullable: true, type: String, example: 'AKIAIOSFODNN7EXAMPLE', description: 'The access key id.' })
+  access_key: string | null;
+  @ApiProperty({ description: 'A secret key is stored (it is never returned).' }) secret_key_set: boolean;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
 }
