@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
-import { Client } from 'pg';
+import { sql as runSql } from '../helpers/engine';
 import { TEST_JWT_SECRET, type TestApp } from '../helpers/app';
 import { bearer, type Session } from '../helpers/auth';
 import { startSignedIn, type SignedInApp } from '../helpers/signed-in';
@@ -31,15 +31,7 @@ describe('credentials', () => {
     return http().post('/api/v1/api-tokens').set(bearer(session.access_token)).send(body);
   }
 
-  async function sql(text: string, values: unknown[] = []) {
-    const client = new Client({ connectionString: api.databaseUrl });
-    await client.connect();
-    try {
-      return (await client.query(text, values)).rows;
-    } finally {
-      await client.end();
-    }
-  }
+  const sql = (text: string, values: unknown[] = []) => runSql(api.databaseUrl, text, values);
 
   beforeAll(async () => {
     app = await startSignedIn();

@@ -20,11 +20,12 @@ export const SEED_SQL = `
   INSERT INTO audit.events SELECT g, 'event ' || g FROM generate_series(1, 50) g;
 `;
 
-export async function sql(url: string, text: string): Promise<Record<string, unknown>[]> {
+/** Runs one statement on `url` (with `$1…` parameters) and returns its rows. */
+export async function sql(url: string, text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query(text)).rows;
+    return (await client.query(text, values)).rows;
   } finally {
     await client.end();
   }

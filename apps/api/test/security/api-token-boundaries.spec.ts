@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { Client } from 'pg';
+import { sql as runSql } from '../helpers/engine';
 import { ROLES_BY_RANK } from '../../src/common/auth/roles';
 import type { TestApp } from '../helpers/app';
 import { bearer, type Session } from '../helpers/auth';
@@ -16,15 +16,7 @@ describe('API tokens are not sessions', () => {
   let operations: Operation[];
   const http = () => request(api.app.getHttpServer());
 
-  async function sql(text: string, values: unknown[] = []) {
-    const client = new Client({ connectionString: api.databaseUrl });
-    await client.connect();
-    try {
-      return (await client.query(text, values)).rows;
-    } finally {
-      await client.end();
-    }
-  }
+  const sql = (text: string, values: unknown[] = []) => runSql(api.databaseUrl, text, values);
 
   /** What a token could have issued or changed: sessions, tokens, and the account's sign-in settings. */
   const footprint = () =>

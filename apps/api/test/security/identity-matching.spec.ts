@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { Client } from 'pg';
+import { sql as runSql } from '../helpers/engine';
 import type { TestApp } from '../helpers/app';
 import { requestCode } from '../helpers/auth';
 import { deliveredCodes, waitForCode } from '../helpers/discord';
@@ -15,15 +15,7 @@ describe('matching usernames and emails', () => {
   const codesFor = (username: string) => deliveredCodes(membersHook.path, username);
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
-  async function sql(text: string, values: unknown[] = []) {
-    const client = new Client({ connectionString: api.databaseUrl });
-    await client.connect();
-    try {
-      return (await client.query(text, values)).rows;
-    } finally {
-      await client.end();
-    }
-  }
+  const sql = (text: string, values: unknown[] = []) => runSql(api.databaseUrl, text, values);
 
   beforeAll(async () => {
     app = await startSignedIn();

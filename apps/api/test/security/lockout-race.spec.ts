@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { Client } from 'pg';
+import { sql as runSql } from '../helpers/engine';
 import type { TestApp } from '../helpers/app';
 import { requestCode } from '../helpers/auth';
 import { startSignedIn, type SignedInApp } from '../helpers/signed-in';
@@ -12,15 +12,7 @@ describe('sign-in attempts under concurrency', () => {
   let membersHook: { url: string; path: string };
   const http = () => request(api.app.getHttpServer());
 
-  async function sql(text: string, values: unknown[] = []) {
-    const client = new Client({ connectionString: api.databaseUrl });
-    await client.connect();
-    try {
-      return (await client.query(text, values)).rows;
-    } finally {
-      await client.end();
-    }
-  }
+  const sql = (text: string, values: unknown[] = []) => runSql(api.databaseUrl, text, values);
 
   /** How many wrong codes were actually compared for `username` (the activity log names each). */
   const evaluatedWrongCodes = async (username: string) =>
