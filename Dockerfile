@@ -30,9 +30,10 @@ RUN pnpm --filter @dumpstation/api deploy --legacy --prod /out/api \
 # ---- api: API and worker, with pg_dump/pg_restore 12–17 ----
 FROM ${NODE_IMAGE} AS api
 # Each server major needs a pg_dump of at least its version: install every client from the
-# PostgreSQL project's apt repository (set up by postgresql-common's own script).
+# PostgreSQL project's apt repository (set up by postgresql-common's own script). util-linux
+# (essential in Debian, named so it stays) has setpriv: pg_dump/pg_restore die with the API.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates postgresql-common age \
+ && apt-get install -y --no-install-recommends ca-certificates postgresql-common age util-linux \
  && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
  && apt-get install -y --no-install-recommends \
       postgresql-client-12 postgresql-client-13 postgresql-client-14 \

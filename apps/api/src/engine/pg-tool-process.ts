@@ -18,23 +18,42 @@ export interface RunPgToolOptions {
   largeWrites?: boolean;
 }
 
-let stdbufPath: string | null | undefined;
-/** coreutils' stdbuf on PATH (every Debian has it), or null. */
-function findStdbuf(): string | null {
-  if (stdbufPath !== undefined) return stdbufPath;
-  stdbufPath = null;
+const found = new Map<string, string | null>();
+/** An executable on PATH, or null (looked up once per name). */
+function findOnPath(name: string): string | null {
+  if (found.has(name)) return found.get(name)!;
+  let path: string | null = null;
   for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(delimiter)) {
-    const candidate = join(dir, 'stdbuf');
+    const candidate = join(dir, name);
     try {
       accessSync(candidate, constants.X_OK);
-      stdbufPath = candidate;
+      path = candidate;
       break;
     } catch {
       // not in this directory
     }
   }
-  return stdbufPath;
+  found.set(name, path);
+  return path;
 }
+
+/** coreutils' stdbuf on PATH (every Debian has it), or null. */
+const findStdbuf = () => findOnPath('stdbuf');
+
+/**
+ * The signal a tool gets when the thread that started it dies, through util-linux's `setpriv
+ * --pdeathsig` (Linux's PR_SET_PDEATHSIG, kept across exec). SIGTERM rather than SIGKILL:
+ * pg_dump and pg_restore catch it, cancel their running statement on the server (a CREATE INDEX
+ * killed with its client would still run to its end and commit), stop their parallel workers
+ * (forked children, which inherit no parent-death signal) and exit 1.
+ */
+export const PARENT_DEATH_SIGNAL = 'TERM';
+
+/**
+ * util-linux's setpriv, which makes every tool die with the process (more precisely: with the
+ * thread) that started it, or null: then a tool would outlive a SIGKILLed API (docs/operations.md).
+ */
+export const findSetpriv = () => findOnPath('setpriv');
 
 /** A pg_dump or pg_restore run: its output stream (for pg_dump) and how it ended. */
 export interface PgToolRun {
@@ -61,7 +80,7 @@ export class PgToolError extends Error {
 }
 
 /**
- * The one place that spawns pg_dump and pg_restore: no shell, a minimal environment (the API's
+ * The one place that spawns pg_dump, pg_dumpall and pg_restore: no shell, a minimal environment (the API's
  * own secrets never reach the child), connection settings and password through libpq's
  * environment variables, never argv.
  */
@@ -73,8 +92,13 @@ export function runPgTool(
 ): PgToolRun {
   const tool = binary.split('/').pop() ?? binary;
   const stdbuf = options.largeWrites ? findStdbuf() : null;
-  // stdbuf execs the tool in its own process: the pid, signals and exit status are the tool's.
-  const [command, argv] = stdbuf ? [stdbuf, [`--output=${STDOUT_BLOCK}`, binary, ...args]] : [binary, args];
+  const setpriv = findSetpriv();
+  // setpriv and stdbuf each exec the next program in the same process: the pid, signals and exit
+  // status are the tool's. The parent-death signal is set before the tool runs and fires when
+  // the thread calling spawn ends: the main thread lives as long as the API; a backup's worker
+  // thread lives until the dump is over (dumpInWorker terminates it only after its outcome).
+  let [command, argv] = stdbuf ? [stdbuf, [`--output=${STDOUT_BLOCK}`, binary, ...args]] : [binary, args];
+  if (setpriv) [command, argv] = [setpriv, [`--pdeathsig=${PARENT_DEATH_SIGNAL}`, '--', command, ...argv]];
   const child = spawn(command, argv, {
     shell: false,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,4 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -8,6 +7,7 @@ import { DigestStream } from './digest';
 import type { PgConnection } from './pg-connection';
 import { runPgTool } from './pg-tool-process';
 import type { ObjectStore } from './storage/object-store';
+import { createOwnedTempDir, freeBytes } from './temp-dirs';
 
 export interface StoredArchive {
   store: ObjectStore;
@@ -17,7 +17,44 @@ export interface StoredArchive {
   sha256: string;
   /** The tenant's age identity, when the object is encrypted. */
   identity: string | null;
+  /** The archive's size (decrypted) as the backup recorded it, when known: the room its temporary copy needs. */
+  bytes?: number | null;
 }
+
+/** RESTORE_TEMP_DIR has no room for the verified copy of an archive. */
+export class TempSpaceError extends Error {
+  constructor(
+    readonly folder: string,
+    readonly neededBytes: number | null,
+    readonly freeBytes: number | null,
+    /** How much of the copy was written when the disk filled (what we know when no size was recorded). */
+    writtenBytes = 0,
+  ) {
+    const needs =
+      neededBytes === null
+        ? `more than the ${humanBytes(writtenBytes)} written before the disk filled`
+        : humanBytes(neededBytes);
+    const free = freeBytes === null ? '' : `; ${humanBytes(freeBytes)} free there`;
+    super(
+      `No space left in RESTORE_TEMP_DIR (${folder}): the verified copy of the archive needs ${needs}${free}. ` +
+        'Free space there or set RESTORE_TEMP_DIR to a folder with more room.',
+    );
+    this.name = 'TempSpaceError';
+  }
+}
+
+function humanBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]} (${bytes} bytes)`;
+}
+
+const isNoSpace = (error: unknown) => (error as NodeJS.ErrnoException | null)?.code === 'ENOSPC';
 
 /** The stored bytes or the archive are not what the backup recorded: nothing may be restored. */
 export class IntegrityError extends Error {
@@ -40,14 +77,29 @@ export interface LocalArchive {
  * (and leaves no file behind).
  */
 export async function fetchVerifiedArchive(archive: StoredArchive, tempRoot: string): Promise<LocalArchive> {
-  const dir = await mkdtemp(join(tempRoot, 'dumpstation-'));
-  const path = join(dir, 'archive.dump');
-  const dispose = () => rm(dir, { recursive: true, force: true });
+  const needed = archive.bytes ?? null;
+  let written = 0;
+  const noSpace = async () => new TempSpaceError(tempRoot, needed, await freeBytes(tempRoot), written);
+  // Said before anything is downloaded when the backup recorded the archive's size.
+  const free = needed === null ? null : await freeBytes(tempRoot);
+  if (needed !== null && free !== null && free < needed) throw new TempSpaceError(tempRoot, needed, free);
+  // Named for this process, so a crash's leftovers are removed by the next sweep (temp-dirs.ts).
+  const dir = await createOwnedTempDir(tempRoot).catch(async (error: unknown) => {
+    throw isNoSpace(error) ? await noSpace() : error;
+  });
+  const path = join(dir.path, 'archive.dump');
+  const dispose = dir.dispose;
+  let diskFull = false;
   try {
     const source = await archive.store.get(archive.key);
     const objectDigest = new DigestStream();
     const dumpDigest = new DigestStream();
     const file = createWriteStream(path, { mode: 0o600 });
+    // A full disk shows first here, whichever stage the pipeline reports.
+    file.on('error', (error) => {
+      if (isNoSpace(error)) diskFull = true;
+      written = file.bytesWritten;
+    });
     if (!archive.identity) {
       // Unencrypted, the object is the archive: one digest checks both.
       await pipeline(source, objectDigest, file);
@@ -61,6 +113,7 @@ export async function fetchVerifiedArchive(archive: StoredArchive, tempRoot: str
         source.destroy();
         ciphertext.destroy();
         await reading.catch(() => undefined);
+        if (diskFull || isNoSpace(error)) throw await noSpace();
         throw new IntegrityError(`The stored object cannot be decrypted: ${(error as Error).message}`, {
           cause: error,
         });
@@ -80,7 +133,7 @@ export async function fetchVerifiedArchive(archive: StoredArchive, tempRoot: str
     return { path, bytes: plain.bytes, dispose };
   } catch (error) {
     await dispose();
-    throw error;
+    throw diskFull || isNoSpace(error) ? await noSpace() : error;
   }
 }
 

@@ -330,7 +330,7 @@ export type DatabaseDto = {
 
 export type DatabaseHealthDto = {
     /**
-     * Why the database is down.
+     * Why the database is down, in plain words (`The database cannot be reached`, `… did not answer within 2 s`); never an address or driver message (those are logged).
      */
     error?: string;
     /**

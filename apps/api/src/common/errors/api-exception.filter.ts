@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { isDatabaseUnavailable } from '../../prisma/prisma-errors';
 import { ApiException } from './api-exception';
 import type { ErrorResponseDto } from './error-response.dto';
 
@@ -19,6 +20,12 @@ const CODES: Record<number, string> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
+/** What a client is told while the service's own database is down: nothing about where it is. */
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  'The service is temporarily unavailable: its database cannot be reached. Try again shortly.';
+/** Seconds a client should wait before retrying then. */
+const RETRY_AFTER_SECONDS = '5';
+
 /** Renders every error, ours or the framework's, in the one ErrorResponseDto shape. */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -27,11 +34,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
-    if (body.status >= 500) {
+    const databaseDown = isDatabaseUnavailable(exception);
+    if (databaseDown) {
+      // The cause (Prisma's text, the database's address) goes to the log only.
+      this.logger.error({ err: exception }, 'The service database is unavailable');
+    } else if (body.status >= 500) {
       // The client gets a generic message; the cause goes to the log only.
       this.logger.error({ err: exception }, 'Unhandled error');
     }
     if (response.headersSent) return;
+    if (databaseDown) response.setHeader('Retry-After', RETRY_AFTER_SECONDS);
     response.status(body.status).json(body);
   }
 
@@ -63,6 +75,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
         return { status, code: 'INVALID_JSON', message: 'Request body is not valid JSON', errors: [] };
       }
       return { status, code: CODES[status] ?? `HTTP_${status}`, message: (exception as Error).message, errors: [] };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        code: 'SERVICE_UNAVAILABLE',
+        message: DATABASE_UNAVAILABLE_MESSAGE,
+        errors: [],
+      };
     }
     return {
       status: HttpStatus.INTERNAL_SERVER_ERROR,

@@ -4,6 +4,15 @@ import type { Backup, Database, JobStatus, Prisma, Restore, Storage, Tenant } fr
 
 export type BackupWithSources = Backup & { database: Database; storage: Storage };
 
+/** What a job that died with its worker says, by kind and by how far it got. */
+export interface AbandonedJobMessages {
+  backup: string;
+  /** Never started: the target was not touched. */
+  pendingRestore: string;
+  /** pg_restore may have run part of the way. */
+  runningRestore: string;
+}
+
 @Injectable()
 export class BackupsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -74,18 +83,41 @@ export class BackupsRepository {
     ]);
   }
 
-  /** Fails jobs whose worker stopped proving it is alive (a crash or restart mid-job). */
-  async failAbandoned(staleBefore: Date, message: string): Promise<number> {
-    const stale = {
-      status: { in: ['pending', 'running'] as JobStatus[] },
-      OR: [{ heartbeatAt: { lt: staleBefore } }, { heartbeatAt: null }],
-    };
-    const data = { status: 'failed' as JobStatus, errorMessage: message, finishedAt: new Date() };
-    const [backups, restores] = await this.prisma.$transaction([
-      this.prisma.backup.updateMany({ where: stale, data }),
-      this.prisma.restore.updateMany({ where: stale, data }),
+  /**
+   * Fails jobs whose worker stopped proving it is alive (a crash or restart mid-job), or whose
+   * worker is known to be dead (`workerIds`), each with the message for its kind and state.
+   */
+  async failAbandoned(
+    abandoned: { staleBefore: Date } | { workerIds: string[] },
+    messages: AbandonedJobMessages,
+  ): Promise<number> {
+    const whose =
+      'workerIds' in abandoned
+        ? { workerId: { in: abandoned.workerIds } }
+        : { OR: [{ heartbeatAt: { lt: abandoned.staleBefore } }, { heartbeatAt: null }] };
+    const finishedAt = new Date();
+    const fail = (status: JobStatus, errorMessage: string) => ({
+      where: { status, ...whose },
+      data: { status: 'failed' as JobStatus, errorMessage, finishedAt },
+    });
+    const counts = await this.prisma.$transaction([
+      this.prisma.backup.updateMany(fail('pending', messages.backup)),
+      this.prisma.backup.updateMany(fail('running', messages.backup)),
+      this.prisma.restore.updateMany(fail('pending', messages.pendingRestore)),
+      this.prisma.restore.updateMany(fail('running', messages.runningRestore)),
     ]);
-    return backups.count + restores.count;
+    return counts.reduce((sum, { count }) => sum + count, 0);
+  }
+
+  /** The workers that have pending or running jobs. */
+  async activeWorkerIds(): Promise<string[]> {
+    const where = { status: { in: ['pending', 'running'] as JobStatus[] }, workerId: { not: null } };
+    const select = { workerId: true } as const;
+    const [backups, restores] = await this.prisma.$transaction([
+      this.prisma.backup.findMany({ where, select, distinct: ['workerId'] }),
+      this.prisma.restore.findMany({ where, select, distinct: ['workerId'] }),
+    ]);
+    return [...new Set([...backups, ...restores].map((row) => row.workerId!))];
   }
 
   findTenant(id: string): Promise<Tenant | null> {

@@ -1,10 +1,27 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { BackupsRepository } from './backups.repository';
+import { isProvablyGone, processIdentity } from '../../engine/process-identity';
+import { BackupsRepository, type AbandonedJobMessages } from './backups.repository';
 
 const HEARTBEAT_MS = 15_000;
 const ABANDONED_AFTER_MS = 90_000;
+
+const STOPPED = 'Interrupted: the process running it stopped (crash or restart) before it finished';
+/**
+ * pg_dump and pg_restore die with the process that runs them (pg-tool-process.ts), so a job
+ * whose process died did not go on without it: a restore stopped where it was, and says so.
+ */
+export const ABANDONED_JOB_MESSAGES: AbandonedJobMessages = {
+  backup: STOPPED,
+  pendingRestore: `${STOPPED}, before the restore started: the target was not touched`,
+  runningRestore:
+    `${STOPPED}; pg_restore was stopped with it, so the target may be partly restored ` +
+    '(objects and rows up to where it stopped). Restore again into it with clean, or into a new database',
+};
+
+/** Where a worker id says which process it is (see process-identity.ts). */
+const identityOf = (workerId: string) => workerId.split('@')[1];
 
 /**
  * Keeps this process's jobs visibly alive, and fails other processes' jobs that stopped
@@ -12,8 +29,14 @@ const ABANDONED_AFTER_MS = 90_000;
  */
 @Injectable()
 export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
-  /** This process, as recorded on the jobs it runs. */
-  readonly workerId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  /**
+   * This process, as recorded on the jobs it runs: host, pid and a random part, then, after
+   * `@`, the identity another process on this machine uses to tell at once that it died.
+   */
+  readonly workerId = [
+    `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    ...(processIdentity() ? [processIdentity()] : []),
+  ].join('@');
   private readonly logger = new Logger(JobSupervisor.name);
   private timer: NodeJS.Timeout | undefined;
 
@@ -42,10 +65,16 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
   }
 
   private async sweep(): Promise<void> {
-    const failed = await this.backups.failAbandoned(
-      new Date(Date.now() - ABANDONED_AFTER_MS),
-      'Interrupted: the process running it stopped (crash or restart) before it finished',
+    // A process on this machine that is gone need not be waited for; others' heartbeats are.
+    const dead = (await this.backups.activeWorkerIds()).filter(
+      (id) => id !== this.workerId && isProvablyGone(identityOf(id)),
     );
-    if (failed) this.logger.warn({ failed }, 'failed abandoned jobs');
+    const failed =
+      (dead.length ? await this.backups.failAbandoned({ workerIds: dead }, ABANDONED_JOB_MESSAGES) : 0) +
+      (await this.backups.failAbandoned(
+        { staleBefore: new Date(Date.now() - ABANDONED_AFTER_MS) },
+        ABANDONED_JOB_MESSAGES,
+      ));
+    if (failed) this.logger.warn({ failed, deadWorkers: dead }, 'failed abandoned jobs');
   }
 }

@@ -1,14 +1,24 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { AppConfig } from '../../config/app-config';
+import { isDatabaseUnavailable } from '../../prisma/prisma-errors';
 import { HealthRepository } from './health.repository';
 import type { HealthDto, ServiceHealthDto } from './dto/health.dto';
 
 /** A health probe must answer quickly even when the database hangs. */
 const DATABASE_PING_TIMEOUT_MS = 2_000;
 
+/** Public answers: what is wrong, never where (no address, no driver text). The cause is logged. */
+const NO_ANSWER = `The database did not answer within ${DATABASE_PING_TIMEOUT_MS / 1000} s`;
+const UNREACHABLE = 'The database cannot be reached';
+const CHECK_FAILED = 'The database check failed';
+
+class PingTimeout extends Error {}
+
 @Injectable()
 export class HealthService {
+  private readonly logger = new Logger(HealthService.name);
+
   constructor(
     private readonly repository: HealthRepository,
     private readonly config: AppConfig,
@@ -29,13 +39,14 @@ export class HealthService {
         this.repository.ping(),
         new Promise((_, reject) => {
           timer = setTimeout(
-            () => reject(new Error(`no answer within ${DATABASE_PING_TIMEOUT_MS} ms`)),
+            () => reject(new PingTimeout(`no answer within ${DATABASE_PING_TIMEOUT_MS} ms`)),
             DATABASE_PING_TIMEOUT_MS,
           );
         }),
       ]);
     } catch (cause) {
-      error = cause instanceof Error ? cause.message : String(cause);
+      error = cause instanceof PingTimeout ? NO_ANSWER : isDatabaseUnavailable(cause) ? UNREACHABLE : CHECK_FAILED;
+      this.logger.warn({ err: cause }, 'health check: the database is down');
     } finally {
       clearTimeout(timer);
     }

@@ -7,7 +7,11 @@ export class DatabaseHealthDto {
   @ApiProperty({ example: 1.7, description: 'Round trip of `SELECT 1`, in milliseconds.' })
   latency_ms: number;
 
-  @ApiPropertyOptional({ example: 'connect ECONNREFUSED 127.0.0.1:5432', description: 'Why the database is down.' })
+  @ApiPropertyOptional({
+    example: 'The database cannot be reached',
+    description:
+      'Why the database is down, in plain words (`The database cannot be reached`, `… did not answer within 2 s`); never an address or driver message (those are logged).',
+  })
   error?: string;
 }
 
