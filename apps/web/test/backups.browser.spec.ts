@@ -174,6 +174,8 @@ describe('backups and restores in Chromium', () => {
     await dialog.locator('[data-testid="restore-status"][data-status="success"]').waitFor({ timeout: 60_000 });
     expect(await dialog.getByText('Restore finished').isVisible()).toBe(true);
     expect(await dialog.getByTestId('restore-error').count()).toBe(0);
+    // Into a database it created: straight in (dropped again had it failed).
+    expect(await dialog.getByTestId('restore-strategy').getAttribute('data-strategy')).toBe('direct');
     await page.screenshot({ path: join(SCREENSHOTS, 'restore-done.png') });
 
     const source = await withPg(pg15.urlFor(SOURCE_DB), async (client) => (await client.query(ROWS_SQL)).rows);

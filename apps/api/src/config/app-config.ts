@@ -128,6 +128,13 @@ const environmentSchema = z.object({
   RESTORE_TEMP_DIR: z.string().min(1).default(tmpdir()),
   /** pg_restore --jobs for restores (the archive is a local file by then). */
   RESTORE_JOBS: z.coerce.number().int().min(1).max(32).default(2),
+  /**
+   * A `clean` restore into an existing database restores into a fresh copy and swaps names: the
+   * previous database stays, renamed `<name>_before_<time>`, this many hours (0: dropped at once).
+   */
+  RESTORE_KEEP_PREVIOUS_HOURS: z.coerce.number().min(0).max(8760).default(24),
+  /** During that swap, how long open sessions on the database may take to end before they are terminated. */
+  RESTORE_SWAP_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
 
   /**
    * Browser origins allowed to call the API from another site (comma-separated, or `*`). None by

@@ -36,6 +36,22 @@ export function libpqEnvironment(conn: PgConnection): Record<string, string> {
   };
 }
 
+/** An SQL identifier, quoted: any name (with `=`, `"`, spaces, capitals) is one identifier. */
+export const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** An SQL string literal (an escape string when it holds backslashes, whatever standard_conforming_strings says). */
+export const quoteLiteral = (value: string) =>
+  value.includes('\\')
+    ? `E'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`
+    : `'${value.replaceAll("'", "''")}'`;
+
+/**
+ * A libpq connection string naming only the database, for a tool's `--dbname`: the value quoted
+ * as libpq reads it, so `qa=copy` or `it's` is a database name and never connection options.
+ * Everything else (host, port, user, password, sslmode) still comes from libpqEnvironment.
+ */
+export const dbnameConninfo = (dbname: string) => `dbname='${dbname.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+
 function clientConfig(conn: PgConnection, tls: boolean): ClientConfig {
   const ssl = !tls
     ? false

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { decryptStream } from './age';
 import { DigestStream } from './digest';
-import type { PgConnection } from './pg-connection';
+import { dbnameConninfo, type PgConnection } from './pg-connection';
 import { runPgTool } from './pg-tool-process';
 import type { ObjectStore } from './storage/object-store';
 import { createOwnedTempDir, freeBytes } from './temp-dirs';
@@ -151,9 +151,17 @@ export async function listArchive(pgRestore: string, path: string): Promise<stri
 
 export interface RestoreOptions {
   clean: boolean;
+  /** --no-owner: objects belong to the restoring user instead of their recorded owners. */
   noOwner: boolean;
-  schemas: string[];
-  tables: string[];
+  /** --no-privileges: no GRANT/REVOKE (the recorded privileges are not restored). */
+  noPrivileges: boolean;
+  /** --single-transaction: all or nothing (and then one connection: no --jobs). */
+  singleTransaction: boolean;
+  /**
+   * A pg_restore list file (`--use-list`) naming the entries to restore (see restore-selection.ts);
+   * without it, the whole archive.
+   */
+  listFile?: string;
   jobs: number;
 }
 
@@ -162,12 +170,13 @@ export function pgRestoreArguments(dbname: string, options: RestoreOptions, path
   return [
     '--exit-on-error',
     '--no-password',
-    `--dbname=${dbname}`,
+    // The name as a quoted value: a name with `=` would otherwise be read as connection options.
+    `--dbname=${dbnameConninfo(dbname)}`,
     ...(options.clean ? ['--clean', '--if-exists'] : []),
-    ...(options.noOwner ? ['--no-owner', '--no-privileges'] : []),
-    ...(options.jobs > 1 ? [`--jobs=${options.jobs}`] : []),
-    ...options.schemas.map((s) => `--schema=${s}`),
-    ...options.tables.map((t) => `--table=${t}`),
+    ...(options.noOwner ? ['--no-owner'] : []),
+    ...(options.noPrivileges ? ['--no-privileges'] : []),
+    ...(options.singleTransaction ? ['--single-transaction'] : options.jobs > 1 ? [`--jobs=${options.jobs}`] : []),
+    ...(options.listFile ? [`--use-list=${options.listFile}`] : []),
     path,
   ];
 }

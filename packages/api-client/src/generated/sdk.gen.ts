@@ -241,7 +241,7 @@ export const downloadBackup = <ThrowOnError extends boolean = false>(options: Op
 /**
  * Restore a backup
  *
- * Into the source database, or into `target`. The archive is fetched, decrypted and checked against both SHA-256 digests before pg_restore (with --exit-on-error) touches the target. Follow it with `GET /restores/{id}`: it ends `success` or `failed`.
+ * Into the source database, or into the database the `target_*` fields name. The archive is fetched, decrypted and checked against both SHA-256 digests before pg_restore (with --exit-on-error) touches the target, and a failure never leaves a mix: a `clean` restore of the whole backup into an existing database runs into a fresh copy that then takes its name (`strategy: swap`, the previous database kept as `kept_database`), any other restore into an existing database in one transaction (`single_transaction`), one into a database it creates (`create`) straight in, dropping it again on failure (`direct`). Every name in `schemas` and `tables` is checked against the backup first: 400 `NOT_IN_BACKUP` names the missing ones. Follow it with `GET /restores/{id}`: it ends `success` or `failed`.
  *
  * Requires role **admin** or higher in the current tenant.
  */

@@ -536,10 +536,35 @@ export type RestoreDto = {
      * Into the source database (true) or another target.
      */
     into_source: boolean;
+    /**
+     * After a swap: the previous database, kept on the same server under this name.
+     */
+    kept_database: string | null;
+    /**
+     * When it was dropped.
+     */
+    kept_dropped_at: string | null;
+    /**
+     * When the kept database is dropped.
+     */
+    kept_until: string | null;
     no_owner: boolean;
+    no_privileges: boolean;
     schemas: Array<string>;
+    /**
+     * All or nothing was asked for.
+     */
+    single_transaction: boolean;
     started_at: string | null;
     status: 'pending' | 'running' | 'success' | 'failed';
+    /**
+     * How the restore ran (set once it starts): `swap` (into a fresh database that then took the name), `single_transaction` (one transaction: a failure changes nothing) or `direct` (into the database it created, dropped again on failure).
+     */
+    strategy: 'swap' | 'single_transaction' | 'direct';
+    /**
+     * Why this strategy ran, when it is not what was asked for (e.g. the role may not swap).
+     */
+    strategy_note: string | null;
     tables: Array<string>;
     target_dbname: string | null;
     target_host: string | null;
@@ -549,23 +574,31 @@ export type RestoreDto = {
 
 export type RestoreRequestDto = {
     /**
-     * Drop the objects being restored first (pg_restore --clean --if-exists).
+     * Replace what the backup holds. Of the whole backup, into an existing database: restored into a fresh database on the same server that then takes the target's name (strategy `swap`; objects made after the backup are not carried over; the previous database is kept as `<name>_before_<time>` for RESTORE_KEEP_PREVIOUS_HOURS). Partial (`schemas`/`tables`), or when the role lacks CREATEDB or ownership of the database: pg_restore --clean --if-exists in one transaction.
      */
     clean?: boolean;
     /**
-     * Create the target database first (it must not exist).
+     * Create the target database first (it must not exist). If the restore then fails, the database is dropped again.
      */
     create?: boolean;
     /**
-     * Skip ownership and privileges (pg_restore --no-owner --no-privileges).
+     * pg_restore --no-owner: objects belong to the restoring user instead of their recorded owners. Default: false into the source database, true into another target (whose server may lack the owners).
      */
     no_owner?: boolean;
     /**
-     * Only these schemas.
+     * pg_restore --no-privileges: GRANTs and REVOKEs are not restored. Default: false into the source database (its grants are kept), true into another target (whose server may lack the grantees).
+     */
+    no_privileges?: boolean;
+    /**
+     * Only these schemas: each with everything in it (and the schema itself where the target lacks it). Every name must be in the backup (400 otherwise, before anything is touched). Objects in them that depend on others outside need those in the target.
      */
     schemas?: Array<string>;
     /**
-     * Only these tables.
+     * All or nothing: pg_restore --single-transaction (without --jobs), so a failure leaves the target as it was. Into an existing database this is also what runs unless a clean restore of the whole backup can swap (see `clean`).
+     */
+    single_transaction?: boolean;
+    /**
+     * Only these tables (also views, materialized views, sequences), as `schema.table` (the form of the backup filters; `"My Schema"."Odd.Name"` quoted) or a bare `table` (in any schema). Every name must be in the backup (400 otherwise, before anything is touched). A table comes with its rows, its partitions, its owned sequences (serial, identity) and values, column defaults, primary key, unique and check constraints, indexes, comments, grants and policies, and its schema where the target lacks it; foreign keys, triggers and rules only when everything they refer to (the other table, the trigger function) is restored too.
      */
     tables?: Array<string>;
     /**
@@ -1585,6 +1618,10 @@ export type RestoreBackupErrors = {
      * Error (500)
      */
     500: ErrorResponseDto;
+    /**
+     * Error (502)
+     */
+    502: ErrorResponseDto;
 };
 
 export type RestoreBackupError = RestoreBackupErrors[keyof RestoreBackupErrors];

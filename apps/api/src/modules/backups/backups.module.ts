@@ -10,6 +10,7 @@ import { BackupsRepository } from './backups.repository';
 import { BackupsService } from './backups.service';
 import { JobQueue } from './job-queue';
 import { JobSupervisor } from './job-supervisor';
+import { KeptDatabaseSweeper } from './kept-database-sweeper';
 import { RestoreRunner } from './restore-runner';
 import { TenantKeys } from './tenant-keys';
 
@@ -26,6 +27,7 @@ import { TenantKeys } from './tenant-keys';
     ArchiveLocator,
     JobQueue,
     JobSupervisor,
+    KeptDatabaseSweeper,
   ],
   exports: [JobQueue],
 })

@@ -69,6 +69,16 @@ export class BackupsRepository {
     });
   }
 
+  /** Restores whose swap kept a previous database that is now due to be dropped. */
+  keptToDrop(now: Date): Promise<(Restore & { backup: BackupWithSources })[]> {
+    return this.prisma.restore.findMany({
+      where: { keptDatabase: { not: null }, keptDroppedAt: null, keptUntil: { lte: now } },
+      include: { backup: { include: { database: true, storage: true } } },
+      orderBy: { keptUntil: 'asc' },
+      take: 100,
+    });
+  }
+
   async activeRestores(backupId: string): Promise<number> {
     return this.prisma.restore.count({ where: { backupId, status: { in: ['pending', 'running'] } } });
   }

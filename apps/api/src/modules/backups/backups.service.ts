@@ -7,6 +7,10 @@ import { SecretBox } from '../../crypto/secret-box';
 import { backupName } from '../../engine/backup-naming';
 import { PgClientResolver } from '../../engine/pg-client-resolver';
 import { fetchVerifiedArchive, IntegrityError, listArchive } from '../../engine/restore-pipeline';
+import type { Readable } from 'node:stream';
+import { decryptStream } from '../../engine/age';
+import { readArchiveToc, type TocEntry } from '../../engine/archive-toc';
+import { missingNames, type RestoreFilter } from '../../engine/restore-selection';
 import type { Backup, Restore } from '../../generated/prisma/client';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { DatabasesService, toStoredSslMode } from '../databases/databases.service';
@@ -61,6 +65,13 @@ function toRestoreDto(row: Restore): RestoreDto {
     clean: row.clean,
     create: row.create,
     no_owner: row.noOwner,
+    no_privileges: row.noPrivileges,
+    single_transaction: row.singleTransaction,
+    strategy: row.strategy,
+    strategy_note: row.strategyNote,
+    kept_database: row.keptDatabase,
+    kept_until: row.keptUntil?.toISOString() ?? null,
+    kept_dropped_at: row.keptDroppedAt?.toISOString() ?? null,
     schemas: row.schemas,
     tables: row.tables,
     started_at: row.startedAt?.toISOString() ?? null,
@@ -212,6 +223,9 @@ export class BackupsService {
 
   async restore(auth: AuthContext, id: string, input: RestoreRequestDto, meta: RequestMeta): Promise<RestoreDto> {
     const backup = await this.requireSuccessful(auth, id);
+    if (input.schemas?.length || input.tables?.length) {
+      await this.checkNamesInBackup(backup, { schemas: input.schemas ?? [], tables: input.tables ?? [] });
+    }
     // Validation made host, dbname and user present whenever any target_* field is.
     const target = input.target_host
       ? {
@@ -233,7 +247,10 @@ export class BackupsService {
       targetSslmode: target ? toStoredSslMode(input.target_sslmode ?? 'prefer') : null,
       clean: input.clean ?? false,
       create: input.create ?? false,
-      noOwner: input.no_owner ?? true,
+      // Into the source its owners and grantees exist: restore them. Elsewhere they may not.
+      noOwner: input.no_owner ?? target !== null,
+      noPrivileges: input.no_privileges ?? target !== null,
+      singleTransaction: input.single_transaction ?? false,
       schemas: input.schemas ?? [],
       tables: input.tables ?? [],
       workerId: this.supervisor.workerId,
@@ -250,6 +267,48 @@ export class BackupsService {
     });
     this.queue.enqueue((signal) => this.restoreRunner.run(restore.id, signal));
     return toRestoreDto(restore);
+  }
+
+  /**
+   * 400 naming every requested schema or table the backup does not hold, before anything is
+   * queued or created. Reads only the start of the stored object: the archive's table of contents.
+   */
+  private async checkNamesInBackup(backup: BackupWithSources, filter: RestoreFilter): Promise<void> {
+    const located = await this.archives.locate(backup);
+    let source: Readable;
+    try {
+      source = await located.store.get(located.key);
+    } catch (error) {
+      throw new ApiException(
+        HttpStatus.BAD_GATEWAY,
+        'STORAGE_ERROR',
+        `Cannot read the backup: ${describeStoreError(error)}`,
+      );
+    }
+    let archive: Readable = source;
+    let toc: TocEntry[];
+    try {
+      if (located.identity) archive = await decryptStream(source, located.identity);
+      toc = await readArchiveToc(archive);
+    } catch (error) {
+      throw new ApiException(
+        HttpStatus.CONFLICT,
+        'BACKUP_UNREADABLE',
+        `Cannot read the backup's table of contents: ${(error as Error).message}`,
+      );
+    } finally {
+      archive.destroy();
+      source.destroy();
+    }
+    const missing = missingNames(toc, filter);
+    if (missing.length) {
+      throw new ApiException(
+        HttpStatus.BAD_REQUEST,
+        'NOT_IN_BACKUP',
+        `Not in the backup: ${missing.map((m) => m.message.replace(/ is not in the backup.*$/, '')).join(', ')}`,
+        missing,
+      );
+    }
   }
 
   async getRestore(auth: AuthContext, id: string): Promise<RestoreDto> {

@@ -29,7 +29,10 @@ interface RestoreValues extends ConnectionValues {
   destination: Destination;
   clean: boolean;
   create: boolean;
-  noOwner: boolean;
+  /** null: the API's default for the destination (skipped elsewhere, restored into the source). */
+  noOwner: boolean | null;
+  noPrivileges: boolean | null;
+  singleTransaction: boolean;
   confirmation: string;
 }
 
@@ -44,14 +47,18 @@ function initialValues(db: DatabaseDto): RestoreValues {
     sslmode: db.sslmode,
     clean: false,
     create: false,
-    // The API's default: a restore elsewhere rarely has the same roles.
-    noOwner: true,
+    noOwner: null,
+    noPrivileges: null,
+    singleTransaction: false,
     confirmation: '',
   };
 }
 
 function requestBody(values: RestoreValues): RestoreRequestDto {
-  const body: RestoreRequestDto = { clean: values.clean, no_owner: values.noOwner };
+  const body: RestoreRequestDto = { clean: values.clean };
+  if (values.noOwner !== null) body.no_owner = values.noOwner;
+  if (values.noPrivileges !== null) body.no_privileges = values.noPrivileges;
+  if (values.singleTransaction) body.single_transaction = true;
   if (values.destination === 'other') {
     body.create = values.create;
     body.target_host = values.host.trim();
@@ -69,6 +76,40 @@ function expectedConfirmation(backup: BackupDto, values: RestoreValues): string 
   return values.destination === 'source' ? backup.name : values.dbname.trim();
 }
 
+/** The API's default for ownership and privileges: kept into the source, skipped elsewhere. */
+const skippedByDefault = (values: RestoreValues) => values.destination === 'other';
+
+const STRATEGY_LABELS: Record<NonNullable<RestoreDto['strategy']>, string> = {
+  swap: 'into a fresh copy that then takes the name',
+  single_transaction: 'in one transaction (a failure changes nothing)',
+  direct: 'into the database it created (dropped again on failure)',
+};
+
+function RestoreStrategy({ restore }: { restore: RestoreDto }) {
+  if (!restore.strategy) return null;
+  return (
+    <Stack gap={2} data-testid="restore-strategy" data-strategy={restore.strategy}>
+      <Text size="sm">Strategy: {STRATEGY_LABELS[restore.strategy]}</Text>
+      {restore.strategy_note ? (
+        <Text size="sm" c="dimmed">
+          {restore.strategy_note}
+        </Text>
+      ) : null}
+      {restore.kept_database ? (
+        <Text size="sm" c="dimmed" data-testid="restore-kept">
+          The previous database is kept as <Code>{restore.kept_database}</Code>
+          {restore.kept_dropped_at
+            ? ` (dropped ${formatDateTime(restore.kept_dropped_at)})`
+            : restore.kept_until
+              ? ` until ${formatDateTime(restore.kept_until)}`
+              : ''}
+          .
+        </Text>
+      ) : null}
+    </Stack>
+  );
+}
+
 function RestoreProgress({ started, onClose }: { started: RestoreDto; onClose: () => void }) {
   const query = useRestore(started.id);
   const restore = query.data ?? started;
@@ -82,6 +123,7 @@ function RestoreProgress({ started, onClose }: { started: RestoreDto; onClose: (
         <Text size="sm">Restoring into {target}</Text>
         <BackupStatusBadge job={restore} testId="restore-status" />
       </Group>
+      <RestoreStrategy restore={restore} />
       {isActive(restore) ? (
         <Group gap="xs">
           <Loader size="sm" />
@@ -171,15 +213,17 @@ function RestoreForm({
           />
         ) : (
           <Alert color="orange" variant="light" icon={<IconAlertTriangle />} title="This changes the source database">
-            pg_restore writes into {database.dbname} on {database.host}:{database.port} and stops at the first error.
-            Without “Drop existing objects first”, objects that already exist make it fail.
+            pg_restore writes into {database.dbname} on {database.host}:{database.port}. A failure never leaves a mix:
+            with “Replace the database” the backup is restored into a fresh copy that then takes its name (the previous
+            database is kept for a while); otherwise it runs in one transaction, and objects that already exist make it
+            fail without changing anything.
           </Alert>
         )}
 
         <Stack gap="xs">
           <Checkbox
-            label="Drop existing objects first"
-            description="pg_restore --clean --if-exists"
+            label="Replace the database (clean)"
+            description="Drop what the backup holds first: for a whole backup, restored into a fresh copy that then takes the name; the previous database is kept"
             checked={values.clean}
             onChange={(event) => set({ clean: event.currentTarget.checked })}
           />
@@ -192,10 +236,22 @@ function RestoreForm({
             />
           ) : null}
           <Checkbox
-            label="Skip ownership and privileges"
-            description="pg_restore --no-owner --no-privileges: objects belong to the restoring user"
-            checked={values.noOwner}
+            label="All or nothing"
+            description="pg_restore --single-transaction (no parallel jobs): a failure leaves the target untouched"
+            checked={values.singleTransaction}
+            onChange={(event) => set({ singleTransaction: event.currentTarget.checked })}
+          />
+          <Checkbox
+            label="Skip ownership"
+            description="pg_restore --no-owner: objects belong to the restoring user (default: only into another database)"
+            checked={values.noOwner ?? skippedByDefault(values)}
             onChange={(event) => set({ noOwner: event.currentTarget.checked })}
+          />
+          <Checkbox
+            label="Skip privileges"
+            description="pg_restore --no-privileges: no GRANTs (default: only into another database; into the source its grants are kept)"
+            checked={values.noPrivileges ?? skippedByDefault(values)}
+            onChange={(event) => set({ noPrivileges: event.currentTarget.checked })}
           />
         </Stack>
 

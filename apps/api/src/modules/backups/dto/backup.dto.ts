@@ -19,6 +19,8 @@ import { SSL_MODES, type SslMode } from '../../../engine/pg-connection';
 import { HOST, PG_NAME_PATTERN, pgNameListSchema } from '../../databases/dto/database.dto';
 
 const STATUSES = ['pending', 'running', 'success', 'failed'] as const;
+export const RESTORE_STRATEGIES = ['swap', 'single_transaction', 'direct'] as const;
+export type RestoreStrategyName = (typeof RESTORE_STRATEGIES)[number];
 export type JobStatusName = (typeof STATUSES)[number];
 
 export class BackupListQueryDto extends PageQueryDto {
@@ -128,33 +130,65 @@ export class RestoreRequestDto {
 
   @ApiPropertyOptional({
     default: false,
-    description: 'Drop the objects being restored first (pg_restore --clean --if-exists).',
+    description:
+      "Replace what the backup holds. Of the whole backup, into an existing database: restored into a fresh database on the same server that then takes the target's name (strategy `swap`; objects made after the backup are not carried over; the previous database is kept as `<name>_before_<time>` for RESTORE_KEEP_PREVIOUS_HOURS). Partial (`schemas`/`tables`), or when the role lacks CREATEDB or ownership of the database: pg_restore --clean --if-exists in one transaction.",
   })
   @IsOptionalNonNull()
   @IsBoolean()
   clean?: boolean;
 
-  @ApiPropertyOptional({ default: false, description: 'Create the target database first (it must not exist).' })
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Create the target database first (it must not exist). If the restore then fails, the database is dropped again.',
+  })
   @IsOptionalNonNull()
   @IsBoolean()
   create?: boolean;
 
   @ApiPropertyOptional({
-    default: true,
-    description: 'Skip ownership and privileges (pg_restore --no-owner --no-privileges).',
+    description:
+      'pg_restore --no-owner: objects belong to the restoring user instead of their recorded owners. Default: false into the source database, true into another target (whose server may lack the owners).',
   })
   @IsOptionalNonNull()
   @IsBoolean()
   no_owner?: boolean;
 
-  @ApiPropertyOptional({ ...pgNameListSchema, example: ['public'], description: 'Only these schemas.' })
+  @ApiPropertyOptional({
+    description:
+      'pg_restore --no-privileges: GRANTs and REVOKEs are not restored. Default: false into the source database (its grants are kept), true into another target (whose server may lack the grantees).',
+  })
+  @IsOptionalNonNull()
+  @IsBoolean()
+  no_privileges?: boolean;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'All or nothing: pg_restore --single-transaction (without --jobs), so a failure leaves the target as it was. Into an existing database this is also what runs unless a clean restore of the whole backup can swap (see `clean`).',
+  })
+  @IsOptionalNonNull()
+  @IsBoolean()
+  single_transaction?: boolean;
+
+  @ApiPropertyOptional({
+    ...pgNameListSchema,
+    example: ['public'],
+    description:
+      'Only these schemas: each with everything in it (and the schema itself where the target lacks it). Every name must be in the backup (400 otherwise, before anything is touched). Objects in them that depend on others outside need those in the target.',
+  })
   @IsOptionalNonNull()
   @IsArray()
   @ArrayMaxSize(100)
   @Matches(PG_NAME_PATTERN, { each: true, message: 'each schema must be a name (not starting with "-" or a space)' })
   schemas?: string[];
 
-  @ApiPropertyOptional({ ...pgNameListSchema, example: ['orders'], description: 'Only these tables.' })
+  @ApiPropertyOptional({
+    ...pgNameListSchema,
+    example: ['public.orders'],
+    description:
+      'Only these tables (also views, materialized views, sequences), as `schema.table` (the form of the backup filters; `"My Schema"."Odd.Name"` quoted) or a bare `table` (in any schema). Every name must be in the backup (400 otherwise, before anything is touched). A table comes with its rows, its partitions, its owned sequences (serial, identity) and values, column defaults, primary key, unique and check constraints, indexes, comments, grants and policies, and its schema where the target lacks it; foreign keys, triggers and rules only when everything they refer to (the other table, the trigger function) is restored too.',
+  })
   @IsOptionalNonNull()
   @IsArray()
   @ArrayMaxSize(100)
@@ -174,6 +208,34 @@ export class RestoreDto {
   @ApiProperty() clean: boolean;
   @ApiProperty() create: boolean;
   @ApiProperty() no_owner: boolean;
+  @ApiProperty() no_privileges: boolean;
+  @ApiProperty({ description: 'All or nothing was asked for.' }) single_transaction: boolean;
+  @ApiProperty({
+    enum: RESTORE_STRATEGIES,
+    nullable: true,
+    type: String,
+    example: 'swap',
+    description:
+      'How the restore ran (set once it starts): `swap` (into a fresh database that then took the name), `single_transaction` (one transaction: a failure changes nothing) or `direct` (into the database it created, dropped again on failure).',
+  })
+  strategy: RestoreStrategyName | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Why this strategy ran, when it is not what was asked for (e.g. the role may not swap).',
+  })
+  strategy_note: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'billing_before_20251208T143022',
+    description: 'After a swap: the previous database, kept on the same server under this name.',
+  })
+  kept_database: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the kept database is dropped.' })
+  kept_until: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When it was dropped.' })
+  kept_dropped_at: string | null;
   @ApiProperty({ type: [String] }) schemas: string[];
   @ApiProperty({ type: [String] }) tables: string[];
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) started_at: string | null;
