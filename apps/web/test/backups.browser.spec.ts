@@ -83,6 +83,10 @@ describe('backups and restores in Chromium', () => {
       .getByTestId('backup-history')
       .getByText(/^No backups yet/)
       .waitFor({ timeout: 20_000 });
+    await page
+      .getByTestId('restore-history')
+      .getByText(/^No restores yet/)
+      .waitFor({ timeout: 20_000 });
   });
 
   it('backs up now: the row goes from pending to success, with a size and checksums', async () => {
@@ -204,6 +208,32 @@ describe('backups and restores in Chromium', () => {
     );
     await dialog.getByRole('button', { name: 'Close' }).click();
     await closed(page, dialog);
+  });
+
+  it('lists both restores in the restore history, newest first, with target and outcome, filtered by status', async () => {
+    const history = page.getByTestId('restore-history');
+    await history
+      .getByTestId('restore-count')
+      .filter({ hasText: /^2 restores$/ })
+      .waitFor({ timeout: 10_000 });
+    const rows = history.locator('[data-testid^="restore-row-"]');
+    // The list polls while a restore runs: wait for the one that just failed to read failed there too.
+    await history.locator('[data-testid^="restore-row-"][data-status="failed"]').waitFor({ timeout: 10_000 });
+    expect(await rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-status')))).toEqual([
+      'failed',
+      'success',
+    ]);
+    const first = rows.first();
+    expect(await first.getByTestId('restore-target').innerText()).toBe(`${RESTORED_DB} on ${pg15.host}:${pg15.port}`);
+    expect(await first.innerText()).toContain(backupName);
+    await history.screenshot({ path: join(SCREENSHOTS, 'restore-history.png') });
+
+    await pick(page, history, /^Restore status$/, 'Success');
+    await history
+      .getByTestId('restore-count')
+      .filter({ hasText: /^1 success restore$/ })
+      .waitFor({ timeout: 10_000 });
+    expect(await rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-status')))).toEqual(['success']);
   });
 
   it('deletes the backup after confirmation', async () => {

@@ -105,7 +105,8 @@ export function keySegment(name: string): string {
 
 /**
  * Readable object keys, so a bucket makes sense without us:
- * `<prefix><database>/<yyyy>/<mm>/<name>.dump[.age]` and the sidecar `<…>/<name>.json`.
+ * `<prefix><database>/<yyyy>/<mm>/<name>.dump[.age]`, the cluster's roles
+ * `<…>/<name>.roles.sql[.age]` and the sidecar `<…>/<name>.json`.
  */
 export function backupKeys(
   prefix: string,
@@ -113,10 +114,11 @@ export function backupKeys(
   name: string,
   at: Date,
   encrypted: boolean,
-): { objectKey: string; sidecarKey: string } {
+): { objectKey: string; rolesKey: string; sidecarKey: string } {
   const folder = `${prefix}${keySegment(databaseName)}/${at.getUTCFullYear()}/${pad(at.getUTCMonth() + 1)}`;
   return {
     objectKey: `${folder}/${name}.dump${encrypted ? '.age' : ''}`,
+    rolesKey: `${folder}/${name}.roles.sql${encrypted ? '.age' : ''}`,
     sidecarKey: `${folder}/${name}.json`,
   };
 }

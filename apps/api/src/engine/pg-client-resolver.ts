@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 
-export type PgTool = 'pg_dump' | 'pg_restore';
+export type PgTool = 'pg_dump' | 'pg_dumpall' | 'pg_restore';
 
 export interface ResolvedPgClient {
   /** Major of the client found (the server's, or the lowest installed above it). */

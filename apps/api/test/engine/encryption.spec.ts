@@ -77,10 +77,16 @@ describe('encrypted backups', () => {
     const key = backup.object_key as string;
     const sidecar = JSON.parse((await readObject(bucket, key.replace(/\.dump\.age$/, '.json'))).toString());
     expect(sidecar).toMatchObject({
-      format: 'dumpstation-backup/1',
+      format: 'dumpstation-backup/2',
       object_key: key,
       encrypted: true,
-      encryption: { tool: 'age', recipients: backup.encryption_recipients },
+      encryption: {
+        tool: 'age',
+        recipients: [
+          { label: 'tenant', recipient: (backup.encryption_recipients as string[])[0] },
+          { label: 'database recipient 1', recipient: userRecipient },
+        ],
+      },
       dump_format: 'custom',
       server_version: backup.server_version,
       pg_dump_version: backup.pg_dump_version,

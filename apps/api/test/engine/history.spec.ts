@@ -120,15 +120,16 @@ describe('backup history and outcomes', () => {
     expect(restored.error_message).toMatch(/pg_restore .*already exists/s);
   });
 
-  it('deletes a backup with its object and sidecar', async () => {
+  it('deletes a backup with its object, its roles object and sidecar', async () => {
     const [latest] = (await app.http().get(`/api/v1/databases/${databaseId}/backups?status=success`).set(auth())).body
       .items;
     const before = await objectKeys(bucket);
-    expect(before).toEqual(expect.arrayContaining([latest.object_key, latest.object_key.replace(/\.dump$/, '.json')]));
+    const own = [latest.object_key, latest.roles_object_key, latest.object_key.replace(/\.dump$/, '.json')];
+    expect(latest.roles_object_key).toBe(latest.object_key.replace(/\.dump$/, '.roles.sql'));
+    expect(before).toEqual(expect.arrayContaining(own));
     await app.http().delete(`/api/v1/backups/${latest.id}`).set(auth()).expect(204);
     const after = await objectKeys(bucket);
-    expect(after).not.toContain(latest.object_key);
-    expect(after).toHaveLength(before.length - 2);
+    expect(after).toEqual(before.filter((key) => !own.includes(key)));
     expect((await app.http().get(`/api/v1/backups/${latest.id}`).set(auth())).status).toBe(404);
   });
 });

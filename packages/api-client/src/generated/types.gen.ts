@@ -92,6 +92,14 @@ export type BackupDto = {
      */
     object_sha256: string | null;
     pg_dump_version: string | null;
+    /**
+     * The cluster's roles (pg_dumpall --roles-only) stored beside the dump, encrypted when the dump is. Null: the backup has no roles (its warnings say why), so `create_roles` cannot be used with it.
+     */
+    roles_object_key: string | null;
+    /**
+     * The roles object includes the roles' password hashes.
+     */
+    roles_with_passwords: boolean;
     server_version: string | null;
     /**
      * SHA-256 of the pg_dump archive.
@@ -106,7 +114,7 @@ export type BackupDto = {
     storage_id: string;
     trigger: 'manual' | 'scheduled' | 'api';
     /**
-     * Warnings pg_dump printed.
+     * Warnings pg_dump printed, and why the roles are missing.
      */
     warnings: Array<string>;
 };
@@ -151,6 +159,10 @@ export type CreateApiTokenDto = {
 };
 
 export type CreateDatabaseDto = {
+    /**
+     * Store the roles' password hashes in each backup's roles object (pg_dumpall without --no-role-passwords). Reading them needs a superuser; without one the roles are stored without passwords and the backup says so in its warnings.
+     */
+    backup_role_passwords?: boolean;
     dbname: string;
     /**
      * Scheduled backups run only when enabled.
@@ -301,6 +313,10 @@ export type DatabaseCheckDto = {
 };
 
 export type DatabaseDto = {
+    /**
+     * Each backup's roles object includes the roles' password hashes.
+     */
+    backup_role_passwords: boolean;
     created_at: string;
     dbname: string;
     enabled: boolean;
@@ -525,9 +541,18 @@ export type ReplaceNotificationDto = {
 
 export type RestoreDto = {
     backup_id: string;
+    backup_name: string;
     clean: boolean;
     create: boolean;
+    /**
+     * Missing roles were to be created first.
+     */
+    create_roles: boolean;
     created_at: string;
+    /**
+     * The database the backup was made of.
+     */
+    database_id: string;
     duration_ms: number | null;
     error_message: string | null;
     finished_at: string | null;
@@ -550,6 +575,10 @@ export type RestoreDto = {
     kept_until: string | null;
     no_owner: boolean;
     no_privileges: boolean;
+    /**
+     * The roles this restore created.
+     */
+    roles_created: Array<string>;
     schemas: Array<string>;
     /**
      * All or nothing was asked for.
@@ -572,6 +601,14 @@ export type RestoreDto = {
     target_user: string | null;
 };
 
+export type RestorePageDto = {
+    items: Array<RestoreDto>;
+    limit: number;
+    page: number;
+    total: number;
+    total_pages: number;
+};
+
 export type RestoreRequestDto = {
     /**
      * Replace what the backup holds. Of the whole backup, into an existing database: restored into a fresh database on the same server that then takes the target's name (strategy `swap`; objects made after the backup are not carried over; the previous database is kept as `<name>_before_<time>` for RESTORE_KEEP_PREVIOUS_HOURS). Partial (`schemas`/`tables`), or when the role lacks CREATEDB or ownership of the database: pg_restore --clean --if-exists in one transaction.
@@ -581,6 +618,10 @@ export type RestoreRequestDto = {
      * Create the target database first (it must not exist). If the restore then fails, the database is dropped again.
      */
     create?: boolean;
+    /**
+     * Before pg_restore, create the roles of the backup's roles object that the target server lacks (attributes, own settings and memberships; never SUPERUSER, REPLICATION or BYPASSRLS), so owners and GRANTs naming them restore. Existing roles are never changed. Into another target, `no_owner` and `no_privileges` then default to false (the owners and grantees exist). Needs a target user with CREATEROLE, and a backup with `roles_object_key`. The restore lists the roles it created in `roles_created`; they stay if pg_restore then fails.
+     */
+    create_roles?: boolean;
     /**
      * pg_restore --no-owner: objects belong to the restoring user instead of their recorded owners. Default: false into the source database, true into another target (whose server may lack the owners).
      */
@@ -764,6 +805,10 @@ export type TwoFactorSetupDto = {
 };
 
 export type UpdateDatabaseDto = {
+    /**
+     * Store the roles' password hashes in each backup's roles object (pg_dumpall without --no-role-passwords). Reading them needs a superuser; without one the roles are stored without passwords and the backup says so in its warnings.
+     */
+    backup_role_passwords?: boolean;
     dbname?: string;
     /**
      * Scheduled backups run only when enabled.
@@ -2009,6 +2054,53 @@ export type ListBackupsResponses = {
 
 export type ListBackupsResponse = ListBackupsResponses[keyof ListBackupsResponses];
 
+export type ListDatabaseRestoresData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: {
+        page?: number;
+        limit?: number;
+        /**
+         * Only restores in this state.
+         */
+        status?: 'pending' | 'running' | 'success' | 'failed';
+    };
+    url: '/api/v1/databases/{id}/restores';
+};
+
+export type ListDatabaseRestoresErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type ListDatabaseRestoresError = ListDatabaseRestoresErrors[keyof ListDatabaseRestoresErrors];
+
+export type ListDatabaseRestoresResponses = {
+    200: RestorePageDto;
+};
+
+export type ListDatabaseRestoresResponse = ListDatabaseRestoresResponses[keyof ListDatabaseRestoresResponses];
+
 export type TestDatabaseData = {
     body?: never;
     path: {
@@ -2609,6 +2701,55 @@ export type TestNotificationResponses = {
 };
 
 export type TestNotificationResponse = TestNotificationResponses[keyof TestNotificationResponses];
+
+export type ListRestoresData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        limit?: number;
+        /**
+         * Only restores in this state.
+         */
+        status?: 'pending' | 'running' | 'success' | 'failed';
+        /**
+         * Only restores of this database’s backups.
+         */
+        database_id?: string;
+        /**
+         * Only restores of this backup.
+         */
+        backup_id?: string;
+    };
+    url: '/api/v1/restores';
+};
+
+export type ListRestoresErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type ListRestoresError = ListRestoresErrors[keyof ListRestoresErrors];
+
+export type ListRestoresResponses = {
+    200: RestorePageDto;
+};
+
+export type ListRestoresResponse = ListRestoresResponses[keyof ListRestoresResponses];
 
 export type GetRestoreData = {
     body?: never;

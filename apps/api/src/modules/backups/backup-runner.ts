@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { backupKeys } from '../../engine/backup-naming';
+import { dumpRoles, type RolesDumpResult } from '../../engine/roles';
+import { backupSidecar, labelRecipients } from '../../engine/sidecar';
 import { PgClientResolver } from '../../engine/pg-client-resolver';
 import { dumpInWorker } from '../../engine/dump-in-worker';
 import { describeConnectionError, readServerInfo, type ServerInfo } from '../../engine/pg-connection';
@@ -66,10 +68,11 @@ export class BackupRunner {
       throw new Error(describeConnectionError(error, conn), { cause: error });
     }
     const pgDump = await this.resolver.resolve('pg_dump', server.versionNum);
-    const recipients = database.encryptionRecipients.length
-      ? [await this.tenantKeys.recipient(database.tenantId), ...database.encryptionRecipients]
+    const labelled = database.encryptionRecipients.length
+      ? labelRecipients(await this.tenantKeys.recipient(database.tenantId), database.encryptionRecipients)
       : [];
-    const { objectKey, sidecarKey } = backupKeys(
+    const recipients = labelled.map((entry) => entry.recipient);
+    const { objectKey, rolesKey, sidecarKey } = backupKeys(
       storage.pathPrefix,
       database.name,
       backup.name,
@@ -113,26 +116,47 @@ export class BackupRunner {
       },
     );
 
+    // The cluster's roles beside the dump (pg_dump has GRANTs but no CREATE ROLE). A failure here
+    // keeps the backup: it is recorded as a warning and the backup as without roles.
+    const warnings = [...result.warnings];
+    let roles: RolesDumpResult | null = null;
+    try {
+      const pgDumpall = await this.resolver.resolve('pg_dumpall', server.versionNum);
+      roles = await dumpRoles({
+        pgDumpall: pgDumpall.binary,
+        conn,
+        passwords: database.backupRolePasswords,
+        recipients,
+        store: this.stores.open(storage),
+        key: rolesKey,
+        signal,
+      });
+      warnings.push(...roles.warnings);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      const reason = ((error as Error).message ?? String(error)).split('\n')[0].slice(0, 1_000);
+      warnings.push(`roles: not in this backup (restoring onto another server needs them created first): ${reason}`);
+      this.logger.warn({ backupId: backup.id, reason }, 'roles dump failed; the backup goes on without roles');
+    }
+
     // Restorable without us: the facts needed to check and restore the object with standard tools.
-    const sidecar = {
-      format: 'dumpstation-backup/1',
-      backup: { id: backup.id, name: backup.name, created_at: backup.createdAt.toISOString() },
+    const sidecar = backupSidecar({
+      backup,
       database: { name: database.name, dbname: database.dbname, host: database.host, port: database.port },
-      server_version: server.version,
-      pg_dump_version: pgDump.version ?? String(pgDump.major),
-      dump_format: 'custom',
-      object_key: objectKey,
-      size_bytes: result.objectBytes,
-      sha256_object: result.objectSha256,
-      dump_size_bytes: result.dumpBytes,
-      sha256_dump: result.sha256,
-      encrypted: recipients.length > 0,
-      encryption: recipients.length ? { tool: 'age', recipients } : null,
-      restore:
-        recipients.length > 0
-          ? `age -d -i <identity-file> ${objectKey.split('/').pop()} | pg_restore --dbname=<target>`
-          : `pg_restore --dbname=<target> ${objectKey.split('/').pop()}`,
-    };
+      serverVersion: server.version,
+      pgDumpVersion: pgDump.version ?? String(pgDump.major),
+      options: {
+        includeSchemas: database.includeSchemas,
+        excludeSchemas: database.excludeSchemas,
+        includeTables: database.includeTables,
+        excludeTables: database.excludeTables,
+      },
+      objectKey,
+      dump: result,
+      recipients: labelled,
+      roles,
+      warnings,
+    });
     const store = this.stores.open(storage);
     try {
       await store.put(sidecarKey, Readable.from([Buffer.from(`${JSON.stringify(sidecar, null, 2)}\n`)]), {
@@ -142,6 +166,7 @@ export class BackupRunner {
     } catch (error) {
       // A dump without its sidecar is not "restorable without us": remove it and fail.
       await store.delete(objectKey).catch(() => undefined);
+      if (roles) await store.delete(rolesKey).catch(() => undefined);
       throw new Error(`sidecar upload failed: ${(error as Error).message}`, { cause: error });
     }
     return {
@@ -150,7 +175,11 @@ export class BackupRunner {
       bytesProcessed: BigInt(result.dumpBytes),
       sha256: result.sha256,
       objectSha256: result.objectSha256,
-      warnings: result.warnings.length ? result.warnings.join('\n') : null,
+      rolesKey: roles?.key ?? null,
+      rolesSha256: roles?.sha256 ?? null,
+      rolesObjectSha256: roles?.objectSha256 ?? null,
+      rolesWithPasswords: roles?.includesPasswords ?? false,
+      warnings: warnings.length ? warnings.join('\n') : null,
     };
   }
 

@@ -8,7 +8,10 @@ import {
   BackupDto,
   BackupListQueryDto,
   BackupPageDto,
+  DatabaseRestoreListQueryDto,
   RestoreDto,
+  RestoreListQueryDto,
+  RestorePageDto,
   RestoreRequestDto,
   VerifyResultDto,
 } from './dto/backup.dto';
@@ -111,6 +114,28 @@ export class BackupsController {
     @ReqMeta() meta: RequestMeta,
   ) {
     return this.backups.restore(auth, id, input, meta);
+  }
+
+  @Get('databases/:id/restores')
+  @Endpoint({
+    summary: "A database's restore history, newest first",
+    description: 'Every restore of its backups, into the source or elsewhere; `status` filters by state.',
+    errors: [400, 404],
+  })
+  @ApiOkResponse({ type: RestorePageDto })
+  listDatabaseRestores(@Auth() auth: AuthContext, @IdParam() id: string, @Query() query: DatabaseRestoreListQueryDto) {
+    return this.backups.listRestores(auth, query, id);
+  }
+
+  @Get('restores')
+  @Endpoint({
+    summary: "The tenant's restores, newest first",
+    description: 'Filtered by `status`, `database_id` or `backup_id`; ids of another tenant find nothing.',
+    errors: [400],
+  })
+  @ApiOkResponse({ type: RestorePageDto })
+  listRestores(@Auth() auth: AuthContext, @Query() query: RestoreListQueryDto) {
+    return this.backups.listRestores(auth, query);
   }
 
   @Get('restores/:id')

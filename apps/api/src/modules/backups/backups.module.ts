@@ -12,6 +12,7 @@ import { JobQueue } from './job-queue';
 import { JobSupervisor } from './job-supervisor';
 import { KeptDatabaseSweeper } from './kept-database-sweeper';
 import { RestoreRunner } from './restore-runner';
+import { RoleRestorer } from './role-restorer';
 import { TenantKeys } from './tenant-keys';
 
 @Module({
@@ -22,6 +23,7 @@ import { TenantKeys } from './tenant-keys';
     BackupsRepository,
     BackupRunner,
     RestoreRunner,
+    RoleRestorer,
     BackupNotifier,
     TenantKeys,
     ArchiveLocator,

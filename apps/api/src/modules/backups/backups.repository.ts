@@ -3,6 +3,9 @@ import { PrismaService } from '../../prisma/prisma.service';
 import type { Backup, Database, JobStatus, Prisma, Restore, Storage, Tenant } from '../../generated/prisma/client';
 
 export type BackupWithSources = Backup & { database: Database; storage: Storage };
+/** A restore with what its answer names of its backup. */
+export type RestoreWithBackup = Restore & { backup: { databaseId: string; name: string } };
+const RESTORE_BACKUP = { backup: { select: { databaseId: true, name: true } } } as const;
 
 /** What a job that died with its worker says, by kind and by how far it got. */
 export interface AbandonedJobMessages {
@@ -58,8 +61,33 @@ export class BackupsRepository {
     return this.prisma.restore.update({ where: { id }, data });
   }
 
-  findRestoreInTenant(id: string, tenantId: string): Promise<Restore | null> {
-    return this.prisma.restore.findFirst({ where: { id, tenantId } });
+  findRestoreInTenant(id: string, tenantId: string): Promise<RestoreWithBackup | null> {
+    return this.prisma.restore.findFirst({ where: { id, tenantId }, include: RESTORE_BACKUP });
+  }
+
+  /** A tenant's restores, newest first: of one database's backups, one backup, in one state. */
+  listRestores(
+    tenantId: string,
+    filter: { databaseId?: string; backupId?: string; status?: JobStatus },
+    skip: number,
+    take: number,
+  ): Promise<[RestoreWithBackup[], number]> {
+    const where: Prisma.RestoreWhereInput = {
+      tenantId,
+      ...(filter.backupId ? { backupId: filter.backupId } : {}),
+      ...(filter.databaseId ? { backup: { databaseId: filter.databaseId } } : {}),
+      ...(filter.status ? { status: filter.status } : {}),
+    };
+    return this.prisma.$transaction([
+      this.prisma.restore.findMany({
+        where,
+        include: RESTORE_BACKUP,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        skip,
+        take,
+      }),
+      this.prisma.restore.count({ where }),
+    ]);
   }
 
   findRestore(id: string): Promise<(Restore & { backup: BackupWithSources }) | null> {

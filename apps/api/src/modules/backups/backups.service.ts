@@ -17,7 +17,14 @@ import { DatabasesService, toStoredSslMode } from '../databases/databases.servic
 import { describeStoreError, ObjectStoreFactory } from '../storage/object-store-factory';
 import { BackupRunner } from './backup-runner';
 import { BackupsRepository, type BackupWithSources } from './backups.repository';
-import type { BackupDto, BackupListQueryDto, RestoreDto, RestoreRequestDto, VerifyResultDto } from './dto/backup.dto';
+import type {
+  BackupDto,
+  BackupListQueryDto,
+  RestoreDto,
+  RestoreListQueryDto,
+  RestoreRequestDto,
+  VerifyResultDto,
+} from './dto/backup.dto';
 import { JobQueue } from './job-queue';
 import { JobSupervisor } from './job-supervisor';
 import { archiveMajor, RestoreRunner } from './restore-runner';
@@ -46,16 +53,20 @@ export function toBackupDto(row: Backup): BackupDto {
     pg_dump_version: row.pgDumpVersion,
     encrypted: row.encrypted,
     encryption_recipients: row.encryptionRecipients,
+    roles_object_key: row.rolesKey,
+    roles_with_passwords: row.rolesWithPasswords,
     error_message: row.errorMessage,
     warnings: row.warnings ? row.warnings.split('\n') : [],
     created_at: row.createdAt.toISOString(),
   };
 }
 
-function toRestoreDto(row: Restore): RestoreDto {
+function toRestoreDto(row: Restore, backup: { databaseId: string; name: string }): RestoreDto {
   return {
     id: row.id,
     backup_id: row.backupId,
+    backup_name: backup.name,
+    database_id: backup.databaseId,
     status: row.status,
     into_source: !row.targetHost,
     target_host: row.targetHost,
@@ -72,6 +83,8 @@ function toRestoreDto(row: Restore): RestoreDto {
     kept_database: row.keptDatabase,
     kept_until: row.keptUntil?.toISOString() ?? null,
     kept_dropped_at: row.keptDroppedAt?.toISOString() ?? null,
+    create_roles: row.createRoles,
+    roles_created: row.rolesCreated,
     schemas: row.schemas,
     tables: row.tables,
     started_at: row.startedAt?.toISOString() ?? null,
@@ -203,7 +216,7 @@ export class BackupsService {
     }
     const store = this.stores.open(backup.storage);
     try {
-      for (const key of [backup.objectKey, backup.sidecarKey]) if (key) await store.delete(key);
+      for (const key of [backup.objectKey, backup.rolesKey, backup.sidecarKey]) if (key) await store.delete(key);
     } catch (error) {
       throw new ApiException(
         HttpStatus.BAD_GATEWAY,
@@ -223,6 +236,13 @@ export class BackupsService {
 
   async restore(auth: AuthContext, id: string, input: RestoreRequestDto, meta: RequestMeta): Promise<RestoreDto> {
     const backup = await this.requireSuccessful(auth, id);
+    if (input.create_roles && !backup.rolesKey) {
+      throw new ApiException(
+        HttpStatus.CONFLICT,
+        'BACKUP_HAS_NO_ROLES',
+        'This backup has no roles object (its warnings say why): restore without create_roles, or create the roles first',
+      );
+    }
     if (input.schemas?.length || input.tables?.length) {
       await this.checkNamesInBackup(backup, { schemas: input.schemas ?? [], tables: input.tables ?? [] });
     }
@@ -247,12 +267,14 @@ export class BackupsService {
       targetSslmode: target ? toStoredSslMode(input.target_sslmode ?? 'prefer') : null,
       clean: input.clean ?? false,
       create: input.create ?? false,
-      // Into the source its owners and grantees exist: restore them. Elsewhere they may not.
-      noOwner: input.no_owner ?? target !== null,
-      noPrivileges: input.no_privileges ?? target !== null,
+      // Into the source its owners and grantees exist: restore them. Elsewhere they may not,
+      // unless create_roles makes them first.
+      noOwner: input.no_owner ?? (target !== null && !input.create_roles),
+      noPrivileges: input.no_privileges ?? (target !== null && !input.create_roles),
       singleTransaction: input.single_transaction ?? false,
       schemas: input.schemas ?? [],
       tables: input.tables ?? [],
+      createRoles: input.create_roles ?? false,
       workerId: this.supervisor.workerId,
       heartbeatAt: new Date(),
     });
@@ -266,7 +288,7 @@ export class BackupsService {
       },
     });
     this.queue.enqueue((signal) => this.restoreRunner.run(restore.id, signal));
-    return toRestoreDto(restore);
+    return toRestoreDto(restore, backup);
   }
 
   /**
@@ -314,7 +336,24 @@ export class BackupsService {
   async getRestore(auth: AuthContext, id: string): Promise<RestoreDto> {
     const restore = await this.backups.findRestoreInTenant(id, auth.tenantId);
     if (!restore) throw notFound('Restore');
-    return toRestoreDto(restore);
+    return toRestoreDto(restore, restore.backup);
+  }
+
+  /** The tenant's restores, newest first (of one database when `databaseId` is given: 404 if it is not the tenant's). */
+  async listRestores(auth: AuthContext, query: RestoreListQueryDto, databaseId?: string): Promise<Page<RestoreDto>> {
+    if (databaseId) await this.databases.require(auth, databaseId);
+    const { skip, take } = skipTake(query);
+    const [rows, total] = await this.backups.listRestores(
+      auth.tenantId,
+      { databaseId: databaseId ?? query.database_id, backupId: query.backup_id, status: query.status },
+      skip,
+      take,
+    );
+    return pageOf(
+      rows.map((row) => toRestoreDto(row, row.backup)),
+      total,
+      query,
+    );
   }
 
   private async require(auth: AuthContext, id: string): Promise<BackupWithSources> {

@@ -30,6 +30,7 @@ import { ObjectStoreFactory } from '../storage/object-store-factory';
 import { BackupNotifier } from './backup-notifier';
 import { BackupsRepository, type BackupWithSources } from './backups.repository';
 import { ArchiveLocator } from './archive-locator';
+import { RoleRestorer } from './role-restorer';
 import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -75,6 +76,7 @@ export class RestoreRunner {
     private readonly secrets: SecretBox,
     private readonly notifier: BackupNotifier,
     private readonly activity: ActivityLogService,
+    private readonly roles: RoleRestorer,
   ) {}
 
   async run(restoreId: string, signal: AbortSignal): Promise<void> {
@@ -168,6 +170,8 @@ export class RestoreRunner {
       // Also checked when the restore was asked for; the verified copy is what counts.
       const missing = missingNames(toc, filter);
       if (missing.length) throw new Error(`Nothing was restored: ${missing.map((m) => m.message).join('; ')}`);
+      // create_roles: the roles the target's server lacks, before anything restores (recorded on the restore).
+      await this.roles.createMissingRoles(restore, backup, target);
       const plan = await this.plan(restore, target, filter);
       await this.backups.updateRestore(restore.id, { strategy: plan.strategy, strategyNote: plan.note });
       const run = (into: PgConnection, singleTransaction: boolean, clean: boolean) =>

@@ -38,6 +38,7 @@ function toDto(row: Database): DatabaseDto {
     exclude_schemas: row.excludeSchemas,
     include_tables: row.includeTables,
     exclude_tables: row.excludeTables,
+    backup_role_passwords: row.backupRolePasswords,
     last_backup_at: row.lastBackupAt?.toISOString() ?? null,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
@@ -65,6 +66,7 @@ function fullSettings(input: CreateDatabaseDto) {
     excludeSchemas: input.exclude_schemas ?? [],
     includeTables: input.include_tables ?? [],
     excludeTables: input.exclude_tables ?? [],
+    backupRolePasswords: input.backup_role_passwords ?? false,
   };
 }
 
@@ -147,6 +149,7 @@ export class DatabasesService {
           excludeSchemas: input.exclude_schemas,
           includeTables: input.include_tables,
           excludeTables: input.exclude_tables,
+          backupRolePasswords: input.backup_role_passwords,
         }),
       nameTaken,
     );

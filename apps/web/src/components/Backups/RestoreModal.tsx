@@ -33,6 +33,7 @@ interface RestoreValues extends ConnectionValues {
   noOwner: boolean | null;
   noPrivileges: boolean | null;
   singleTransaction: boolean;
+  createRoles: boolean;
   confirmation: string;
 }
 
@@ -50,6 +51,7 @@ function initialValues(db: DatabaseDto): RestoreValues {
     noOwner: null,
     noPrivileges: null,
     singleTransaction: false,
+    createRoles: false,
     confirmation: '',
   };
 }
@@ -59,6 +61,7 @@ function requestBody(values: RestoreValues): RestoreRequestDto {
   if (values.noOwner !== null) body.no_owner = values.noOwner;
   if (values.noPrivileges !== null) body.no_privileges = values.noPrivileges;
   if (values.singleTransaction) body.single_transaction = true;
+  if (values.createRoles) body.create_roles = true;
   if (values.destination === 'other') {
     body.create = values.create;
     body.target_host = values.host.trim();
@@ -76,8 +79,8 @@ function expectedConfirmation(backup: BackupDto, values: RestoreValues): string 
   return values.destination === 'source' ? backup.name : values.dbname.trim();
 }
 
-/** The API's default for ownership and privileges: kept into the source, skipped elsewhere. */
-const skippedByDefault = (values: RestoreValues) => values.destination === 'other';
+/** The API's default for ownership and privileges: kept into the source, skipped elsewhere unless roles are created. */
+const skippedByDefault = (values: RestoreValues) => values.destination === 'other' && !values.createRoles;
 
 const STRATEGY_LABELS: Record<NonNullable<RestoreDto['strategy']>, string> = {
   swap: 'into a fresh copy that then takes the name',
@@ -138,6 +141,7 @@ function RestoreProgress({ started, onClose }: { started: RestoreDto; onClose: (
       {restore.status === 'success' ? (
         <Alert color="green" variant="light" icon={<IconCircleCheck />} title="Restore finished" role="status">
           Restored in {formatDuration(restore.duration_ms)}, finished {formatDateTime(restore.finished_at)}.
+          {restore.roles_created.length ? ` Roles created: ${restore.roles_created.join(', ')}.` : ''}
         </Alert>
       ) : null}
       {restore.status === 'failed' ? (
@@ -233,6 +237,14 @@ function RestoreForm({
               description="CREATE DATABASE before restoring: it must not exist yet"
               checked={values.create}
               onChange={(event) => set({ create: event.currentTarget.checked })}
+            />
+          ) : null}
+          {backup.roles_object_key ? (
+            <Checkbox
+              label="Create missing roles"
+              description="From the roles stored with the backup, before pg_restore: only roles the server lacks, never superusers; existing roles are left as they are"
+              checked={values.createRoles}
+              onChange={(event) => set({ createRoles: event.currentTarget.checked })}
             />
           ) : null}
           <Checkbox

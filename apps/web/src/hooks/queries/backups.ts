@@ -4,11 +4,13 @@ import {
   getBackupOptions,
   getRestoreOptions,
   listBackupsOptions,
+  listDatabaseRestoresOptions,
   restoreBackupMutation,
   startBackupMutation,
   verifyBackupMutation,
   type BackupDto,
   type ListBackupsData,
+  type ListDatabaseRestoresData,
   type RestoreDto,
 } from '@dumpstation/api-client';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -16,6 +18,7 @@ import { PAGE_SIZE, useInvalidateOperations } from './keys';
 
 export type BackupStatus = BackupDto['status'];
 export type BackupStatusFilter = NonNullable<NonNullable<ListBackupsData['query']>['status']>;
+export type RestoreStatusFilter = NonNullable<NonNullable<ListDatabaseRestoresData['query']>['status']>;
 
 /** How often a running backup or restore is looked at again. */
 export const POLL_MS = 1_000;
@@ -77,7 +80,23 @@ export function useDeleteBackup() {
 
 /** Starts a restore; answers it in `pending` (follow it with useRestore). */
 export function useRestoreBackup() {
-  return useMutation(restoreBackupMutation());
+  const invalidate = useInvalidateOperations('listDatabaseRestores');
+  return useMutation({ ...restoreBackupMutation(), onSuccess: () => invalidate() });
+}
+
+/**
+ * One page of a database's restores, newest first; polled every second while any restore on
+ * the page is pending or running.
+ */
+export function useDatabaseRestores(databaseId: string, page: number, status: RestoreStatusFilter | null) {
+  return useQuery({
+    ...listDatabaseRestoresOptions({
+      path: { id: databaseId },
+      query: { page, limit: PAGE_SIZE, ...(status ? { status } : {}) },
+    }),
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) => (query.state.data?.items.some(isActive) ? POLL_MS : false),
+  });
 }
 
 /** One restore, polled every second until it ends `success` or `failed`. */

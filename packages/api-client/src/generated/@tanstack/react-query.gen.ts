@@ -3,8 +3,8 @@
 import { type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { acceptInvitation, createApiToken, createDatabase, createNotification, createStorage, createTenant, declineInvitation, deleteBackup, deleteDatabase, deleteNotification, deleteStorage, disableTwoFactor, downloadBackup, getBackup, getDatabase, getHealth, getMe, getNotification, getRestore, getServiceHealth, getStats, getStorage, inviteMember, listActivityLogs, listAllTenants, listApiTokens, listBackups, listDatabases, listInvitations, listMembers, listMyInvitations, listMyTenants, listNotifications, listStorage, login, logout, type Options, refresh, removeMember, replaceDatabase, replaceNotification, replaceStorage, restoreBackup, revokeApiToken, revokeInvitation, sendConfirmationCode, setupTwoFactor, startBackup, switchTenant, testDatabase, testNotification, testStorage, updateDatabase, updateMe, updateMember, updateNotification, updateStorage, verify, verifyBackup, verifyTwoFactorSetup } from '../sdk.gen';
-import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, CreateApiTokenData, CreateApiTokenError, CreateApiTokenResponse, CreateDatabaseData, CreateDatabaseError, CreateDatabaseResponse, CreateNotificationData, CreateNotificationError, CreateNotificationResponse, CreateStorageData, CreateStorageError, CreateStorageResponse, CreateTenantData, CreateTenantError, CreateTenantResponse, DeclineInvitationData, DeclineInvitationError, DeclineInvitationResponse, DeleteBackupData, DeleteBackupError, DeleteBackupResponse, DeleteDatabaseData, DeleteDatabaseError, DeleteDatabaseResponse, DeleteNotificationData, DeleteNotificationError, DeleteNotificationResponse, DeleteStorageData, DeleteStorageError, DeleteStorageResponse, DisableTwoFactorData, DisableTwoFactorError, DisableTwoFactorResponse, DownloadBackupData, DownloadBackupError, DownloadBackupResponse, GetBackupData, GetBackupError, GetBackupResponse, GetDatabaseData, GetDatabaseError, GetDatabaseResponse, GetHealthData, GetHealthError, GetHealthResponse, GetMeData, GetMeError, GetMeResponse, GetNotificationData, GetNotificationError, GetNotificationResponse, GetRestoreData, GetRestoreError, GetRestoreResponse, GetServiceHealthData, GetServiceHealthError, GetServiceHealthResponse, GetStatsData, GetStatsError, GetStatsResponse, GetStorageData, GetStorageError, GetStorageResponse, InviteMemberData, InviteMemberError, InviteMemberResponse, ListActivityLogsData, ListActivityLogsError, ListActivityLogsResponse, ListAllTenantsData, ListAllTenantsError, ListAllTenantsResponse, ListApiTokensData, ListApiTokensError, ListApiTokensResponse, ListBackupsData, ListBackupsError, ListBackupsResponse, ListDatabasesData, ListDatabasesError, ListDatabasesResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListMyTenantsData, ListMyTenantsError, ListMyTenantsResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListStorageData, ListStorageError, ListStorageResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshData, RefreshError, RefreshResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, ReplaceDatabaseData, ReplaceDatabaseError, ReplaceDatabaseResponse, ReplaceNotificationData, ReplaceNotificationError, ReplaceNotificationResponse, ReplaceStorageData, ReplaceStorageError, ReplaceStorageResponse, RestoreBackupData, RestoreBackupError, RestoreBackupResponse, RevokeApiTokenData, RevokeApiTokenError, RevokeApiTokenResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SendConfirmationCodeData, SendConfirmationCodeError, SendConfirmationCodeResponse, SetupTwoFactorData, SetupTwoFactorError, SetupTwoFactorResponse, StartBackupData, StartBackupError, StartBackupResponse, SwitchTenantData, SwitchTenantError, SwitchTenantResponse, TestDatabaseData, TestDatabaseError, TestDatabaseResponse, TestNotificationData, TestNotificationError, TestNotificationResponse, TestStorageData, TestStorageError, TestStorageResponse, UpdateDatabaseData, UpdateDatabaseError, UpdateDatabaseResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationData, UpdateNotificationError, UpdateNotificationResponse, UpdateStorageData, UpdateStorageError, UpdateStorageResponse, VerifyBackupData, VerifyBackupError, VerifyBackupResponse, VerifyData, VerifyError, VerifyResponse, VerifyTwoFactorSetupData, VerifyTwoFactorSetupError, VerifyTwoFactorSetupResponse } from '../types.gen';
+import { acceptInvitation, createApiToken, createDatabase, createNotification, createStorage, createTenant, declineInvitation, deleteBackup, deleteDatabase, deleteNotification, deleteStorage, disableTwoFactor, downloadBackup, getBackup, getDatabase, getHealth, getMe, getNotification, getRestore, getServiceHealth, getStats, getStorage, inviteMember, listActivityLogs, listAllTenants, listApiTokens, listBackups, listDatabaseRestores, listDatabases, listInvitations, listMembers, listMyInvitations, listMyTenants, listNotifications, listRestores, listStorage, login, logout, type Options, refresh, removeMember, replaceDatabase, replaceNotification, replaceStorage, restoreBackup, revokeApiToken, revokeInvitation, sendConfirmationCode, setupTwoFactor, startBackup, switchTenant, testDatabase, testNotification, testStorage, updateDatabase, updateMe, updateMember, updateNotification, updateStorage, verify, verifyBackup, verifyTwoFactorSetup } from '../sdk.gen';
+import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, CreateApiTokenData, CreateApiTokenError, CreateApiTokenResponse, CreateDatabaseData, CreateDatabaseError, CreateDatabaseResponse, CreateNotificationData, CreateNotificationError, CreateNotificationResponse, CreateStorageData, CreateStorageError, CreateStorageResponse, CreateTenantData, CreateTenantError, CreateTenantResponse, DeclineInvitationData, DeclineInvitationError, DeclineInvitationResponse, DeleteBackupData, DeleteBackupError, DeleteBackupResponse, DeleteDatabaseData, DeleteDatabaseError, DeleteDatabaseResponse, DeleteNotificationData, DeleteNotificationError, DeleteNotificationResponse, DeleteStorageData, DeleteStorageError, DeleteStorageResponse, DisableTwoFactorData, DisableTwoFactorError, DisableTwoFactorResponse, DownloadBackupData, DownloadBackupError, DownloadBackupResponse, GetBackupData, GetBackupError, GetBackupResponse, GetDatabaseData, GetDatabaseError, GetDatabaseResponse, GetHealthData, GetHealthError, GetHealthResponse, GetMeData, GetMeError, GetMeResponse, GetNotificationData, GetNotificationError, GetNotificationResponse, GetRestoreData, GetRestoreError, GetRestoreResponse, GetServiceHealthData, GetServiceHealthError, GetServiceHealthResponse, GetStatsData, GetStatsError, GetStatsResponse, GetStorageData, GetStorageError, GetStorageResponse, InviteMemberData, InviteMemberError, InviteMemberResponse, ListActivityLogsData, ListActivityLogsError, ListActivityLogsResponse, ListAllTenantsData, ListAllTenantsError, ListAllTenantsResponse, ListApiTokensData, ListApiTokensError, ListApiTokensResponse, ListBackupsData, ListBackupsError, ListBackupsResponse, ListDatabaseRestoresData, ListDatabaseRestoresError, ListDatabaseRestoresResponse, ListDatabasesData, ListDatabasesError, ListDatabasesResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListMyTenantsData, ListMyTenantsError, ListMyTenantsResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListRestoresData, ListRestoresError, ListRestoresResponse, ListStorageData, ListStorageError, ListStorageResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshData, RefreshError, RefreshResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, ReplaceDatabaseData, ReplaceDatabaseError, ReplaceDatabaseResponse, ReplaceNotificationData, ReplaceNotificationError, ReplaceNotificationResponse, ReplaceStorageData, ReplaceStorageError, ReplaceStorageResponse, RestoreBackupData, RestoreBackupError, RestoreBackupResponse, RevokeApiTokenData, RevokeApiTokenError, RevokeApiTokenResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SendConfirmationCodeData, SendConfirmationCodeError, SendConfirmationCodeResponse, SetupTwoFactorData, SetupTwoFactorError, SetupTwoFactorResponse, StartBackupData, StartBackupError, StartBackupResponse, SwitchTenantData, SwitchTenantError, SwitchTenantResponse, TestDatabaseData, TestDatabaseError, TestDatabaseResponse, TestNotificationData, TestNotificationError, TestNotificationResponse, TestStorageData, TestStorageError, TestStorageResponse, UpdateDatabaseData, UpdateDatabaseError, UpdateDatabaseResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationData, UpdateNotificationError, UpdateNotificationResponse, UpdateStorageData, UpdateStorageError, UpdateStorageResponse, VerifyBackupData, VerifyBackupError, VerifyBackupResponse, VerifyData, VerifyError, VerifyResponse, VerifyTwoFactorSetupData, VerifyTwoFactorSetupError, VerifyTwoFactorSetupResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -715,6 +715,59 @@ export const listBackupsInfiniteOptions = (options: Options<ListBackupsData>) =>
     queryKey: listBackupsInfiniteQueryKey(options)
 });
 
+export const listDatabaseRestoresQueryKey = (options: Options<ListDatabaseRestoresData>) => createQueryKey('listDatabaseRestores', options);
+
+/**
+ * A database's restore history, newest first
+ *
+ * Every restore of its backups, into the source or elsewhere; `status` filters by state.
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listDatabaseRestoresOptions = (options: Options<ListDatabaseRestoresData>) => queryOptions<ListDatabaseRestoresResponse, ListDatabaseRestoresError, ListDatabaseRestoresResponse, ReturnType<typeof listDatabaseRestoresQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listDatabaseRestores({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listDatabaseRestoresQueryKey(options)
+});
+
+export const listDatabaseRestoresInfiniteQueryKey = (options: Options<ListDatabaseRestoresData>): QueryKey<Options<ListDatabaseRestoresData>> => createQueryKey('listDatabaseRestores', options, true);
+
+/**
+ * A database's restore history, newest first
+ *
+ * Every restore of its backups, into the source or elsewhere; `status` filters by state.
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listDatabaseRestoresInfiniteOptions = (options: Options<ListDatabaseRestoresData>) => infiniteQueryOptions<ListDatabaseRestoresResponse, ListDatabaseRestoresError, InfiniteData<ListDatabaseRestoresResponse>, QueryKey<Options<ListDatabaseRestoresData>>, number | Pick<QueryKey<Options<ListDatabaseRestoresData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListDatabaseRestoresData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                page: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listDatabaseRestores({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listDatabaseRestoresInfiniteQueryKey(options)
+});
+
 /**
  * Connect and report the server version and the pg_dump that would run
  *
@@ -1111,6 +1164,59 @@ export const testNotificationMutation = (options?: Partial<Options<TestNotificat
     };
     return mutationOptions;
 };
+
+export const listRestoresQueryKey = (options?: Options<ListRestoresData>) => createQueryKey('listRestores', options);
+
+/**
+ * The tenant's restores, newest first
+ *
+ * Filtered by `status`, `database_id` or `backup_id`; ids of another tenant find nothing.
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listRestoresOptions = (options?: Options<ListRestoresData>) => queryOptions<ListRestoresResponse, ListRestoresError, ListRestoresResponse, ReturnType<typeof listRestoresQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listRestores({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listRestoresQueryKey(options)
+});
+
+export const listRestoresInfiniteQueryKey = (options?: Options<ListRestoresData>): QueryKey<Options<ListRestoresData>> => createQueryKey('listRestores', options, true);
+
+/**
+ * The tenant's restores, newest first
+ *
+ * Filtered by `status`, `database_id` or `backup_id`; ids of another tenant find nothing.
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listRestoresInfiniteOptions = (options?: Options<ListRestoresData>) => infiniteQueryOptions<ListRestoresResponse, ListRestoresError, InfiniteData<ListRestoresResponse>, QueryKey<Options<ListRestoresData>>, number | Pick<QueryKey<Options<ListRestoresData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListRestoresData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                page: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listRestores({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listRestoresInfiniteQueryKey(options)
+});
 
 export const getRestoreQueryKey = (options: Options<GetRestoreData>) => createQueryKey('getRestore', options);
 

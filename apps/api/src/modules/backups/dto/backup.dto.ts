@@ -7,6 +7,7 @@ import {
   IsInt,
   IsNotEmpty,
   IsString,
+  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -55,9 +56,20 @@ export class BackupDto {
   @ApiProperty({ nullable: true, type: String, example: '15.18' }) pg_dump_version: string | null;
   @ApiProperty() encrypted: boolean;
   @ApiProperty({ type: [String] }) encryption_recipients: string[];
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'billing-prod/2025/12/swift-falcon-20251208-143022.roles.sql',
+    description:
+      "The cluster's roles (pg_dumpall --roles-only) stored beside the dump, encrypted when the dump is. Null: the backup has no roles (its warnings say why), so `create_roles` cannot be used with it.",
+  })
+  roles_object_key: string | null;
+  @ApiProperty({ description: "The roles object includes the roles' password hashes." })
+  roles_with_passwords: boolean;
   @ApiProperty({ nullable: true, type: String, example: 'pg_dump failed: pg_dump: error: connection refused' })
   error_message: string | null;
-  @ApiProperty({ type: [String], description: 'Warnings pg_dump printed.' }) warnings: string[];
+  @ApiProperty({ type: [String], description: 'Warnings pg_dump printed, and why the roles are missing.' })
+  warnings: string[];
   @ApiProperty({ format: 'date-time' }) created_at: string;
 }
 export class BackupPageDto extends PageDto(BackupDto) {}
@@ -172,6 +184,15 @@ export class RestoreRequestDto {
   single_transaction?: boolean;
 
   @ApiPropertyOptional({
+    default: false,
+    description:
+      "Before pg_restore, create the roles of the backup's roles object that the target server lacks (attributes, own settings and memberships; never SUPERUSER, REPLICATION or BYPASSRLS), so owners and GRANTs naming them restore. Existing roles are never changed. Into another target, `no_owner` and `no_privileges` then default to false (the owners and grantees exist). Needs a target user with CREATEROLE, and a backup with `roles_object_key`. The restore lists the roles it created in `roles_created`; they stay if pg_restore then fails.",
+  })
+  @IsOptionalNonNull()
+  @IsBoolean()
+  create_roles?: boolean;
+
+  @ApiPropertyOptional({
     ...pgNameListSchema,
     example: ['public'],
     description:
@@ -199,6 +220,8 @@ export class RestoreRequestDto {
 export class RestoreDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) backup_id: string;
+  @ApiProperty({ example: 'swift-falcon-20251208-143022' }) backup_name: string;
+  @ApiProperty({ format: 'uuid', description: 'The database the backup was made of.' }) database_id: string;
   @ApiProperty({ enum: STATUSES, example: 'success' }) status: JobStatusName;
   @ApiProperty({ description: 'Into the source database (true) or another target.' }) into_source: boolean;
   @ApiProperty({ nullable: true, type: String, example: 'staging-db.internal' }) target_host: string | null;
@@ -236,6 +259,9 @@ export class RestoreDto {
   kept_until: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When it was dropped.' })
   kept_dropped_at: string | null;
+  @ApiProperty({ description: 'Missing roles were to be created first.' }) create_roles: boolean;
+  @ApiProperty({ type: [String], example: ['analyst'], description: 'The roles this restore created.' })
+  roles_created: string[];
   @ApiProperty({ type: [String] }) schemas: string[];
   @ApiProperty({ type: [String] }) tables: string[];
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) started_at: string | null;
@@ -243,4 +269,26 @@ export class RestoreDto {
   @ApiProperty({ nullable: true, type: Number }) duration_ms: number | null;
   @ApiProperty({ nullable: true, type: String }) error_message: string | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
+}
+export class RestorePageDto extends PageDto(RestoreDto) {}
+
+/** `GET /databases/{id}/restores`: a state filter on top of the page. */
+export class DatabaseRestoreListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: STATUSES, description: 'Only restores in this state.' })
+  @IsOptionalNonNull()
+  @IsIn(STATUSES)
+  status?: JobStatusName;
+}
+
+/** `GET /restores`: every restore of the tenant, by state, database or backup. */
+export class RestoreListQueryDto extends DatabaseRestoreListQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only restores of this database’s backups.' })
+  @IsOptionalNonNull()
+  @IsUUID('all', { message: 'database_id must be a UUID' })
+  database_id?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only restores of this backup.' })
+  @IsOptionalNonNull()
+  @IsUUID('all', { message: 'backup_id must be a UUID' })
+  backup_id?: string;
 }

@@ -213,6 +213,15 @@ export class CreateDatabaseDto extends PgLocationDto {
   @ArrayMaxSize(100)
   @Matches(PG_NAME_PATTERN, { each: true, message: PATTERN_MESSAGE })
   exclude_tables?: string[];
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      "Store the roles' password hashes in each backup's roles object (pg_dumpall without --no-role-passwords). Reading them needs a superuser; without one the roles are stored without passwords and the backup says so in its warnings.",
+  })
+  @IsOptionalNonNull()
+  @IsBoolean()
+  backup_role_passwords?: boolean;
 }
 
 /** Every field may be left out; only the nullable ones may be null (skipNullProperties: false). */
@@ -239,6 +248,8 @@ export class DatabaseDto {
   @ApiProperty({ type: [String] }) exclude_schemas: string[];
   @ApiProperty({ type: [String] }) include_tables: string[];
   @ApiProperty({ type: [String] }) exclude_tables: string[];
+  @ApiProperty({ description: "Each backup's roles object includes the roles' password hashes." })
+  backup_role_passwords: boolean;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) last_backup_at: string | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;

@@ -6,6 +6,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { BackupHistory } from '@/components/Backups/BackupHistory';
+import { RestoreHistory } from '@/components/Backups/RestoreHistory';
 import { ConfirmButton } from '@/components/Common/ConfirmButton';
 import { PageHeader } from '@/components/Common/PageHeader';
 import { QueryError } from '@/components/Common/QueryError';
@@ -104,6 +105,7 @@ export function DatabaseDetailPage({ id }: { id: string }) {
       {storage.isError ? <QueryError error={storage.error} title="Could not load its storage" /> : null}
       <DatabaseSettings database={db} storage={storage.data} notification={notification.data} />
       <BackupHistory database={db} />
+      <RestoreHistory database={db} />
       <Modal opened={editing} onClose={() => setEditing(false)} title={`Edit ${db.name}`} size="xl">
         {editing ? (
           <DatabaseForm database={db} onSaved={() => setEditing(false)} onCancel={() => setEditing(false)} />
