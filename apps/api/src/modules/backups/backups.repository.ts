@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../prisma/prisma.service';
 import type { Backup, Database, JobStatus, Prisma, Restore, Storage, Tenant } from '../../generated/prisma/client';
+import { RestoreStrategy } from '../../generated/prisma/client';
 
 export type BackupWithSources = Backup & { database: Database; storage: Storage };
 /** A restore with what its answer names of its backup. */
@@ -12,8 +13,8 @@ export interface AbandonedJobMessages {
   backup: string;
   /** Never started: the target was not touched. */
   pendingRestore: string;
-  /** pg_restore may have run part of the way. */
-  runningRestore: string;
+  /** Started: by the strategy it recorded (`none`: it died before choosing one, so before pg_restore). */
+  runningRestore: Record<RestoreStrategy | 'none', string>;
 }
 
 @Injectable()
@@ -138,11 +139,15 @@ export class BackupsRepository {
       where: { status, ...whose },
       data: { status: 'failed' as JobStatus, errorMessage, finishedAt },
     });
+    const failRestore = (strategy: RestoreStrategy | null) => {
+      const update = fail('running', messages.runningRestore[strategy ?? 'none']);
+      return this.prisma.restore.updateMany({ ...update, where: { ...update.where, strategy } });
+    };
     const counts = await this.prisma.$transaction([
       this.prisma.backup.updateMany(fail('pending', messages.backup)),
       this.prisma.backup.updateMany(fail('running', messages.backup)),
       this.prisma.restore.updateMany(fail('pending', messages.pendingRestore)),
-      this.prisma.restore.updateMany(fail('running', messages.runningRestore)),
+      ...[null, ...Object.values(RestoreStrategy)].map(failRestore),
     ]);
     return counts.reduce((sum, { count }) => sum + count, 0);
   }

@@ -15,9 +15,18 @@ const STOPPED = 'Interrupted: the process running it stopped (crash or restart) 
 export const ABANDONED_JOB_MESSAGES: AbandonedJobMessages = {
   backup: STOPPED,
   pendingRestore: `${STOPPED}, before the restore started: the target was not touched`,
-  runningRestore:
-    `${STOPPED}; pg_restore was stopped with it, so the target may be partly restored ` +
-    '(objects and rows up to where it stopped). Restore again into it with clean, or into a new database',
+  runningRestore: {
+    none: `${STOPPED}, before pg_restore started: the target database was not changed`,
+    single_transaction: `${STOPPED}; pg_restore was stopped with it and its one transaction rolled back: the target was not changed`,
+    swap:
+      `${STOPPED}; pg_restore was stopped with it while it restored into a fresh copy: the target was not changed ` +
+      '(a "<target>_restoring_<time>" database may be left: drop it). Only had it died in the very moment of the swap, the ' +
+      'target may refuse connections (ALTER DATABASE … WITH ALLOW_CONNECTIONS true), or already be the restored copy ' +
+      'with the previous database kept as "<target>_before_<time>"',
+    direct:
+      `${STOPPED}; pg_restore was stopped with it, so the database this restore created may be partly restored ` +
+      '(objects and rows up to where it stopped): drop it before restoring again',
+  },
 };
 
 /** Where a worker id says which process it is (see process-identity.ts). */
