@@ -124,6 +124,11 @@ const environmentSchema = z.object({
   STORAGE_LOCAL_ROOT: z.string().min(1).default('./.data/storage'),
   /** Backups and restores this API process runs at once; more wait in line. */
   MAX_CONCURRENT_BACKUPS: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * How often retention runs over every database (once per cluster: one process takes an advisory
+   * lock), besides after each successful backup; 0 turns the periodic run off. Fractions allowed.
+   */
+  RETENTION_INTERVAL_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
   /** Where a restore keeps its verified copy of the archive (needs room for the largest dump). */
   RESTORE_TEMP_DIR: z.string().min(1).default(tmpdir()),
   /** pg_restore --jobs for restores (the archive is a local file by then). */

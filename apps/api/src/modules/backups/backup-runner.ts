@@ -9,6 +9,7 @@ import { describeConnectionError, readServerInfo, type ServerInfo } from '../../
 import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { DatabasesService } from '../databases/databases.service';
 import { ObjectStoreFactory } from '../storage/object-store-factory';
+import { RetentionService } from '../retention/retention.service';
 import { BackupNotifier } from './backup-notifier';
 import { BackupsRepository, type BackupWithSources } from './backups.repository';
 import { TenantKeys } from './tenant-keys';
@@ -26,6 +27,7 @@ export class BackupRunner {
     private readonly stores: ObjectStoreFactory,
     private readonly resolver: PgClientResolver,
     private readonly tenantKeys: TenantKeys,
+    private readonly retention: RetentionService,
     private readonly notifier: BackupNotifier,
     private readonly activity: ActivityLogService,
   ) {}
@@ -55,6 +57,7 @@ export class BackupRunner {
     if (facts) await this.backups.markDatabaseBackedUp(backup.databaseId, finishedAt).catch(() => undefined);
     await this.finish(backup, Boolean(facts), failure);
     await this.notifier.backupFinished(backup.database, finished);
+    if (facts) await this.retention.afterBackup(backup.databaseId);
   }
 
   private async execute(backup: BackupWithSources, signal: AbortSignal) {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DatabasesModule } from '../databases/databases.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { RetentionModule } from '../retention/retention.module';
 import { StorageModule } from '../storage/storage.module';
 import { ArchiveLocator } from './archive-locator';
 import { BackupNotifier } from './backup-notifier';
@@ -16,7 +17,7 @@ import { RoleRestorer } from './role-restorer';
 import { TenantKeys } from './tenant-keys';
 
 @Module({
-  imports: [DatabasesModule, StorageModule, NotificationsModule],
+  imports: [DatabasesModule, StorageModule, NotificationsModule, RetentionModule],
   controllers: [BackupsController],
   providers: [
     BackupsService,

@@ -29,6 +29,7 @@ import { JobQueue } from './job-queue';
 import { JobSupervisor } from './job-supervisor';
 import { archiveMajor, RestoreRunner } from './restore-runner';
 import { ArchiveLocator } from './archive-locator';
+import { deleteBackupObjects } from './backup-objects';
 
 const toNumber = (value: bigint | null) => (value === null ? null : Number(value));
 
@@ -57,6 +58,8 @@ export function toBackupDto(row: Backup): BackupDto {
     roles_with_passwords: row.rolesWithPasswords,
     error_message: row.errorMessage,
     warnings: row.warnings ? row.warnings.split('\n') : [],
+    deleted_at: row.deletedAt?.toISOString() ?? null,
+    deletion_error: row.deletionError,
     created_at: row.createdAt.toISOString(),
   };
 }
@@ -216,7 +219,7 @@ export class BackupsService {
     }
     const store = this.stores.open(backup.storage);
     try {
-      for (const key of [backup.objectKey, backup.rolesKey, backup.sidecarKey]) if (key) await store.delete(key);
+      await deleteBackupObjects(store, backup);
     } catch (error) {
       throw new ApiException(
         HttpStatus.BAD_GATEWAY,

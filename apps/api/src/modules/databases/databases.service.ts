@@ -9,6 +9,7 @@ import { describeConnectionError, readServerInfo, type PgConnection, type SslMod
 import type { Database, SslMode as StoredSslMode } from '../../generated/prisma/client';
 import { uniquely } from '../../prisma/prisma-errors';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
+import { rotationColumns, rotationPolicyDto } from '../retention/rotation-columns';
 import { DatabasesRepository } from './databases.repository';
 import type { CreateDatabaseDto, DatabaseCheckDto, DatabaseDto, UpdateDatabaseDto } from './dto/database.dto';
 
@@ -31,8 +32,7 @@ function toDto(row: Database): DatabaseDto {
     schedule: row.schedule,
     timezone: row.timezone,
     enabled: row.enabled,
-    rotation_policy:
-      row.rotationType && row.rotationValue ? { type: row.rotationType, value: row.rotationValue } : null,
+    rotation_policy: rotationPolicyDto(row),
     encryption_recipients: row.encryptionRecipients,
     include_schemas: row.includeSchemas,
     exclude_schemas: row.excludeSchemas,
@@ -59,8 +59,7 @@ function fullSettings(input: CreateDatabaseDto) {
     schedule: input.schedule ?? null,
     timezone: input.timezone ?? 'UTC',
     enabled: input.enabled ?? true,
-    rotationType: input.rotation_policy?.type ?? null,
-    rotationValue: input.rotation_policy?.value ?? null,
+    ...rotationColumns(input.rotation_policy),
     encryptionRecipients: input.encryption_recipients ?? [],
     includeSchemas: input.include_schemas ?? [],
     excludeSchemas: input.exclude_schemas ?? [],
@@ -138,12 +137,7 @@ export class DatabasesService {
           schedule: input.schedule,
           timezone: input.timezone,
           enabled: input.enabled,
-          ...(input.rotation_policy !== undefined
-            ? {
-                rotationType: input.rotation_policy?.type ?? null,
-                rotationValue: input.rotation_policy?.value ?? null,
-              }
-            : {}),
+          ...(input.rotation_policy !== undefined ? rotationColumns(input.rotation_policy) : {}),
           encryptionRecipients: input.encryption_recipients,
           includeSchemas: input.include_schemas,
           excludeSchemas: input.exclude_schemas,

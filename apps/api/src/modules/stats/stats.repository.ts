@@ -21,8 +21,10 @@ export class StatsRepository {
       [
         this.prisma.database.count({ where: { tenantId } }),
         this.prisma.backup.count({ where: recent }),
-        this.prisma.backup.count({ where: { ...recent, status: 'success' } }),
+        // Retention removes only successful backups: a `deleted` one succeeded (its objects are gone since).
+        this.prisma.backup.count({ where: { ...recent, status: { in: ['success', 'deleted'] } } }),
         this.prisma.backup.count({ where: { ...recent, status: 'failed' } }),
+        // What is stored now: `deleted` backups hold nothing any more.
         this.prisma.backup.aggregate({ where: { tenantId, status: 'success' }, _sum: { sizeBytes: true } }),
       ],
       { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },

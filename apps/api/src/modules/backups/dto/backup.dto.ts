@@ -19,7 +19,8 @@ import { IsOptionalNonNull } from '../../../common/validation/decorators';
 import { SSL_MODES, type SslMode } from '../../../engine/pg-connection';
 import { HOST, PG_NAME_PATTERN, pgNameListSchema } from '../../databases/dto/database.dto';
 
-const STATUSES = ['pending', 'running', 'success', 'failed'] as const;
+/** `deleted`: removed by retention (a backup only): its objects are gone, the row stays as history. */
+const STATUSES = ['pending', 'running', 'success', 'failed', 'deleted'] as const;
 export const RESTORE_STRATEGIES = ['swap', 'single_transaction', 'direct'] as const;
 export type RestoreStrategyName = (typeof RESTORE_STRATEGIES)[number];
 export type JobStatusName = (typeof STATUSES)[number];
@@ -70,6 +71,20 @@ export class BackupDto {
   error_message: string | null;
   @ApiProperty({ type: [String], description: 'Warnings pg_dump printed, and why the roles are missing.' })
   warnings: string[];
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'When retention removed its objects (status `deleted`).',
+  })
+  deleted_at: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'storage: 503 Service Unavailable',
+    description: 'The storage error of the last removal by retention that failed; retried on the next run.',
+  })
+  deletion_error: string | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
 }
 export class BackupPageDto extends PageDto(BackupDto) {}

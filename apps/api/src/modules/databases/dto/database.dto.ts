@@ -44,18 +44,104 @@ export const HOST = /^[A-Za-z0-9._:-]{1,253}$/;
 
 export class RotationPolicyDto {
   @ApiProperty({
-    enum: ['count', 'days'],
+    enum: ['count', 'days', 'gfs'],
     example: 'count',
-    description: '`count`: keep the newest N; `days`: keep N days.',
+    description:
+      "Retention (docs/operations.md): `count` keeps the newest `value` successful backups; `days` keeps those of the last `value` days; `gfs` keeps the newest `value` (keep_last) plus the newest backup of each of the newest `hourly`/`daily`/`weekly`/`monthly`/`yearly` hours, days, ISO weeks, months and years (read in the database's timezone). The period counts add to `count` and `days` too. Whatever the rules, the newest `min_keep` successful backups are kept (the newest success always); failed and skipped backups are never removed.",
   })
-  @IsIn(['count', 'days'])
-  type: 'count' | 'days';
+  @IsIn(['count', 'days', 'gfs'])
+  type: 'count' | 'days' | 'gfs';
 
-  @ApiProperty({ type: 'integer', example: 7, minimum: 1, maximum: 10000 })
+  @ApiProperty({
+    type: 'integer',
+    example: 7,
+    minimum: 1,
+    maximum: 10000,
+    description:
+      '`count`: how many to keep; `days`: how many days; `gfs`: keep_last, the newest N kept whatever their period.',
+  })
   @IsInt()
   @Min(1)
   @Max(10000)
   value: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 10000,
+    example: 24,
+    description: 'Newest backup of each of the newest N hours.',
+  })
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  hourly?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 10000,
+    example: 7,
+    description: 'Newest backup of each of the newest N days.',
+  })
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  daily?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 10000,
+    example: 4,
+    description: 'Newest backup of each of the newest N ISO weeks.',
+  })
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  weekly?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 10000,
+    example: 12,
+    description: 'Newest backup of each of the newest N months.',
+  })
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  monthly?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 10000,
+    example: 2,
+    description: 'Newest backup of each of the newest N years.',
+  })
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  yearly?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 10000,
+    default: 1,
+    description: 'The newest N successful backups survive any rule (a run of failures never empties the history).',
+  })
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  min_keep?: number;
 }
 
 /** Where a PostgreSQL database is (connection fields of a database). */
