@@ -76,6 +76,14 @@ export type BackupDto = {
     created_at: string;
     database_id: string;
     /**
+     * When retention removed its objects (status `deleted`).
+     */
+    deleted_at: string | null;
+    /**
+     * The storage error of the last removal by retention that failed; retried on the next run.
+     */
+    deletion_error: string | null;
+    /**
      * Archive size before encryption.
      */
     dump_size_bytes: number | null;
@@ -110,7 +118,7 @@ export type BackupDto = {
      */
     size_bytes: number | null;
     started_at: string | null;
-    status: 'pending' | 'running' | 'success' | 'failed';
+    status: 'pending' | 'running' | 'success' | 'failed' | 'deleted';
     storage_id: string;
     trigger: 'manual' | 'scheduled' | 'api';
     /**
@@ -585,7 +593,7 @@ export type RestoreDto = {
      */
     single_transaction: boolean;
     started_at: string | null;
-    status: 'pending' | 'running' | 'success' | 'failed';
+    status: 'pending' | 'running' | 'success' | 'failed' | 'deleted';
     /**
      * How the restore ran (set once it starts): `swap` (into a fresh database that then took the name), `single_transaction` (one transaction: a failure changes nothing) or `direct` (into the database it created, dropped again on failure).
      */
@@ -665,12 +673,85 @@ export type RestoreRequestDto = {
     target_user?: string;
 };
 
+export type RetentionDecisionDto = {
+    created_at: string;
+    id: string;
+    /**
+     * Kept (true) or removed by the next run (false).
+     */
+    keep: boolean;
+    name: string;
+    /**
+     * Why, e.g. "newest success", "min_keep 3", "newest 7", "keep_last 3", "within 14 days", "daily 2026-11-30", "weekly 2026-W48", "older than 14 days", "beyond the newest 7", "failed: retention removes only successful backups".
+     */
+    reason: string;
+    /**
+     * Every rule behind `reason`, one per entry.
+     */
+    reasons: Array<string>;
+    /**
+     * Status of the backup (only successful ones are ever removed).
+     */
+    status: string;
+};
+
+export type RetentionPreviewDto = {
+    /**
+     * Every backup not yet deleted, newest first.
+     */
+    backups: Array<RetentionDecisionDto>;
+    kept: number;
+    /**
+     * The instant the decisions are made for.
+     */
+    now: string;
+    /**
+     * The policy previewed (null: keep everything).
+     */
+    policy: RotationPolicyDto | null;
+    /**
+     * How many backups the next run would remove.
+     */
+    removed: number;
+    /**
+     * Whether `policy` is the stored one (no proposal in the query).
+     */
+    stored: boolean;
+};
+
 export type RotationPolicyDto = {
     /**
-     * `count`: keep the newest N; `days`: keep N days.
+     * Newest backup of each of the newest N days.
      */
-    type: 'count' | 'days';
+    daily?: number;
+    /**
+     * Newest backup of each of the newest N hours.
+     */
+    hourly?: number;
+    /**
+     * The newest N successful backups survive any rule (a run of failures never empties the history).
+     */
+    min_keep?: number;
+    /**
+     * Newest backup of each of the newest N months.
+     */
+    monthly?: number;
+    /**
+     * Retention (docs/operations.md): `count` keeps the newest `value` successful backups; `days` keeps those of the last `value` days; `gfs` keeps the newest `value` (keep_last) plus the newest backup of each of the newest `hourly`/`daily`/`weekly`/`monthly`/`yearly` hours, days, ISO weeks, months and years (read in the database's timezone). The period counts add to `count` and `days` too. Whatever the rules, the newest `min_keep` successful backups are kept (the newest success always); failed and skipped backups are never removed.
+     */
+    type: 'count' | 'days' | 'gfs';
+    /**
+     * `count`: how many to keep; `days`: how many days; `gfs`: keep_last, the newest N kept whatever their period.
+     */
     value: number;
+    /**
+     * Newest backup of each of the newest N ISO weeks.
+     */
+    weekly?: number;
+    /**
+     * Newest backup of each of the newest N years.
+     */
+    yearly?: number;
 };
 
 export type ServiceHealthDto = {
@@ -2018,7 +2099,7 @@ export type ListBackupsData = {
         /**
          * Only backups in this state.
          */
-        status?: 'pending' | 'running' | 'success' | 'failed';
+        status?: 'pending' | 'running' | 'success' | 'failed' | 'deleted';
     };
     url: '/api/v1/databases/{id}/backups';
 };
@@ -2065,7 +2146,7 @@ export type ListDatabaseRestoresData = {
         /**
          * Only restores in this state.
          */
-        status?: 'pending' | 'running' | 'success' | 'failed';
+        status?: 'pending' | 'running' | 'success' | 'failed' | 'deleted';
     };
     url: '/api/v1/databases/{id}/restores';
 };
@@ -2100,6 +2181,79 @@ export type ListDatabaseRestoresResponses = {
 };
 
 export type ListDatabaseRestoresResponse = ListDatabaseRestoresResponses[keyof ListDatabaseRestoresResponses];
+
+export type GetRetentionPreviewData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: {
+        /**
+         * Proposed policy type.
+         */
+        type?: 'count' | 'days' | 'gfs';
+        /**
+         * Proposed value (see rotation_policy).
+         */
+        value?: number;
+        /**
+         * Proposed: the newest backup of each of the newest N hours.
+         */
+        hourly?: number;
+        /**
+         * Proposed: the newest backup of each of the newest N days.
+         */
+        daily?: number;
+        /**
+         * Proposed: the newest backup of each of the newest N ISO weeks.
+         */
+        weekly?: number;
+        /**
+         * Proposed: the newest backup of each of the newest N months.
+         */
+        monthly?: number;
+        /**
+         * Proposed: the newest backup of each of the newest N years.
+         */
+        yearly?: number;
+        /**
+         * Proposed min_keep.
+         */
+        min_keep?: number;
+    };
+    url: '/api/v1/databases/{id}/retention-preview';
+};
+
+export type GetRetentionPreviewErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type GetRetentionPreviewError = GetRetentionPreviewErrors[keyof GetRetentionPreviewErrors];
+
+export type GetRetentionPreviewResponses = {
+    200: RetentionPreviewDto;
+};
+
+export type GetRetentionPreviewResponse = GetRetentionPreviewResponses[keyof GetRetentionPreviewResponses];
 
 export type TestDatabaseData = {
     body?: never;
@@ -2711,7 +2865,7 @@ export type ListRestoresData = {
         /**
          * Only restores in this state.
          */
-        status?: 'pending' | 'running' | 'success' | 'failed';
+        status?: 'pending' | 'running' | 'success' | 'failed' | 'deleted';
         /**
          * Only restores of this database’s backups.
          */
