@@ -43,6 +43,27 @@ function Details({ backup }: { backup: BackupDto }) {
           </Text>
         </Alert>
       ) : null}
+      {backup.status === 'deleted' ? (
+        <Alert color="gray" variant="light" title="Removed by retention" data-testid="backup-deleted">
+          Its dump, roles object and sidecar were deleted from the storage on {formatDateTime(backup.deleted_at)}; the
+          record stays in the history.
+        </Alert>
+      ) : null}
+      {backup.deletion_error ? (
+        <Alert
+          color="orange"
+          variant="light"
+          title="Retention could not remove it yet"
+          data-testid="backup-deletion-error"
+        >
+          <Text size="sm" style={{ whiteSpace: 'pre-wrap', ...BREAK_ALL }}>
+            {backup.deletion_error}
+          </Text>
+          <Text size="xs" c="dimmed">
+            Tried again on the next retention run.
+          </Text>
+        </Alert>
+      ) : null}
       <FactList
         facts={[
           { label: 'Status', value: <BackupStatusBadge job={backup} testId="backup-detail-status" /> },

@@ -6,6 +6,7 @@ export const STATUS_LABELS: Record<BackupStatus, string> = {
   running: 'Running',
   success: 'Success',
   failed: 'Failed',
+  deleted: 'Deleted',
 };
 
 export const STATUS_COLORS: Record<BackupStatus, string> = {
@@ -13,6 +14,8 @@ export const STATUS_COLORS: Record<BackupStatus, string> = {
   running: 'blue',
   success: 'green',
   failed: 'red',
+  /** Removed by retention: kept in the history, its objects gone. */
+  deleted: 'dark',
 };
 
 export const STATUS_FILTERS: { value: BackupStatusFilter; label: string }[] = [
@@ -20,6 +23,7 @@ export const STATUS_FILTERS: { value: BackupStatusFilter; label: string }[] = [
   { value: 'running', label: 'Running' },
   { value: 'success', label: 'Success' },
   { value: 'failed', label: 'Failed' },
+  { value: 'deleted', label: 'Deleted (by retention)' },
 ];
 
 export const TRIGGER_LABELS: Record<BackupDto['trigger'], string> = {

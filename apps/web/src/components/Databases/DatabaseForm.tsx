@@ -6,7 +6,6 @@ import {
   Checkbox,
   Divider,
   Group,
-  NumberInput,
   Select,
   SimpleGrid,
   Switch,
@@ -18,7 +17,6 @@ import type {
   CreateDatabaseDto,
   DatabaseDto,
   NotificationDto,
-  RotationPolicyDto,
   StorageDto,
   UpdateDatabaseDto,
 } from '@dumpstation/api-client';
@@ -31,6 +29,7 @@ import { useNotificationChoices } from '@/hooks/queries/notifications';
 import { useStorageChoices } from '@/hooks/queries/storage';
 import { fieldError } from '@/lib/api/errors';
 import { ConnectionFields } from './ConnectionFields';
+import { RetentionFields, retentionPolicy, retentionValues, type RetentionValues } from './RetentionFields';
 import { timeZones, type SslMode } from './options';
 
 const FIELDS = [
@@ -49,20 +48,18 @@ const FIELDS = [
   'rotation_policy',
   'rotation_policy.type',
   'rotation_policy.value',
+  'rotation_policy.hourly',
+  'rotation_policy.daily',
+  'rotation_policy.weekly',
+  'rotation_policy.monthly',
+  'rotation_policy.yearly',
+  'rotation_policy.min_keep',
   'encryption_recipients',
   'include_schemas',
   'exclude_schemas',
   'include_tables',
   'exclude_tables',
 ] as const;
-
-type RotationChoice = 'none' | RotationPolicyDto['type'];
-
-const ROTATIONS: { value: RotationChoice; label: string }[] = [
-  { value: 'none', label: 'Keep every backup' },
-  { value: 'count', label: 'Keep the newest N backups' },
-  { value: 'days', label: 'Keep N days of backups' },
-];
 
 interface DatabaseValues {
   name: string;
@@ -80,8 +77,7 @@ interface DatabaseValues {
   schedule: string;
   timezone: string;
   enabled: boolean;
-  rotation: RotationChoice;
-  rotationValue: number | string;
+  retention: RetentionValues;
   /** age public keys, one per line. */
   encryptionRecipients: string;
   includeSchemas: string[];
@@ -105,8 +101,7 @@ function initialValues(db?: DatabaseDto): DatabaseValues {
     schedule: db?.schedule ?? '',
     timezone: db?.timezone ?? 'UTC',
     enabled: db?.enabled ?? true,
-    rotation: db?.rotation_policy?.type ?? 'none',
-    rotationValue: db?.rotation_policy?.value ?? 7,
+    retention: retentionValues(db?.rotation_policy),
     encryptionRecipients: db?.encryption_recipients.join('\n') ?? '',
     includeSchemas: db?.include_schemas ?? [],
     excludeSchemas: db?.exclude_schemas ?? [],
@@ -136,10 +131,7 @@ function settings(values: DatabaseValues, storageId: string | null) {
     schedule: values.schedule.trim() || null,
     timezone: values.timezone,
     enabled: values.enabled,
-    rotation_policy:
-      values.rotation === 'none'
-        ? null
-        : { type: values.rotation, value: values.rotationValue === '' ? 0 : Number(values.rotationValue) },
+    rotation_policy: retentionPolicy(values.retention),
     encryption_recipients: lines(values.encryptionRecipients),
     include_schemas: values.includeSchemas,
     exclude_schemas: values.excludeSchemas,
@@ -205,7 +197,6 @@ export function DatabaseForm({
   });
   const { values, set, error } = form;
   const storageId = storageOf(values);
-  const rotationError = fieldError(error, 'rotation_policy.value') ?? fieldError(error, 'rotation_policy.type');
 
   return (
     <ResourceForm
@@ -307,29 +298,13 @@ export function DatabaseForm({
           allowDeselect={false}
           error={fieldError(error, 'timezone')}
         />
-        <Select
-          label="Retention"
-          name="rotation"
-          data={ROTATIONS}
-          value={values.rotation}
-          onChange={(value) => value && set({ rotation: value as RotationChoice })}
-          allowDeselect={false}
-          error={fieldError(error, 'rotation_policy')}
-        />
-        {values.rotation !== 'none' ? (
-          <NumberInput
-            label={values.rotation === 'count' ? 'Backups to keep' : 'Days to keep'}
-            name="rotation_value"
-            min={1}
-            max={10000}
-            allowDecimal={false}
-            allowNegative={false}
-            value={values.rotationValue}
-            onChange={(value) => set({ rotationValue: value })}
-            error={rotationError}
-          />
-        ) : null}
       </SimpleGrid>
+      <RetentionFields
+        values={values.retention}
+        onChange={(next) => set({ retention: { ...values.retention, ...next } })}
+        error={(field) => fieldError(error, field)}
+        databaseId={database?.id}
+      />
 
       <Divider label="Encryption and scope" labelPosition="left" />
       <Textarea

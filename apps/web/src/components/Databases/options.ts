@@ -16,10 +16,29 @@ export function sslModeLabel(mode: SslMode): string {
   return known ? `${known.label} (${known.description.toLowerCase()})` : mode;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export function describeRotation(policy: RotationPolicyDto | null): string {
   if (!policy) return 'Keep every backup';
-  if (policy.type === 'count') return `Keep the newest ${policy.value} backup${policy.value === 1 ? '' : 's'}`;
-  return `Keep ${policy.value} day${policy.value === 1 ? '' : 's'} of backups`;
+  const base =
+    policy.type === 'count'
+      ? `Keep the newest ${plural(policy.value, 'backup')}`
+      : policy.type === 'days'
+        ? `Keep ${plural(policy.value, 'day')} of backups`
+        : `Keep the last ${policy.value}`;
+  const periods = (
+    [
+      ['hourly', 'hour'],
+      ['daily', 'day'],
+      ['weekly', 'week'],
+      ['monthly', 'month'],
+      ['yearly', 'year'],
+    ] as const
+  )
+    .filter(([key]) => (policy[key] ?? 0) > 0)
+    .map(([key, word]) => plural(policy[key]!, word));
+  const floor = (policy.min_keep ?? 1) > 1 ? `; at least ${plural(policy.min_keep!, 'backup')} always` : '';
+  return `${base}${periods.length ? `, plus the newest of each of the last ${periods.join(', ')}` : ''}${floor}`;
 }
 
 export function describeSchedule(db: Pick<DatabaseDto, 'schedule' | 'timezone'>): string {
