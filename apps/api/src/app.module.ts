@@ -17,6 +17,7 @@ import { EngineModule } from './engine/engine.module';
 import { DatabasesModule } from './modules/databases/databases.module';
 import { StorageModule } from './modules/storage/storage.module';
 import { BackupsModule } from './modules/backups/backups.module';
+import { ScheduleClockModule, SchedulesModule } from './modules/schedules/schedules.module';
 import { HealthModule } from './modules/health/health.module';
 import { StatsModule } from './modules/stats/stats.module';
 import { TenantsModule } from './modules/tenants/tenants.module';
@@ -46,6 +47,8 @@ export class AppModule {
         StorageModule,
         DatabasesModule,
         BackupsModule,
+        ScheduleClockModule,
+        SchedulesModule,
         StatsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, InstanceBootstrap],

@@ -70,6 +70,15 @@ const environmentSchema = z.object({
   APP_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
   MIGRATIONS_DIR: z.string().min(1).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /**
+   * A schedule slot missed while no worker ran (all stopped) runs once at start-up when it is at
+   * most this old; older ones are recorded as `skipped` backups. Fractions allowed (0.5: 30 s).
+   */
+  SCHEDULE_CATCH_UP_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
+  /** How often each worker looks for due schedule slots. */
+  SCHEDULER_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Accept 6-field schedules with a seconds field first (always when NODE_ENV=test): for tests. */
+  SCHEDULE_ALLOW_SECONDS: z.stringbool({ error: 'must be true or false' }).default(false),
 
   APP_ENCRYPTION_KEY: z
     .string({ error: 'is required: 32 random bytes in base64 (openssl rand -base64 32)' })

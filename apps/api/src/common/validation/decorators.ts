@@ -82,15 +82,28 @@ const FIELD_NAMES = ['minute', 'hour', 'day-of-month', 'month', 'day-of-week'];
 /** What OpenAPI can say of a schedule: five fields. */
 export const CRON_PATTERN = /^\s*\S+(?:\s+\S+){4}\s*$/;
 
+/** Six fields, seconds first: accepted only where allowSecondsField() said so (test mode). */
+const CRON_PATTERN_WITH_SECONDS = /^\s*\S+(?:\s+\S+){5}\s*$/;
+let secondsFieldAllowed = false;
+
+/** Lets schedules carry a leading seconds field (NODE_ENV=test or SCHEDULE_ALLOW_SECONDS), so tests fire often. */
+export function allowSecondsField(allowed: boolean): void {
+  secondsFieldAllowed = allowed;
+}
+
 /** Why `value` is not a schedule that runs, or undefined when it is one. */
 export function cronProblem(value: unknown): string | undefined {
   const example = 'a 5-field cron expression, e.g. "0 3 * * *"';
-  if (typeof value !== 'string' || value.length > 100 || !CRON_PATTERN.test(value)) return `must be ${example}`;
+  if (typeof value !== 'string' || value.length > 100) return `must be ${example}`;
+  const withSeconds = secondsFieldAllowed && CRON_PATTERN_WITH_SECONDS.test(value);
+  if (!withSeconds && !CRON_PATTERN.test(value)) return `must be ${example}`;
   const fields = value.trim().split(/\s+/);
+  const spans = withSeconds ? [60, ...FIELD_SPANS] : FIELD_SPANS;
+  const names = withSeconds ? ['second', ...FIELD_NAMES] : FIELD_NAMES;
   for (const [index, field] of fields.entries()) {
     for (const step of field.matchAll(/\/([^,]*)/g)) {
-      if (!/^\d{1,2}$/.test(step[1]) || Number(step[1]) < 1 || Number(step[1]) > FIELD_SPANS[index]) {
-        return `has a ${FIELD_NAMES[index]} step "/${step[1]}": steps go from 1 to ${FIELD_SPANS[index]}`;
+      if (!/^\d{1,2}$/.test(step[1]) || Number(step[1]) < 1 || Number(step[1]) > spans[index]) {
+        return `has a ${names[index]} step "/${step[1]}": steps go from 1 to ${spans[index]}`;
       }
     }
   }

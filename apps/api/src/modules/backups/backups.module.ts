@@ -32,6 +32,6 @@ import { TenantKeys } from './tenant-keys';
     JobSupervisor,
     KeptDatabaseSweeper,
   ],
-  exports: [JobQueue],
+  exports: [JobQueue, BackupsService],
 })
 export class BackupsModule {}

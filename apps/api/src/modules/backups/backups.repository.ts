@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../prisma/prisma.service';
+import { isUniqueViolation } from '../../prisma/prisma-errors';
 import type { Backup, Database, JobStatus, Prisma, Restore, Storage, Tenant } from '../../generated/prisma/client';
 import { RestoreStrategy } from '../../generated/prisma/client';
 
@@ -23,6 +24,16 @@ export class BackupsRepository {
 
   create(data: Prisma.BackupUncheckedCreateInput): Promise<Backup> {
     return this.prisma.backup.create({ data });
+  }
+
+  /** Inserts a schedule slot's row unless one exists for the database and slot (then null): concurrent inserts collapse. */
+  async createForSlot(data: Prisma.BackupUncheckedCreateInput): Promise<Backup | null> {
+    try {
+      return await this.prisma.backup.create({ data });
+    } catch (error) {
+      if (isUniqueViolation(error)) return null;
+      throw error;
+    }
   }
 
   update(id: string, data: Prisma.BackupUncheckedUpdateInput): Promise<Backup> {

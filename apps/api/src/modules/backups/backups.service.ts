@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import { decryptStream } from '../../engine/age';
 import { readArchiveToc, type TocEntry } from '../../engine/archive-toc';
 import { missingNames, type RestoreFilter } from '../../engine/restore-selection';
-import type { Backup, Restore } from '../../generated/prisma/client';
+import type { Backup, Database, Prisma, Restore } from '../../generated/prisma/client';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { DatabasesService, toStoredSslMode } from '../databases/databases.service';
 import { describeStoreError, ObjectStoreFactory } from '../storage/object-store-factory';
@@ -122,18 +122,9 @@ export class BackupsService {
   /** Records a pending backup and queues it; the answer comes before any byte is dumped. */
   async start(auth: AuthContext, databaseId: string, meta: RequestMeta): Promise<BackupDto> {
     const database = await this.databases.require(auth, databaseId);
-    const now = new Date();
-    const backup = await this.backups.create({
-      tenantId: auth.tenantId,
-      databaseId: database.id,
-      storageId: database.storageId,
-      triggeredById: auth.userId,
-      trigger: auth.apiTokenId ? 'api' : 'manual',
-      name: backupName(now),
-      createdAt: now,
-      workerId: this.supervisor.workerId,
-      heartbeatAt: now,
-    });
+    const backup = await this.backups.create(
+      this.pendingBackup(database, { triggeredById: auth.userId, trigger: auth.apiTokenId ? 'api' : 'manual' }),
+    );
     await this.activity.recordFor(auth, meta, {
       event: 'backup.start',
       resourceType: 'Backup',
@@ -141,8 +132,70 @@ export class BackupsService {
       resourceName: backup.name,
       details: { database: database.name, name: backup.name },
     });
-    this.queue.enqueue((signal) => this.backupRunner.run(backup.id, signal));
+    this.enqueueBackup(backup);
     return toBackupDto(backup);
+  }
+
+  /**
+   * The backup of one schedule slot: recorded once per database and slot however many processes
+   * try (the unique key on database_id + scheduled_for); only the one whose insert won queues it.
+   * Null when another process recorded the slot first.
+   */
+  async startScheduled(database: Database, scheduledFor: Date): Promise<Backup | null> {
+    const backup = await this.backups.createForSlot(
+      this.pendingBackup(database, { trigger: 'scheduled', scheduledFor }),
+    );
+    if (!backup) return null;
+    await this.activity.record({
+      event: 'backup.start',
+      tenantId: database.tenantId,
+      resourceType: 'Backup',
+      resourceId: backup.id,
+      resourceName: backup.name,
+      details: { database: database.name, name: backup.name, scheduled_for: scheduledFor.toISOString() },
+    });
+    this.enqueueBackup(backup);
+    return backup;
+  }
+
+  /** A schedule slot that does not run, kept in the history with `reason`; null when the slot was already recorded. */
+  async skipScheduled(database: Database, scheduledFor: Date, reason: string): Promise<Backup | null> {
+    const now = new Date();
+    return this.backups.createForSlot({
+      tenantId: database.tenantId,
+      databaseId: database.id,
+      storageId: database.storageId,
+      trigger: 'scheduled',
+      status: 'skipped',
+      scheduledFor,
+      name: backupName(scheduledFor),
+      errorMessage: reason,
+      finishedAt: now,
+      createdAt: now,
+    });
+  }
+
+  /** A pending backup of `database` run by this process: the row every way of starting one records. */
+  private pendingBackup(
+    database: Database,
+    fields: Pick<Prisma.BackupUncheckedCreateInput, 'trigger' | 'triggeredById' | 'scheduledFor'>,
+  ): Prisma.BackupUncheckedCreateInput {
+    const now = new Date();
+    return {
+      tenantId: database.tenantId,
+      databaseId: database.id,
+      storageId: database.storageId,
+      name: backupName(now),
+      createdAt: now,
+      workerId: this.supervisor.workerId,
+      heartbeatAt: now,
+      ...fields,
+    };
+  }
+
+  /** Hands a recorded pending backup to the job queue: the one path to running a backup. */
+  private enqueueBackup(backup: Backup): void {
+    this.queue.enqueue((signal) => this.backupRunner.run(backup.id, signal));
   }
 
   async listForDatabase(auth: AuthContext, databaseId: string, query: BackupListQueryDto): Promise<Page<BackupDto>> {

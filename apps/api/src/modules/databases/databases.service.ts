@@ -10,6 +10,7 @@ import type { Database, SslMode as StoredSslMode } from '../../generated/prisma/
 import { uniquely } from '../../prisma/prisma-errors';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { rotationColumns, rotationPolicyDto } from '../retention/rotation-columns';
+import { ScheduleCalculator } from '../schedules/schedule-calculator';
 import { DatabasesRepository } from './databases.repository';
 import type { CreateDatabaseDto, DatabaseCheckDto, DatabaseDto, UpdateDatabaseDto } from './dto/database.dto';
 
@@ -17,7 +18,7 @@ import type { CreateDatabaseDto, DatabaseCheckDto, DatabaseDto, UpdateDatabaseDt
 export const toStoredSslMode = (mode: SslMode) => mode.replace('-', '_') as StoredSslMode;
 export const fromStoredSslMode = (mode: StoredSslMode) => mode.replace('_', '-') as SslMode;
 
-function toDto(row: Database): DatabaseDto {
+function toDto(row: Database, calculator: ScheduleCalculator): DatabaseDto {
   return {
     id: row.id,
     name: row.name,
@@ -32,6 +33,7 @@ function toDto(row: Database): DatabaseDto {
     schedule: row.schedule,
     timezone: row.timezone,
     enabled: row.enabled,
+    ...calculator.preview(row.schedule, row.timezone),
     rotation_policy: rotationPolicyDto(row),
     encryption_recipients: row.encryptionRecipients,
     include_schemas: row.includeSchemas,
@@ -69,6 +71,18 @@ function fullSettings(input: CreateDatabaseDto) {
   };
 }
 
+/** Whether a change moves the schedule's slots (schedule, zone, pause/resume): then earlier slots are not missed ones. */
+function scheduleChanged(
+  before: Database,
+  input: { schedule?: string | null; timezone?: string; enabled?: boolean },
+): boolean {
+  return (
+    (input.schedule !== undefined && input.schedule !== before.schedule) ||
+    (input.timezone !== undefined && input.timezone !== before.timezone) ||
+    (input.enabled !== undefined && input.enabled !== before.enabled)
+  );
+}
+
 const nameTaken = () => alreadyTaken('name', 'A database with this name already exists');
 
 /** PostgreSQL databases to back up: settings with an encrypted password, and a connection check. */
@@ -79,6 +93,7 @@ export class DatabasesService {
     private readonly secrets: SecretBox,
     private readonly resolver: PgClientResolver,
     private readonly activity: ActivityLogService,
+    private readonly calculator: ScheduleCalculator,
   ) {}
 
   /** Connection settings for the engine, with the password decrypted (in memory only). */
@@ -105,21 +120,25 @@ export class DatabasesService {
       nameTaken,
     );
     await this.record(auth, meta, 'database.create', row);
-    return toDto(row);
+    return toDto(row, this.calculator);
   }
 
   async list(auth: AuthContext, query: PageQueryDto): Promise<Page<DatabaseDto>> {
     const { skip, take } = skipTake(query);
     const [rows, total] = await this.databases.listForTenant(auth.tenantId, skip, take);
-    return pageOf(rows.map(toDto), total, query);
+    return pageOf(
+      rows.map((row) => toDto(row, this.calculator)),
+      total,
+      query,
+    );
   }
 
   async get(auth: AuthContext, id: string): Promise<DatabaseDto> {
-    return toDto(await this.require(auth, id));
+    return toDto(await this.require(auth, id), this.calculator);
   }
 
   async update(auth: AuthContext, id: string, input: UpdateDatabaseDto, meta: RequestMeta): Promise<DatabaseDto> {
-    await this.require(auth, id);
+    const before = await this.require(auth, id);
     await this.assertReferences(auth, input.storage_id, input.notification_id);
     const row = await uniquely(
       () =>
@@ -137,6 +156,7 @@ export class DatabasesService {
           schedule: input.schedule,
           timezone: input.timezone,
           enabled: input.enabled,
+          scheduleUpdatedAt: scheduleChanged(before, input) ? new Date() : undefined,
           ...(input.rotation_policy !== undefined ? rotationColumns(input.rotation_policy) : {}),
           encryptionRecipients: input.encryption_recipients,
           includeSchemas: input.include_schemas,
@@ -148,7 +168,7 @@ export class DatabasesService {
       nameTaken,
     );
     await this.record(auth, meta, 'database.update', row);
-    return toDto(row);
+    return toDto(row, this.calculator);
   }
 
   /**
@@ -156,19 +176,20 @@ export class DatabasesService {
    * fields take their defaults), except the password: omitted keeps the stored one, null removes it.
    */
   async replace(auth: AuthContext, id: string, input: CreateDatabaseDto, meta: RequestMeta): Promise<DatabaseDto> {
-    await this.require(auth, id);
+    const before = await this.require(auth, id);
     await this.assertReferences(auth, input.storage_id, input.notification_id);
     const row = await uniquely(
       () =>
         this.databases.update(id, {
           ...fullSettings(input),
+          scheduleUpdatedAt: scheduleChanged(before, fullSettings(input)) ? new Date() : undefined,
           passwordEncrypted:
             input.password === null ? null : input.password ? this.secrets.encrypt(input.password) : undefined,
         }),
       nameTaken,
     );
     await this.record(auth, meta, 'database.update', row);
-    return toDto(row);
+    return toDto(row, this.calculator);
   }
 
   async delete(auth: AuthContext, id: string, meta: RequestMeta): Promise<void> {

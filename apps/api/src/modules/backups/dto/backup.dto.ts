@@ -19,8 +19,8 @@ import { IsOptionalNonNull } from '../../../common/validation/decorators';
 import { SSL_MODES, type SslMode } from '../../../engine/pg-connection';
 import { HOST, PG_NAME_PATTERN, pgNameListSchema } from '../../databases/dto/database.dto';
 
-/** `deleted`: removed by retention (a backup only): its objects are gone, the row stays as history. */
-const STATUSES = ['pending', 'running', 'success', 'failed', 'deleted'] as const;
+/** `skipped`: a schedule slot that did not run (error_message says why). `deleted`: removed by retention (a backup only): its objects are gone, the row stays as history. */
+const STATUSES = ['pending', 'running', 'success', 'failed', 'skipped', 'deleted'] as const;
 export const RESTORE_STRATEGIES = ['swap', 'single_transaction', 'direct'] as const;
 export type RestoreStrategyName = (typeof RESTORE_STRATEGIES)[number];
 export type JobStatusName = (typeof STATUSES)[number];

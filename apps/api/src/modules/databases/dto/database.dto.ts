@@ -328,6 +328,20 @@ export class DatabaseDto {
   @ApiProperty({ nullable: true, type: String, example: '0 3 * * *' }) schedule: string | null;
   @ApiProperty({ example: 'UTC' }) timezone: string;
   @ApiProperty() enabled: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'At 03:00',
+    description: 'The schedule in words (cronstrue); null without a schedule.',
+  })
+  schedule_description: string | null;
+  @ApiProperty({
+    type: [String],
+    example: ['2027-03-28T03:00:00+02:00'],
+    description:
+      'The next 5 runs, ISO 8601 with the offset of `timezone` at each (empty without a schedule; shown while paused too). Across DST changes a skipped wall time runs shifted by the gap, a repeated one once (docs/operations.md).',
+  })
+  next_runs: string[];
   @ApiProperty({ type: RotationPolicyDto, nullable: true }) rotation_policy: RotationPolicyDto | null;
   @ApiProperty({ type: [String] }) encryption_recipients: string[];
   @ApiProperty({ type: [String] }) include_schemas: string[];
