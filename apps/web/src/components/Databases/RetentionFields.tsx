@@ -100,9 +100,11 @@ function RetentionPreview({ databaseId, policy }: { databaseId: string; policy: 
       data-testid="retention-preview"
       data-removed={removed.length}
       title={
-        removed.length
-          ? `These ${removed.length} backup${removed.length === 1 ? '' : 's'} would be removed`
-          : 'No backup would be removed'
+        removed.length > 1
+          ? `These ${removed.length} backups would be removed`
+          : removed.length === 1
+            ? 'This backup would be removed'
+            : 'No backup would be removed'
       }
     >
       <Stack gap={4}>
