@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { AppConfig, ConfigValidationError, loadConfig } from './config/app-config';
 import { createApp } from './app.factory';
+import { JobQueue } from './modules/backups/job-queue';
 import { InstanceBootstrap } from './modules/bootstrap/instance-bootstrap';
 import { Migrator, MigrationError, defaultMigrationsDir } from './prisma/migrator';
 
@@ -56,12 +57,15 @@ async function bootstrap(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
-    bootLog('info', `${signal} received: finishing in-flight requests, then exiting`);
+    bootLog('info', `${signal} received: finishing running jobs and in-flight requests, then exiting`);
     // Never hang forever on a stuck connection: exit non-zero after the grace period.
     setTimeout(() => {
       bootLog('error', `Shutdown took longer than ${config.env.SHUTDOWN_TIMEOUT_MS} ms; exiting anyway`);
       process.exit(1);
     }, config.env.SHUTDOWN_TIMEOUT_MS).unref();
+    // Running backups and restores get the grace period (less the time to record how they ended).
+    const timeout = config.env.SHUTDOWN_TIMEOUT_MS;
+    await app.get(JobQueue).shutDown(signal, Math.max(0, timeout - Math.min(5_000, timeout / 2)));
     await app.close();
     bootLog('info', 'Shut down cleanly');
     process.exit(0);

@@ -133,6 +133,13 @@ const environmentSchema = z.object({
   STORAGE_LOCAL_ROOT: z.string().min(1).default('./.data/storage'),
   /** Backups and restores this API process runs at once; more wait in line. */
   MAX_CONCURRENT_BACKUPS: z.coerce.number().int().min(1).max(64).default(2),
+  /** A backup that moved no bytes for this long (a hung storage or server) is failed; fractions allowed. */
+  BACKUP_STALL_MINUTES: z.coerce.number().positive().max(1440).default(15),
+  /**
+   * How often a process proves its jobs alive; a job with no proof for 6 times this long is failed
+   * as interrupted by any other process (at once when its process is provably gone on this machine).
+   */
+  JOB_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   /**
    * How often retention runs over every database (once per cluster: one process takes an advisory
    * lock), besides after each successful backup; 0 turns the periodic run off. Fractions allowed.

@@ -6,15 +6,52 @@ import { backupSidecar, labelRecipients } from '../../engine/sidecar';
 import { PgClientResolver } from '../../engine/pg-client-resolver';
 import { dumpInWorker } from '../../engine/dump-in-worker';
 import { describeConnectionError, readServerInfo, type ServerInfo } from '../../engine/pg-connection';
+import { AppConfig } from '../../config/app-config';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { DatabasesService } from '../databases/databases.service';
 import { ObjectStoreFactory } from '../storage/object-store-factory';
 import { RetentionService } from '../retention/retention.service';
 import { BackupNotifier } from './backup-notifier';
 import { BackupsRepository, type BackupWithSources } from './backups.repository';
+import { JobSupervisor } from './job-supervisor';
 import { TenantKeys } from './tenant-keys';
 
 const PROGRESS_INTERVAL_MS = 1_000;
+const OUTCOME_RETRY_MAX_MS = 5_000;
+
+/** Aborts `signal` when `moved()` was not called for `minutes`. */
+class StallWatch {
+  private readonly controller = new AbortController();
+  private last = Date.now();
+  private readonly timer: NodeJS.Timeout;
+  readonly signal = this.controller.signal;
+
+  constructor(minutes: number) {
+    const limitMs = minutes * 60_000;
+    this.timer = setInterval(
+      () => {
+        if (Date.now() - this.last < limitMs) return;
+        const span = minutes >= 1 ? `${minutes} minutes` : `${Math.round(minutes * 60)} seconds`;
+        this.controller.abort(
+          new Error(
+            `Stalled: no bytes moved for ${span} (BACKUP_STALL_MINUTES); the storage or the database stopped answering`,
+          ),
+        );
+        this.stop();
+      },
+      Math.max(100, Math.min(5_000, limitMs / 4)),
+    );
+    this.timer.unref();
+  }
+
+  moved(): void {
+    this.last = Date.now();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
 
 /** Runs one backup to its end: `success` with every fact recorded, or `failed` with the reason. */
 @Injectable()
@@ -30,37 +67,81 @@ export class BackupRunner {
     private readonly retention: RetentionService,
     private readonly notifier: BackupNotifier,
     private readonly activity: ActivityLogService,
+    private readonly supervisor: JobSupervisor,
+    private readonly config: AppConfig,
   ) {}
 
   async run(backupId: string, signal: AbortSignal): Promise<void> {
+    let recorded = false;
+    try {
+      recorded = await this.runToOutcome(backupId, signal);
+    } finally {
+      // Its state cannot be recorded by this process: let the sweeper fail it, not keep it alive.
+      if (!recorded) this.supervisor.lose(backupId);
+    }
+  }
+
+  /** True once the outcome is recorded (or there was nothing to run). */
+  private async runToOutcome(backupId: string, signal: AbortSignal): Promise<boolean> {
     const backup = await this.backups.findWithSources(backupId);
-    if (!backup) return;
+    if (!backup) return true;
     const startedAt = new Date();
     await this.backups.update(backup.id, { status: 'running', startedAt, heartbeatAt: startedAt });
+    // A backup that moves no bytes for BACKUP_STALL_MINUTES (a storage or server that hangs) is stopped.
+    const stall = new StallWatch(this.config.env.BACKUP_STALL_MINUTES);
+    const jobSignal = AbortSignal.any([signal, stall.signal]);
     let facts: Awaited<ReturnType<BackupRunner['execute']>> | undefined;
     let failure: string | undefined;
     try {
-      facts = await this.execute(backup, signal);
+      facts = await this.execute(backup, jobSignal, () => stall.moved());
     } catch (error) {
       failure = (error as Error).message ?? String(error);
+      // Said as what stopped it, not as the "upload was cancelled" that followed.
+      if (stall.signal.aborted) failure = (stall.signal.reason as Error).message;
+      else if (signal.aborted) failure = `${(signal.reason as Error)?.message ?? String(signal.reason)}`;
       this.logger.warn({ backupId: backup.id, reason: failure }, 'backup failed');
+    } finally {
+      stall.stop();
     }
     // The outcome is recorded once the work is over; what follows cannot turn a success into a failure.
+    // Retried until it lands: a service database that is down this moment must not leave it `running`.
     const finishedAt = new Date();
-    const finished = await this.backups.update(backup.id, {
-      ...(facts ?? {}),
-      status: facts ? 'success' : 'failed',
-      errorMessage: failure?.slice(0, 8_000) ?? null,
-      finishedAt,
-      durationMs: finishedAt.getTime() - startedAt.getTime(),
-    });
+    const finished = await this.untilRecorded(backup.id, () =>
+      this.backups.update(backup.id, {
+        ...(facts ?? {}),
+        status: facts ? 'success' : 'failed',
+        errorMessage: failure?.slice(0, 8_000) ?? null,
+        finishedAt,
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+      }),
+    );
     if (facts) await this.backups.markDatabaseBackedUp(backup.databaseId, finishedAt).catch(() => undefined);
-    await this.finish(backup, Boolean(facts), failure);
+    await this.finish(backup, Boolean(facts), failure).catch((error: unknown) =>
+      this.logger.warn({ backupId: backup.id, reason: (error as Error).message }, 'finish entry not recorded'),
+    );
     await this.notifier.backupFinished(backup.database, finished);
     if (facts) await this.retention.afterBackup(backup.databaseId);
+    return true;
   }
 
-  private async execute(backup: BackupWithSources, signal: AbortSignal) {
+  /** Retries `write` (with a growing pause, at most OUTCOME_RETRY_MAX_MS) until it succeeds. */
+  private async untilRecorded<T>(backupId: string, write: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (attempt === 0 || attempt % 20 === 0) {
+          this.logger.warn(
+            { backupId, attempt, reason: (error as Error).message },
+            'cannot record the outcome of a backup yet; retrying',
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, OUTCOME_RETRY_MAX_MS)));
+      }
+    }
+  }
+
+  private async execute(backup: BackupWithSources, signal: AbortSignal, moved: () => void) {
     const { database, storage } = backup;
     const conn = this.databases.connectionOf(database);
     // Everything that can be known before the first byte is checked first: nothing is uploaded on these failures.
@@ -109,6 +190,7 @@ export class BackupRunner {
       {
         signal,
         onProgress: (bytes) => {
+          moved();
           const now = Date.now();
           if (now - lastReport < PROGRESS_INTERVAL_MS) return;
           lastReport = now;
@@ -119,6 +201,7 @@ export class BackupRunner {
       },
     );
 
+    moved();
     // The cluster's roles beside the dump (pg_dump has GRANTs but no CREATE ROLE). A failure here
     // keeps the backup: it is recorded as a warning and the backup as without roles.
     const warnings = [...result.warnings];
@@ -160,6 +243,7 @@ export class BackupRunner {
       roles,
       warnings,
     });
+    moved();
     const store = this.stores.open(storage);
     try {
       await store.put(sidecarKey, Readable.from([Buffer.from(`${JSON.stringify(sidecar, null, 2)}\n`)]), {

@@ -9,6 +9,12 @@ export type BackupWithSources = Backup & { database: Database; storage: Storage 
 export type RestoreWithBackup = Restore & { backup: { databaseId: string; name: string } };
 const RESTORE_BACKUP = { backup: { select: { databaseId: true, name: true } } } as const;
 
+/** The jobs failAbandoned failed. */
+export interface AbandonedJobs {
+  backups: Backup[];
+  restores: Restore[];
+}
+
 /** What a job that died with its worker says, by kind and by how far it got. */
 export interface AbandonedJobMessages {
   backup: string;
@@ -123,10 +129,18 @@ export class BackupsRepository {
     return this.prisma.restore.count({ where: { backupId, status: { in: ['pending', 'running'] } } });
   }
 
-  /** Proof of life for this worker's jobs: a job whose heartbeat stops is failed by the sweeper. */
-  async heartbeat(workerId: string): Promise<void> {
+  /**
+   * Proof of life for this worker's jobs: a job whose heartbeat stops is failed by the sweeper.
+   * `except`: jobs of this worker it can no longer record the state of (their runner gave up),
+   * which must be left to the sweeper instead of being kept alive forever.
+   */
+  async heartbeat(workerId: string, except: string[] = []): Promise<void> {
     const now = new Date();
-    const active = { workerId, status: { in: ['pending', 'running'] as JobStatus[] } };
+    const active = {
+      workerId,
+      status: { in: ['pending', 'running'] as JobStatus[] },
+      ...(except.length ? { id: { notIn: except } } : {}),
+    };
     await this.prisma.$transaction([
       this.prisma.backup.updateMany({ where: active, data: { heartbeatAt: now } }),
       this.prisma.restore.updateMany({ where: active, data: { heartbeatAt: now } }),
@@ -140,7 +154,7 @@ export class BackupsRepository {
   async failAbandoned(
     abandoned: { staleBefore: Date } | { workerIds: string[] },
     messages: AbandonedJobMessages,
-  ): Promise<number> {
+  ): Promise<AbandonedJobs> {
     const whose =
       'workerIds' in abandoned
         ? { workerId: { in: abandoned.workerIds } }
@@ -152,15 +166,16 @@ export class BackupsRepository {
     });
     const failRestore = (strategy: RestoreStrategy | null) => {
       const update = fail('running', messages.runningRestore[strategy ?? 'none']);
-      return this.prisma.restore.updateMany({ ...update, where: { ...update.where, strategy } });
+      return this.prisma.restore.updateManyAndReturn({ ...update, where: { ...update.where, strategy } });
     };
-    const counts = await this.prisma.$transaction([
-      this.prisma.backup.updateMany(fail('pending', messages.backup)),
-      this.prisma.backup.updateMany(fail('running', messages.backup)),
-      this.prisma.restore.updateMany(fail('pending', messages.pendingRestore)),
+    // Returned, so whoever failed them tells (finish entry, notification) and cleans up (upload).
+    const [pending, running, ...restores] = await this.prisma.$transaction([
+      this.prisma.backup.updateManyAndReturn(fail('pending', messages.backup)),
+      this.prisma.backup.updateManyAndReturn(fail('running', messages.backup)),
+      this.prisma.restore.updateManyAndReturn(fail('pending', messages.pendingRestore)),
       ...[null, ...Object.values(RestoreStrategy)].map(failRestore),
     ]);
-    return counts.reduce((sum, { count }) => sum + count, 0);
+    return { backups: [...pending, ...running], restores: restores.flat() };
   }
 
   /** The workers that have pending or running jobs. */

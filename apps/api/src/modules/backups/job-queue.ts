@@ -11,19 +11,48 @@ export class JobQueue implements OnApplicationShutdown {
   private readonly waiting: ((signal: AbortSignal) => Promise<void>)[] = [];
   private readonly running = new Set<Promise<void>>();
   private readonly shutdown = new AbortController();
+  private stopping = false;
 
   constructor(private readonly config: AppConfig) {}
 
   /** `signal` aborts when the process shuts down: the job stops and records that it was interrupted. */
   enqueue(job: (signal: AbortSignal) => Promise<void>): void {
+    if (this.stopping) return; // stays pending: see shutDown
     this.waiting.push(job);
     this.drain();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * SIGTERM: no new job starts; running ones get `graceMs` to finish, then are stopped with a
+   * message that names the shutdown (and record it). Resolves once every job recorded its outcome.
+   */
+  async shutDown(signalName: string, graceMs: number): Promise<void> {
+    this.stopping = true;
     // Jobs not started stay pending; the sweeper of the next process fails them as abandoned.
     this.waiting.length = 0;
-    this.shutdown.abort(new Error('the API process is shutting down'));
+    if (!this.running.size) return;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = Promise.allSettled([...this.running]);
+    const inTime = await Promise.race([
+      finished.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+    ]);
+    clearTimeout(timer);
+    if (inTime) return;
+    this.logger.warn({ running: this.running.size, graceMs }, 'jobs did not finish before the shutdown; stopping them');
+    this.shutdown.abort(
+      new Error(
+        `Interrupted: the API process was stopped (${signalName}) and the job did not finish within its ` +
+          `shutdown grace period (SHUTDOWN_TIMEOUT_MS, ${graceMs} ms for jobs); run it again`,
+      ),
+    );
+    await finished;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.waiting.length = 0;
+    this.shutdown.abort(new Error('Interrupted: the API process shut down before the job finished'));
     await Promise.allSettled([...this.running]);
   }
 

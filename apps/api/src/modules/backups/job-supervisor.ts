@@ -2,10 +2,14 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { isProvablyGone, processIdentity } from '../../engine/process-identity';
+import { AppConfig } from '../../config/app-config';
+import type { Backup, Restore } from '../../generated/prisma/client';
+import { ActivityLogService } from '../activity-logs/activity-log.service';
+import { BackupNotifier } from './backup-notifier';
 import { BackupsRepository, type AbandonedJobMessages } from './backups.repository';
 
-const HEARTBEAT_MS = 15_000;
-const ABANDONED_AFTER_MS = 90_000;
+/** A job without proof of life for this many heartbeats is failed as interrupted. */
+const ABANDONED_AFTER_HEARTBEATS = 6;
 
 const STOPPED = 'Interrupted: the process running it stopped (crash or restart) before it finished';
 /**
@@ -48,15 +52,31 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
   ].join('@');
   private readonly logger = new Logger(JobSupervisor.name);
   private timer: NodeJS.Timeout | undefined;
+  /** Jobs of this process whose runner could not record their state: no longer heart-beaten. */
+  private readonly lost = new Set<string>();
 
-  constructor(private readonly backups: BackupsRepository) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly backups: BackupsRepository,
+    private readonly notifier: BackupNotifier,
+    private readonly activity: ActivityLogService,
+  ) {}
+
+  /**
+   * The job's runner ended without recording its outcome (the service database was unreachable
+   * too long, or it failed unexpectedly): stop proving it alive, so the sweeper fails it instead
+   * of it staying `running` forever.
+   */
+  lose(jobId: string): void {
+    this.lost.add(jobId);
+  }
 
   onModuleInit(): void {
     // Not awaited: the API comes up (and /health says why) even while its database is down.
     void this.sweep().catch((error: unknown) =>
       this.logger.warn({ reason: (error as Error).message }, 'could not check for abandoned jobs'),
     );
-    this.timer = setInterval(() => void this.tick(), HEARTBEAT_MS);
+    this.timer = setInterval(() => void this.tick(), this.config.env.JOB_HEARTBEAT_MS);
     this.timer.unref();
   }
 
@@ -66,7 +86,7 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
 
   private async tick(): Promise<void> {
     try {
-      await this.backups.heartbeat(this.workerId);
+      await this.backups.heartbeat(this.workerId, [...this.lost]);
       await this.sweep();
     } catch (error) {
       this.logger.warn({ reason: (error as Error).message }, 'job heartbeat failed');
@@ -78,12 +98,57 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
     const dead = (await this.backups.activeWorkerIds()).filter(
       (id) => id !== this.workerId && isProvablyGone(identityOf(id)),
     );
-    const failed =
-      (dead.length ? await this.backups.failAbandoned({ workerIds: dead }, ABANDONED_JOB_MESSAGES) : 0) +
-      (await this.backups.failAbandoned(
-        { staleBefore: new Date(Date.now() - ABANDONED_AFTER_MS) },
-        ABANDONED_JOB_MESSAGES,
-      ));
-    if (failed) this.logger.warn({ failed, deadWorkers: dead }, 'failed abandoned jobs');
+    const staleBefore = new Date(Date.now() - ABANDONED_AFTER_HEARTBEATS * this.config.env.JOB_HEARTBEAT_MS);
+    const byDeath = dead.length ? await this.backups.failAbandoned({ workerIds: dead }, ABANDONED_JOB_MESSAGES) : null;
+    const byStaleness = await this.backups.failAbandoned({ staleBefore }, ABANDONED_JOB_MESSAGES);
+    const backups = [...(byDeath?.backups ?? []), ...byStaleness.backups];
+    const restores = [...(byDeath?.restores ?? []), ...byStaleness.restores];
+    if (!backups.length && !restores.length) return;
+    this.logger.warn(
+      { failedBackups: backups.length, failedRestores: restores.length, deadWorkers: dead },
+      'failed abandoned jobs',
+    );
+    // Like every other failure: a `finish` entry and the database's notification.
+    for (const backup of backups) await this.tellBackup(backup).catch((error: unknown) => this.warnTell(error));
+    for (const restore of restores) await this.tellRestore(restore).catch((error: unknown) => this.warnTell(error));
+  }
+
+  private warnTell(error: unknown): void {
+    this.logger.warn({ reason: (error as Error).message }, 'could not report an abandoned job');
+  }
+
+  private async tellBackup(failed: Backup): Promise<void> {
+    const backup = await this.backups.findWithSources(failed.id);
+    if (!backup) return;
+    await this.activity.record({
+      event: 'backup.finish',
+      outcome: 'failure',
+      level: 'error',
+      tenantId: backup.tenantId,
+      userId: backup.triggeredById,
+      resourceType: 'Backup',
+      resourceId: backup.id,
+      resourceName: backup.name,
+      details: { database: backup.database.name, name: backup.name, error: (backup.errorMessage ?? '').slice(0, 500) },
+    });
+    await this.notifier.backupFinished(backup.database, backup);
+  }
+
+  private async tellRestore(failed: Restore): Promise<void> {
+    const restore = await this.backups.findRestore(failed.id);
+    if (!restore) return;
+    const error = restore.errorMessage ?? '';
+    await this.activity.record({
+      event: 'restore.finish',
+      outcome: 'failure',
+      level: 'error',
+      tenantId: restore.tenantId,
+      userId: restore.requestedById,
+      resourceType: 'Restore',
+      resourceId: restore.id,
+      resourceName: restore.backup.name,
+      details: { backup: restore.backup.name, error: error.slice(0, 500) },
+    });
+    await this.notifier.restoreFailed(restore.backup.database, restore.backup.name, error);
   }
 }

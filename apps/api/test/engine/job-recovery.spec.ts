@@ -1,0 +1,247 @@
+import { startApiProcess, startPostgres, type ApiProcess, type RunningPostgres } from '@dumpstation/testing';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { deliveredCodes, discordCalls, uniqueWebhook, waitForCode } from '../helpers/discord';
+import { databaseFields, seededDatabase, sql } from '../helpers/engine';
+import { createBucket, objectKeys, s3Settings } from '../helpers/s3';
+
+async function until(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A TCP server that accepts connections and never answers: a hung storage endpoint. */
+async function silentServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+// The defects issue 12 found by killing and starving processes: every job ends with the right
+// status, says what stopped it, and tells (finish entry, Discord) like any other failure.
+describe('jobs whose process, storage or service database fails under them', () => {
+  const rootHook = uniqueWebhook();
+  const encryptionKey = randomBytes(32).toString('base64');
+  let source: RunningPostgres;
+  let service: RunningPostgres;
+  let serviceDir: string;
+  let databaseUrl: string;
+  let api: ApiProcess | undefined;
+  let token = '';
+
+  const boot = (env: Record<string, string> = {}) =>
+    startApiProcess({
+      databaseUrl,
+      env: {
+        APP_ENCRYPTION_KEY: encryptionKey,
+        DISCORD_API_URL: process.env.TEST_DISCORD_API,
+        SYSTEM_USERNAME: 'root',
+        SYSTEM_DISCORD_WEBHOOK_URL: rootHook.url,
+        LOG_LEVEL: 'warn',
+        JOB_HEARTBEAT_MS: '500',
+        ...env,
+      },
+    });
+
+  async function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+    const response = await fetch(`${api!.url}/api/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status >= 400) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  }
+
+  const status = async (id: string) =>
+    (await sql(databaseUrl, 'SELECT status FROM backups WHERE id = $1', [id]))[0]?.status;
+  const backupRow = async (id: string) => (await sql(databaseUrl, 'SELECT * FROM backups WHERE id = $1', [id]))[0];
+  const finishEntries = async (id: string) =>
+    sql(databaseUrl, `SELECT outcome, details FROM activity_logs WHERE event = 'backup.finish' AND resource_id = $1`, [
+      id,
+    ]);
+
+  /** A database whose backup waits (pg_dump blocked on a lock) until `release()`. */
+  async function blockedDatabase(name: string, storage: Record<string, unknown>, notificationId?: string) {
+    const seeded = await seededDatabase(source);
+    const database = await call('POST', '/databases', {
+      name,
+      ...databaseFields(source, seeded.dbname),
+      storage_id: storage.id,
+      ...(notificationId ? { notification_id: notificationId } : {}),
+    });
+    const blocker = new Client({ connectionString: seeded.url });
+    await blocker.connect();
+    await blocker.query('BEGIN; LOCK TABLE orders IN ACCESS EXCLUSIVE MODE');
+    const dumpWaiting = async () =>
+      (
+        await sql(
+          source.adminUrl,
+          `SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND query ILIKE 'LOCK TABLE%ACCESS SHARE%'`,
+          [seeded.dbname],
+        )
+      ).length > 0;
+    return {
+      id: database.id as string,
+      dumpWaiting,
+      release: async () => {
+        await blocker.query('ROLLBACK').catch(() => undefined);
+        await blocker.end().catch(() => undefined);
+      },
+    };
+  }
+
+  async function signIn(): Promise<void> {
+    token = '';
+    const known = await deliveredCodes(rootHook.path, 'root');
+    await call('POST', '/auth/login', { username: 'root' });
+    const otp = await waitForCode(rootHook.path, 'root', known);
+    token = (await call('POST', '/auth/verify', { username: 'root', otp })).access_token as string;
+  }
+
+  beforeAll(async () => {
+    serviceDir = await mkdtemp(join(tmpdir(), 'job-recovery-service-'));
+    [source, service] = await Promise.all([startPostgres({ major: 15 }), startPostgres({ dataDir: serviceDir })]);
+    databaseUrl = await service.createDatabase();
+    api = await boot();
+    await signIn();
+  }, 60_000);
+  afterAll(async () => {
+    await api?.stop();
+    await source?.stop();
+    await service?.stop();
+    await rm(serviceDir, { recursive: true, force: true });
+  });
+
+  it('the service database unreachable when a backup finishes: the outcome is recorded once it is back (not `running` forever)', async () => {
+    const bucket = await createBucket('svcdown');
+    const storage = await call('POST', '/storage', { name: 'svcdown', ...s3Settings(bucket) });
+    const database = await blockedDatabase('svcdown', storage);
+    try {
+      const backup = await call('POST', `/databases/${database.id}/backup`);
+      await until(database.dumpWaiting, 'pg_dump to wait for the lock');
+      await service.stop();
+      await database.release();
+      // The dump completes into the bucket while the outcome cannot be written.
+      await until(async () => (await objectKeys(bucket)).some((key) => key.endsWith('.json')), 'the sidecar upload');
+      await sleep(2_000);
+      service = await startPostgres({ dataDir: serviceDir, port: service.port, password: service.password });
+      await until(
+        async () => (await status(backup.id as string)) === 'success',
+        'the backup to be recorded as success',
+      );
+      expect(await finishEntries(backup.id as string)).toEqual([expect.objectContaining({ outcome: 'success' })]);
+    } finally {
+      await database.release();
+    }
+  }, 60_000);
+
+  it('SIGKILL during a backup: another process fails it within the heartbeat timeout, with a finish entry and a notification', async () => {
+    const hook = uniqueWebhook();
+    const notification = await call('POST', '/notifications', { name: 'ops-kill', discord_webhook_url: hook.url });
+    const storage = await call('POST', '/storage', { name: 'killed', ...s3Settings(await createBucket('killed')) });
+    const database = await blockedDatabase('killed', storage, notification.id as string);
+    const other = await boot();
+    try {
+      const backup = await call('POST', `/databases/${database.id}/backup`);
+      await until(database.dumpWaiting, 'pg_dump to wait for the lock');
+      const exited = new Promise((resolve) => api!.process.once('exit', resolve));
+      api!.process.kill('SIGKILL');
+      await exited;
+      const killedAt = Date.now();
+      // The surviving process notices: the dead one is provably gone on this machine, or its heartbeat stopped.
+      await until(async () => (await status(backup.id as string)) === 'failed', 'the backup to be failed', 10_000);
+      expect(Date.now() - killedAt).toBeLessThan(6 * 500 + 2_000);
+      expect((await backupRow(backup.id as string)).error_message).toMatch(/^Interrupted: /);
+      await until(async () => (await finishEntries(backup.id as string)).length > 0, 'the finish entry', 5_000);
+      expect(await finishEntries(backup.id as string)).toEqual([
+        expect.objectContaining({
+          outcome: 'failure',
+          details: expect.objectContaining({ error: expect.stringMatching(/^Interrupted: /) }),
+        }),
+      ]);
+      await until(
+        async () =>
+          (await discordCalls()).some((c) => c.path.startsWith(hook.path) && JSON.stringify(c.body).includes('failed')),
+        'the failure notification',
+        5_000,
+      );
+    } finally {
+      await database.release();
+      api = other;
+    }
+  }, 60_000);
+
+  it('a hung storage endpoint (accepts, never answers): the backup fails after BACKUP_STALL_MINUTES, saying it stalled', async () => {
+    const hung = await silentServer();
+    await api?.stop();
+    api = await boot({ BACKUP_STALL_MINUTES: '0.05' });
+    await signIn();
+    try {
+      const storage = await call('POST', '/storage', {
+        name: 'hung',
+        ...s3Settings('hung-bucket'),
+        endpoint: hung.url,
+      });
+      const seeded = await seededDatabase(source);
+      const database = await call('POST', '/databases', {
+        name: 'hung',
+        ...databaseFields(source, seeded.dbname),
+        storage_id: storage.id,
+      });
+      const backup = await call('POST', `/databases/${database.id}/backup`);
+      await until(async () => (await status(backup.id as string)) === 'failed', 'the stalled backup to fail', 20_000);
+      expect((await backupRow(backup.id as string)).error_message).toMatch(/^Stalled: no bytes moved for 3 seconds/);
+    } finally {
+      await hung.close();
+    }
+  }, 60_000);
+
+  it('SIGTERM: a backup that finishes within the grace period succeeds; one that does not is failed naming the shutdown', async () => {
+    await api?.stop();
+    api = await boot({ SHUTDOWN_TIMEOUT_MS: '6000' });
+    await signIn();
+    const storage = await call('POST', '/storage', { name: 'term', ...s3Settings(await createBucket('term')) });
+    const quick = await blockedDatabase('term-quick', storage);
+    const stuck = await blockedDatabase('term-stuck', storage);
+    try {
+      const finishing = await call('POST', `/databases/${quick.id}/backup`);
+      const hanging = await call('POST', `/databases/${stuck.id}/backup`);
+      await until(async () => (await quick.dumpWaiting()) && (await stuck.dumpWaiting()), 'both dumps to wait');
+      const stopped = api!.stop();
+      await sleep(500);
+      await quick.release();
+      expect(await stopped).toBe(0);
+      api = undefined;
+      expect(await status(finishing.id as string)).toBe('success');
+      const failed = await backupRow(hanging.id as string);
+      expect(failed.status).toBe('failed');
+      expect(failed.error_message).toMatch(/^Interrupted: the API process was stopped \(SIGTERM\)/);
+    } finally {
+      await quick.release();
+      await stuck.release();
+    }
+  }, 60_000);
+});
