@@ -24,6 +24,8 @@ export interface BackupPlan {
   signal?: AbortSignal;
   /** Called as archive bytes flow (often: throttle before writing anywhere). */
   onProgress?: (dumpBytes: number) => void;
+  /** Called with the multipart upload's id once the storage began one. */
+  onUploadStarted?: (uploadId: string) => void;
 }
 
 export interface BackupResult {
@@ -105,10 +107,12 @@ export async function dumpToStore(plan: BackupPlan): Promise<BackupResult> {
     if (!isCascade(error)) fail(plan.recipients.length ? 'encrypt' : 'pg_dump', error);
     throw error;
   });
-  const uploaded = plan.store.put(plan.key, body, { signal: plan.signal }).catch((error: unknown) => {
-    fail('upload', error);
-    throw error;
-  });
+  const uploaded = plan.store
+    .put(plan.key, body, { signal: plan.signal, onUploadStarted: plan.onUploadStarted })
+    .catch((error: unknown) => {
+      fail('upload', error);
+      throw error;
+    });
   const [streamOutcome, uploadOutcome] = await Promise.allSettled([streamed, uploaded]);
   if (streamOutcome.status === 'rejected' || uploadOutcome.status === 'rejected' || firstFailure) {
     run.kill();

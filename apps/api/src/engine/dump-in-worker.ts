@@ -4,13 +4,14 @@ import { BackupStageError, type BackupPlan, type BackupResult, type BackupStage 
 import type { StoreSpec } from './storage/open-store';
 
 /** A BackupPlan as plain data: what crosses into the worker thread. */
-export interface DumpJob extends Omit<BackupPlan, 'store' | 'signal' | 'onProgress'> {
+export interface DumpJob extends Omit<BackupPlan, 'store' | 'signal' | 'onProgress' | 'onUploadStarted'> {
   store: StoreSpec;
 }
 
 export type ToDumpWorker = { type: 'abort'; reason: string };
 export type FromDumpWorker =
   | { type: 'progress'; bytes: number }
+  | { type: 'upload'; uploadId: string }
   | { type: 'done'; result: BackupResult }
   | { type: 'failed'; stage?: BackupStage; message: string };
 
@@ -34,9 +35,13 @@ function startWorker(job: DumpJob): Worker {
  */
 export function dumpInWorker(
   job: DumpJob,
-  options: { signal?: AbortSignal; onProgress?: (dumpBytes: number) => void } = {},
+  options: {
+    signal?: AbortSignal;
+    onProgress?: (dumpBytes: number) => void;
+    onUploadStarted?: (uploadId: string) => void;
+  } = {},
 ): Promise<BackupResult> {
-  const { signal, onProgress } = options;
+  const { signal, onProgress, onUploadStarted } = options;
   return new Promise<BackupResult>((resolvePromise, reject) => {
     const worker = startWorker(job);
     let settled = false;
@@ -54,6 +59,7 @@ export function dumpInWorker(
     if (signal?.aborted) abort();
     worker.on('message', (message: FromDumpWorker) => {
       if (message.type === 'progress') onProgress?.(message.bytes);
+      else if (message.type === 'upload') onUploadStarted?.(message.uploadId);
       else if (message.type === 'done') settle(() => resolvePromise(message.result));
       else {
         const error = message.stage

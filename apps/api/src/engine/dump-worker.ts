@@ -24,6 +24,7 @@ dumpToStore({
     reportedAt = now;
     send({ type: 'progress', bytes });
   },
+  onUploadStarted: (uploadId) => send({ type: 'upload', uploadId }),
 }).then(
   (result) => send({ type: 'done', result }),
   (error: unknown) =>

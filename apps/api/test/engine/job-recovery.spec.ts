@@ -1,13 +1,14 @@
 import { startApiProcess, startPostgres, type ApiProcess, type RunningPostgres } from '@dumpstation/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createHttpServer, request as httpRequest, type ServerResponse } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { deliveredCodes, discordCalls, uniqueWebhook, waitForCode } from '../helpers/discord';
 import { databaseFields, seededDatabase, sql } from '../helpers/engine';
-import { createBucket, objectKeys, s3Settings } from '../helpers/s3';
+import { beginUpload, createBucket, objectKeys, s3Settings, unfinishedUploads } from '../helpers/s3';
 
 async function until(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -37,6 +38,53 @@ async function silentServer(): Promise<{ url: string; close: () => Promise<void>
     },
   };
 }
+
+/**
+ * A proxy in front of the run's s3rver that, while `hold` is set, never answers part uploads:
+ * a backup then sits mid-multipart-upload as long as the test wants.
+ */
+async function partHoldingProxy(): Promise<{ url: string; release: () => void; close: () => Promise<void> }> {
+  const target = new URL(process.env.TEST_S3_ENDPOINT!);
+  const held: ServerResponse[] = [];
+  let hold = true;
+  const server = createHttpServer((req, res) => {
+    if (hold && req.method === 'PUT' && /[?&]partNumber=/.test(req.url ?? '')) {
+      held.push(res);
+      req.resume();
+      return;
+    }
+    const upstream = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    release: () => {
+      hold = false;
+      for (const res of held.splice(0)) res.destroy();
+    },
+    close: async () => {
+      hold = false;
+      for (const res of held.splice(0)) res.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** ~24 MB of hex text: a dump above the first 8 MiB part, so the backup uploads in parts. */
+const BIG_SEED = `
+  CREATE TABLE blobs (id int PRIMARY KEY, body text NOT NULL);
+  INSERT INTO blobs SELECT g, md5(g::text) || md5((g * 7)::text) || md5((g * 13)::text) FROM generate_series(1, 250000) g;
+`;
 
 // The defects issue 12 found by killing and starving processes: every job ends with the right
 // status, says what stopped it, and tells (finish entry, Discord) like any other failure.
@@ -192,6 +240,66 @@ describe('jobs whose process, storage or service database fails under them', () 
       await database.release();
       api = other;
     }
+  }, 60_000);
+
+  it('SIGKILL mid-multipart-upload: the upload id is on the job, and whoever fails the job aborts the upload', async () => {
+    const bucket = await createBucket('killed-mp');
+    const proxy = await partHoldingProxy();
+    const other = await boot();
+    try {
+      const storage = await call('POST', '/storage', { name: 'killed-mp', ...s3Settings(bucket), endpoint: proxy.url });
+      const seeded = await seededDatabase(source, BIG_SEED);
+      const database = await call('POST', '/databases', {
+        name: 'big',
+        ...databaseFields(source, seeded.dbname),
+        storage_id: storage.id,
+      });
+      const backup = await call('POST', `/databases/${database.id}/backup`);
+      const id = backup.id as string;
+      await until(async () => Boolean((await backupRow(id))?.upload_id), 'the upload id to be recorded', 30_000);
+      expect(await unfinishedUploads(bucket)).toBe(1);
+      const exited = new Promise((resolve) => api!.process.once('exit', resolve));
+      api!.process.kill('SIGKILL');
+      await exited;
+      proxy.release();
+      await until(async () => (await status(id)) === 'failed', 'the backup to be failed', 10_000);
+      await until(async () => (await unfinishedUploads(bucket)) === 0, 'the upload to be aborted', 10_000);
+      expect((await backupRow(id)).upload_id).toBeNull();
+    } finally {
+      api = other;
+      await proxy.close();
+    }
+  }, 60_000);
+
+  it("the periodic sweep aborts our unfinished uploads no live job owns (and no one else's); DELETE /backups/{id} aborts its own", async () => {
+    const bucket = await createBucket('orphans');
+    const storage = await call('POST', '/storage', { name: 'orphans', ...s3Settings(bucket), path_prefix: 'ours/' });
+    const orphan = await beginUpload(bucket, 'ours/db/2026/12/backup-1.dump');
+    const foreign = await beginUpload(bucket, 'ours/db/2026/12/notes.txt');
+    const elsewhere = await beginUpload(bucket, 'theirs/db/2026/12/backup-2.dump');
+    expect([orphan, foreign, elsewhere].every(Boolean)).toBe(true);
+    await sleep(3_000); // older than the abandonment window when the sweep looks
+    // The sweep runs one abandonment window (6 heartbeats: 3 s here) after start-up.
+    await api?.stop();
+    api = await boot();
+    await signIn();
+    await until(async () => (await unfinishedUploads(bucket)) === 2, 'the orphaned upload to be aborted', 15_000);
+
+    // A finished backup that still records an upload (its failing process could not abort it).
+    const seeded = await seededDatabase(source);
+    const database = await call('POST', '/databases', {
+      name: 'with-upload',
+      ...databaseFields(source, seeded.dbname),
+      storage_id: storage.id,
+    });
+    const backup = await call('POST', `/databases/${database.id}/backup`);
+    await until(async () => (await status(backup.id as string)) === 'success', 'the backup');
+    const { object_key: objectKey } = await backupRow(backup.id as string);
+    const left = await beginUpload(bucket, `${objectKey as string}`);
+    await sql(databaseUrl, `UPDATE backups SET status = 'failed', upload_id = $2 WHERE id = $1`, [backup.id, left]);
+    expect(await unfinishedUploads(bucket)).toBe(3);
+    await call('DELETE', `/backups/${backup.id}`);
+    expect(await unfinishedUploads(bucket)).toBe(2);
   }, 60_000);
 
   it('a hung storage endpoint (accepts, never answers): the backup fails after BACKUP_STALL_MINUTES, saying it stalled', async () => {

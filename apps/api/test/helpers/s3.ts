@@ -1,5 +1,6 @@
 import {
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   GetObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
@@ -51,6 +52,11 @@ export async function objectKeys(bucket: string): Promise<string[]> {
 export async function unfinishedUploads(bucket: string): Promise<number> {
   const answer = await client().send(new ListMultipartUploadsCommand({ Bucket: bucket }));
   return answer.Uploads?.length ?? 0;
+}
+
+/** Begins a multipart upload and leaves it unfinished (as a crashed writer would); returns its id. */
+export async function beginUpload(bucket: string, key: string): Promise<string> {
+  return (await client().send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }))).UploadId!;
 }
 
 /** The object's bytes, read with the S3 API (as `aws s3 cp` would). */

@@ -4,6 +4,18 @@ export interface PutOptions {
   contentType?: string;
   /** Aborting stops the upload, leaves nothing behind and rejects the put. */
   signal?: AbortSignal;
+  /**
+   * Called when a multipart upload begins, with its id: recorded on the job, so that whoever fails
+   * the job (after a crash of this process) can abort the upload.
+   */
+  onUploadStarted?: (uploadId: string) => void;
+}
+
+/** A multipart upload that was begun and neither completed nor aborted. */
+export interface UnfinishedUpload {
+  key: string;
+  uploadId: string;
+  initiated?: Date;
 }
 
 /** Where backups live: S3-compatible storage or a local directory. Keys are relative, `/`-separated. */
@@ -17,6 +29,10 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   /** Every key starting with `prefix`, relative to the store. */
   list(prefix: string): Promise<string[]>;
+  /** Removes an unfinished multipart upload (S3 only; a store without them has none). */
+  abortUpload?(key: string, uploadId: string): Promise<void>;
+  /** Unfinished multipart uploads whose key starts with `prefix` (S3 only). */
+  unfinishedUploads?(prefix: string): Promise<UnfinishedUpload[]>;
 }
 
 export type ObjectStoreErrorKind = 'auth' | 'bucket_missing' | 'network' | 'not_found' | 'other';

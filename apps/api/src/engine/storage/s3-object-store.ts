@@ -5,6 +5,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -13,7 +14,14 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Readable, addAbortSignal } from 'node:stream';
-import { ObjectStoreError, assertValidKey, assertValidPrefix, type ObjectStore, type PutOptions } from './object-store';
+import {
+  ObjectStoreError,
+  assertValidKey,
+  assertValidPrefix,
+  type ObjectStore,
+  type PutOptions,
+  type UnfinishedUpload,
+} from './object-store';
 import { MAX_PARTS, growingPartSize, type PartSizeSchedule } from './part-size';
 import { toObjectStoreError } from './s3-errors';
 import { splitIntoParts } from './split-into-parts';
@@ -122,6 +130,7 @@ export class S3ObjectStore implements ObjectStore {
       );
       UploadId = created.UploadId;
       if (!UploadId) throw new ObjectStoreError('other', 'The storage did not return a multipart upload ID');
+      opts.onUploadStarted?.(UploadId);
       const target = { Bucket, Key, UploadId };
       const { completed, bytes } = await this.uploadParts(target, key, firstPart, parts, signal, stop);
       const complete = { ...target, MultipartUpload: { Parts: completed } };
@@ -134,7 +143,7 @@ export class S3ObjectStore implements ObjectStore {
       const failure = this.describeFailure(error, key, opts.signal);
       // The caller's pipeline (pg_dump → hash → …) must stop too.
       body.destroy();
-      if (UploadId) await this.abortUpload(Key, UploadId, failure);
+      if (UploadId) await this.abortAfterFailure(Key, UploadId, failure);
       throw failure;
     }
   }
@@ -229,6 +238,42 @@ export class S3ObjectStore implements ObjectStore {
     return keys;
   }
 
+  async abortUpload(key: string, uploadId: string): Promise<void> {
+    const input = { Bucket: this.bucket, Key: this.fullKey(key), UploadId: uploadId };
+    try {
+      await this.call(
+        () => this.client.send(new AbortMultipartUploadCommand(input), { abortSignal: AbortSignal.timeout(30_000) }),
+        key,
+      );
+    } catch (error) {
+      // Already completed or aborted: nothing is left.
+      if (error instanceof ObjectStoreError && error.kind === 'not_found') return;
+      throw error;
+    }
+  }
+
+  async unfinishedUploads(prefix: string): Promise<UnfinishedUpload[]> {
+    assertValidPrefix(prefix);
+    const base = this.prefix ? `${this.prefix}/` : '';
+    const found: UnfinishedUpload[] = [];
+    let KeyMarker: string | undefined;
+    let UploadIdMarker: string | undefined;
+    do {
+      const input = { Bucket: this.bucket, Prefix: base + prefix, KeyMarker, UploadIdMarker };
+      const page = await this.call(() =>
+        this.client.send(new ListMultipartUploadsCommand(input), { abortSignal: AbortSignal.timeout(30_000) }),
+      );
+      for (const upload of page.Uploads ?? []) {
+        if (!upload.Key?.startsWith(base) || !upload.UploadId) continue;
+        found.push({ key: upload.Key.slice(base.length), uploadId: upload.UploadId, initiated: upload.Initiated });
+      }
+      const more = page.IsTruncated && (page.NextKeyMarker || page.NextUploadIdMarker);
+      KeyMarker = more ? page.NextKeyMarker : undefined;
+      UploadIdMarker = more ? page.NextUploadIdMarker : undefined;
+    } while (KeyMarker || UploadIdMarker);
+    return found;
+  }
+
   private fullKey(key: string): string {
     assertValidKey(key);
     return this.prefix ? `${this.prefix}/${key}` : key;
@@ -255,7 +300,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** Removes the unfinished upload so its parts do not linger (and cost money) on the storage. */
-  private async abortUpload(Key: string, UploadId: string, failure: ObjectStoreError): Promise<void> {
+  private async abortAfterFailure(Key: string, UploadId: string, failure: ObjectStoreError): Promise<void> {
     try {
       // Not bound to the caller's signal: it is typically the reason we are here, already aborted.
       await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId }), {

@@ -111,6 +111,8 @@ export class BackupRunner {
         ...(facts ?? {}),
         status: facts ? 'success' : 'failed',
         errorMessage: failure?.slice(0, 8_000) ?? null,
+        // Completed or aborted by the store itself: no unfinished upload is left to anyone.
+        uploadId: null,
         finishedAt,
         durationMs: finishedAt.getTime() - startedAt.getTime(),
       }),
@@ -189,6 +191,10 @@ export class BackupRunner {
       },
       {
         signal,
+        onUploadStarted: (uploadId) => {
+          // Recorded at once: if this process dies now, whoever fails the job aborts the upload.
+          void this.backups.update(backup.id, { uploadId }).catch(() => undefined);
+        },
         onProgress: (bytes) => {
           moved();
           const now = Date.now();

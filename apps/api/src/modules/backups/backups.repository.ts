@@ -178,6 +178,20 @@ export class BackupsRepository {
     return { backups: [...pending, ...running], restores: restores.flat() };
   }
 
+  /** Storages on S3-compatible services (where unfinished multipart uploads can linger). */
+  s3Storages(): Promise<Storage[]> {
+    return this.prisma.storage.findMany({ where: { provider: { not: 'local' } } });
+  }
+
+  /** Upload ids that pending or running backups own (their uploads must not be aborted). */
+  async liveUploadIds(): Promise<Set<string>> {
+    const rows = await this.prisma.backup.findMany({
+      where: { status: { in: ['pending', 'running'] }, uploadId: { not: null } },
+      select: { uploadId: true },
+    });
+    return new Set(rows.map((row) => row.uploadId!));
+  }
+
   /** The workers that have pending or running jobs. */
   async activeWorkerIds(): Promise<string[]> {
     const where = { status: { in: ['pending', 'running'] as JobStatus[] }, workerId: { not: null } };

@@ -272,6 +272,8 @@ export class BackupsService {
     }
     const store = this.stores.open(backup.storage);
     try {
+      // An upload its failed job left unfinished (the sweeper could not abort it) goes too.
+      if (backup.uploadId && backup.objectKey) await store.abortUpload?.(backup.objectKey, backup.uploadId);
       await deleteBackupObjects(store, backup);
     } catch (error) {
       throw new ApiException(

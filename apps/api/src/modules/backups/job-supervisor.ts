@@ -6,10 +6,15 @@ import { AppConfig } from '../../config/app-config';
 import type { Backup, Restore } from '../../generated/prisma/client';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { BackupNotifier } from './backup-notifier';
-import { BackupsRepository, type AbandonedJobMessages } from './backups.repository';
+import { ObjectStoreFactory, describeStoreError } from '../storage/object-store-factory';
+import { BackupsRepository, type AbandonedJobMessages, type BackupWithSources } from './backups.repository';
 
 /** A job without proof of life for this many heartbeats is failed as interrupted. */
 const ABANDONED_AFTER_HEARTBEATS = 6;
+/** How often unfinished multipart uploads no live job owns are looked for. */
+const UPLOAD_SWEEP_MS = 10 * 60_000;
+/** The objects a backup uploads (dump and roles, encrypted or not): no other upload is ours to abort. */
+const OUR_UPLOAD = /\.(dump|roles\.sql)(\.age)?$/;
 
 const STOPPED = 'Interrupted: the process running it stopped (crash or restart) before it finished';
 /**
@@ -52,6 +57,7 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
   ].join('@');
   private readonly logger = new Logger(JobSupervisor.name);
   private timer: NodeJS.Timeout | undefined;
+  private uploadTimer: NodeJS.Timeout | undefined;
   /** Jobs of this process whose runner could not record their state: no longer heart-beaten. */
   private readonly lost = new Set<string>();
 
@@ -60,6 +66,7 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
     private readonly backups: BackupsRepository,
     private readonly notifier: BackupNotifier,
     private readonly activity: ActivityLogService,
+    private readonly stores: ObjectStoreFactory,
   ) {}
 
   /**
@@ -78,10 +85,68 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
     );
     this.timer = setInterval(() => void this.tick(), this.config.env.JOB_HEARTBEAT_MS);
     this.timer.unref();
+    // First after one abandonment window (a job that just began an upload records its id by then).
+    this.uploadTimer = setTimeout(() => void this.sweepUploadsEvery(), this.abandonedAfterMs());
+    this.uploadTimer.unref();
   }
 
   onModuleDestroy(): void {
     clearInterval(this.timer);
+    clearTimeout(this.uploadTimer);
+  }
+
+  private abandonedAfterMs(): number {
+    return ABANDONED_AFTER_HEARTBEATS * this.config.env.JOB_HEARTBEAT_MS;
+  }
+
+  private async sweepUploadsEvery(): Promise<void> {
+    await this.sweepUploads().catch((error: unknown) =>
+      this.logger.warn({ reason: (error as Error).message }, 'could not sweep unfinished uploads'),
+    );
+    this.uploadTimer = setTimeout(() => void this.sweepUploadsEvery(), UPLOAD_SWEEP_MS);
+    this.uploadTimer.unref();
+  }
+
+  /**
+   * Aborts unfinished multipart uploads of our objects, under each storage's prefix, that no
+   * pending or running backup owns and that are older than the abandonment window (left by a
+   * crash whose job was failed before its upload id was recorded, or an outage of the storage).
+   */
+  async sweepUploads(): Promise<number> {
+    let aborted = 0;
+    for (const storage of await this.backups.s3Storages()) {
+      try {
+        const store = this.stores.open(storage);
+        if (!store.unfinishedUploads || !store.abortUpload) continue;
+        const uploads = await store.unfinishedUploads(storage.pathPrefix);
+        if (!uploads.length) continue;
+        const live = await this.backups.liveUploadIds();
+        const before = Date.now() - this.abandonedAfterMs();
+        for (const upload of uploads) {
+          if (live.has(upload.uploadId) || !OUR_UPLOAD.test(upload.key)) continue;
+          if (upload.initiated && upload.initiated.getTime() > before) continue;
+          await store.abortUpload(upload.key, upload.uploadId);
+          aborted++;
+        }
+      } catch (error) {
+        this.logger.warn({ storageId: storage.id, reason: describeStoreError(error) }, 'could not sweep uploads');
+      }
+    }
+    if (aborted) this.logger.warn({ aborted }, 'aborted unfinished uploads no job owns');
+    return aborted;
+  }
+
+  /** The failed job's unfinished multipart upload, aborted (its parts would linger and cost). */
+  private async abortUploadOf(backup: BackupWithSources): Promise<void> {
+    if (!backup.uploadId || !backup.objectKey) return;
+    const store = this.stores.open(backup.storage);
+    try {
+      await store.abortUpload?.(backup.objectKey, backup.uploadId);
+      await this.backups.update(backup.id, { uploadId: null });
+    } catch (error) {
+      // Left recorded on the failed job; the periodic sweep removes it.
+      this.logger.warn({ backupId: backup.id, reason: describeStoreError(error) }, 'could not abort the upload');
+    }
   }
 
   private async tick(): Promise<void> {
@@ -120,6 +185,7 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
   private async tellBackup(failed: Backup): Promise<void> {
     const backup = await this.backups.findWithSources(failed.id);
     if (!backup) return;
+    await this.abortUploadOf(backup);
     await this.activity.record({
       event: 'backup.finish',
       outcome: 'failure',
