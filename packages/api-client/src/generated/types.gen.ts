@@ -108,6 +108,10 @@ export type BackupDto = {
      * The roles object includes the roles' password hashes.
      */
     roles_with_passwords: boolean;
+    /**
+     * The schedule slot this backup is for (trigger `scheduled`; one backup per slot); null otherwise.
+     */
+    scheduled_for: string | null;
     server_version: string | null;
     /**
      * SHA-256 of the pg_dump archive.
@@ -118,7 +122,7 @@ export type BackupDto = {
      */
     size_bytes: number | null;
     started_at: string | null;
-    status: 'pending' | 'running' | 'success' | 'failed' | 'deleted';
+    status: 'pending' | 'running' | 'success' | 'failed' | 'skipped' | 'deleted';
     storage_id: string;
     trigger: 'manual' | 'scheduled' | 'api';
     /**
@@ -337,6 +341,10 @@ export type DatabaseDto = {
     include_tables: Array<string>;
     last_backup_at: string | null;
     name: string;
+    /**
+     * The next 5 runs, ISO 8601 with the offset of `timezone` at each (empty without a schedule; shown while paused too). Across DST changes a skipped wall time runs shifted by the gap, a repeated one once (docs/operations.md).
+     */
+    next_runs: Array<string>;
     notification_id: string | null;
     /**
      * A password is stored (never returned).
@@ -345,6 +353,10 @@ export type DatabaseDto = {
     port: number;
     rotation_policy: RotationPolicyDto | null;
     schedule: string | null;
+    /**
+     * The schedule in words (cronstrue); null without a schedule.
+     */
+    schedule_description: string | null;
     sslmode: 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
     storage_id: string;
     timezone: string;
@@ -593,7 +605,7 @@ export type RestoreDto = {
      */
     single_transaction: boolean;
     started_at: string | null;
-    status: 'pending' | 'running' | 'success' | 'failed' | 'deleted';
+    status: 'pending' | 'running' | 'success' | 'failed' | 'skipped' | 'deleted';
     /**
      * How the restore ran (set once it starts): `swap` (into a fresh database that then took the name), `single_transaction` (one transaction: a failure changes nothing) or `direct` (into the database it created, dropped again on failure).
      */
@@ -752,6 +764,17 @@ export type RotationPolicyDto = {
      * Newest backup of each of the newest N years.
      */
     yearly?: number;
+};
+
+export type SchedulePreviewDto = {
+    /**
+     * The next 5 runs, ISO 8601 with the offset of `timezone` at each. Across DST changes: a skipped wall time runs shifted by the gap, a repeated one once at its first occurrence (docs/operations.md).
+     */
+    next_runs: Array<string>;
+    /**
+     * The expression in words (cronstrue).
+     */
+    schedule_description: string;
 };
 
 export type ServiceHealthDto = {
@@ -2099,7 +2122,7 @@ export type ListBackupsData = {
         /**
          * Only backups in this state.
          */
-        status?: 'pending' | 'running' | 'success' | 'failed' | 'deleted';
+        status?: 'pending' | 'running' | 'success' | 'failed' | 'skipped' | 'deleted';
     };
     url: '/api/v1/databases/{id}/backups';
 };
@@ -2146,7 +2169,7 @@ export type ListDatabaseRestoresData = {
         /**
          * Only restores in this state.
          */
-        status?: 'pending' | 'running' | 'success' | 'failed' | 'deleted';
+        status?: 'pending' | 'running' | 'success' | 'failed' | 'skipped' | 'deleted';
     };
     url: '/api/v1/databases/{id}/restores';
 };
@@ -2865,7 +2888,7 @@ export type ListRestoresData = {
         /**
          * Only restores in this state.
          */
-        status?: 'pending' | 'running' | 'success' | 'failed' | 'deleted';
+        status?: 'pending' | 'running' | 'success' | 'failed' | 'skipped' | 'deleted';
         /**
          * Only restores of this database’s backups.
          */
@@ -2944,6 +2967,46 @@ export type GetRestoreResponses = {
 };
 
 export type GetRestoreResponse = GetRestoreResponses[keyof GetRestoreResponses];
+
+export type PreviewScheduleData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Cron (5 fields: minute hour day-of-month month day-of-week), as a database takes it.
+         */
+        schedule: string;
+        timezone?: string;
+    };
+    url: '/api/v1/schedules/preview';
+};
+
+export type PreviewScheduleErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type PreviewScheduleError = PreviewScheduleErrors[keyof PreviewScheduleErrors];
+
+export type PreviewScheduleResponses = {
+    200: SchedulePreviewDto;
+};
+
+export type PreviewScheduleResponse = PreviewScheduleResponses[keyof PreviewScheduleResponses];
 
 export type GetStatsData = {
     body?: never;

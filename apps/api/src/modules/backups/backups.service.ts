@@ -57,6 +57,7 @@ export function toBackupDto(row: Backup): BackupDto {
     roles_object_key: row.rolesKey,
     roles_with_passwords: row.rolesWithPasswords,
     error_message: row.errorMessage,
+    scheduled_for: row.scheduledFor?.toISOString() ?? null,
     warnings: row.warnings ? row.warnings.split('\n') : [],
     deleted_at: row.deletedAt?.toISOString() ?? null,
     deletion_error: row.deletionError,

@@ -36,7 +36,13 @@ function Size({ bytes }: { bytes: number | null }) {
 function Details({ backup }: { backup: BackupDto }) {
   return (
     <Stack data-testid="backup-details">
-      {backup.error_message ? (
+      {backup.error_message && backup.status === 'skipped' ? (
+        <Alert color="yellow" variant="light" title="This scheduled slot did not run" data-testid="backup-skipped">
+          <Text size="sm" style={{ whiteSpace: 'pre-wrap', ...BREAK_ALL }} data-testid="backup-error">
+            {backup.error_message}
+          </Text>
+        </Alert>
+      ) : backup.error_message ? (
         <Alert color="red" variant="light" icon={<IconAlertTriangle />} title="The backup failed" role="alert">
           <Text size="sm" style={{ whiteSpace: 'pre-wrap', ...BREAK_ALL }} data-testid="backup-error">
             {backup.error_message}

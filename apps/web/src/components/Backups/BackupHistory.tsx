@@ -11,6 +11,7 @@ import { QueryError } from '@/components/Common/QueryError';
 import {
   isActive,
   useBackups,
+  SCHEDULED_POLL_MS,
   useDeleteBackup,
   useDownloadBackup,
   useInvalidateAfterBackup,
@@ -39,7 +40,12 @@ export function BackupHistory({ database }: { database: DatabaseDto }) {
   const [details, setDetails] = useState<BackupDto | null>(null);
   const [restoring, setRestoring] = useState<BackupDto | null>(null);
   const [verified, setVerified] = useState<BackupDto | null>(null);
-  const backups = useBackups(database.id, page, status);
+  const backups = useBackups(
+    database.id,
+    page,
+    status,
+    database.enabled && database.schedule ? SCHEDULED_POLL_MS : false,
+  );
   const start = useStartBackup();
   const verify = useVerifyBackup();
   const download = useDownloadBackup();

@@ -6,6 +6,7 @@ export const STATUS_LABELS: Record<BackupStatus, string> = {
   running: 'Running',
   success: 'Success',
   failed: 'Failed',
+  skipped: 'Skipped',
   deleted: 'Deleted',
 };
 
@@ -14,6 +15,8 @@ export const STATUS_COLORS: Record<BackupStatus, string> = {
   running: 'blue',
   success: 'green',
   failed: 'red',
+  /** A schedule slot that did not run (missed, or the previous backup still running): error_message says why. */
+  skipped: 'yellow',
   /** Removed by retention: kept in the history, its objects gone. */
   deleted: 'dark',
 };
@@ -23,6 +26,7 @@ export const STATUS_FILTERS: { value: BackupStatusFilter; label: string }[] = [
   { value: 'running', label: 'Running' },
   { value: 'success', label: 'Success' },
   { value: 'failed', label: 'Failed' },
+  { value: 'skipped', label: 'Skipped (schedule)' },
   { value: 'deleted', label: 'Deleted (by retention)' },
 ];
 

@@ -10,7 +10,6 @@ import {
   SimpleGrid,
   Switch,
   TagsInput,
-  TextInput,
   Textarea,
 } from '@mantine/core';
 import type {
@@ -29,6 +28,7 @@ import { useNotificationChoices } from '@/hooks/queries/notifications';
 import { useStorageChoices } from '@/hooks/queries/storage';
 import { fieldError } from '@/lib/api/errors';
 import { ConnectionFields } from './ConnectionFields';
+import { ScheduleFields } from './ScheduleFields';
 import { RetentionFields, retentionPolicy, retentionValues, type RetentionValues } from './RetentionFields';
 import { timeZones, type SslMode } from './options';
 
@@ -276,29 +276,13 @@ export function DatabaseForm({
       </SimpleGrid>
 
       <Divider label="Schedule and retention" labelPosition="left" />
-      <SimpleGrid cols={{ base: 1, sm: 2 }}>
-        <TextInput
-          label="Schedule"
-          name="schedule"
-          placeholder="0 3 * * *"
-          description="Cron, 5 fields (0 3 * * * is every day at 03:00); empty: on demand only"
-          value={values.schedule}
-          onChange={(event) => set({ schedule: event.currentTarget.value })}
-          error={fieldError(error, 'schedule')}
-        />
-        <Select
-          label="Time zone"
-          name="timezone"
-          description="The schedule is read in it"
-          data={zones}
-          searchable
-          limit={50}
-          value={values.timezone}
-          onChange={(value) => value && set({ timezone: value })}
-          allowDeselect={false}
-          error={fieldError(error, 'timezone')}
-        />
-      </SimpleGrid>
+      <ScheduleFields
+        schedule={values.schedule}
+        timezone={values.timezone}
+        zones={zones}
+        onChange={(next) => set(next)}
+        error={(field) => fieldError(error, field)}
+      />
       <RetentionFields
         values={values.retention}
         onChange={(next) => set({ retention: { ...values.retention, ...next } })}

@@ -1,6 +1,6 @@
 'use client';
 
-import { Anchor, ColorSwatch, Group, Stack, Text } from '@mantine/core';
+import { Anchor, ColorSwatch, Group, Stack, Switch, Text } from '@mantine/core';
 import type { DatabaseDto, StorageDto } from '@dumpstation/api-client';
 import Link from 'next/link';
 import { NOWRAP_CELL, type DataColumn } from '@/components/Common/DataTable';
@@ -8,7 +8,39 @@ import { ResourceTable, type ResourceRowActions } from '@/components/Common/Reso
 import { formatDateTime } from '@/lib/format';
 import { describeRotation, describeSchedule } from './options';
 
-function columns(storageNames: Map<string, string>): DataColumn<DatabaseDto>[] {
+/** Pause or resume a database's schedule from the list (admins and owners). */
+export interface EnabledToggle {
+  canToggle: boolean;
+  /** The database whose change is being saved. */
+  togglingId: string | null;
+  onToggle: (db: DatabaseDto, enabled: boolean) => void;
+}
+
+function EnabledCell({ db, toggle }: { db: DatabaseDto; toggle: EnabledToggle }) {
+  const label = db.enabled ? 'Enabled' : 'Paused';
+  if (!toggle.canToggle) {
+    return (
+      <Group gap={6} wrap="nowrap">
+        <ColorSwatch size={8} color={db.enabled ? 'var(--mantine-color-teal-6)' : 'var(--mantine-color-gray-5)'} />
+        <Text size="sm">{label}</Text>
+      </Group>
+    );
+  }
+  return (
+    <Switch
+      size="sm"
+      color="teal"
+      checked={db.enabled}
+      disabled={toggle.togglingId === db.id}
+      onChange={(event) => toggle.onToggle(db, event.currentTarget.checked)}
+      label={label}
+      aria-label={db.enabled ? `Pause ${db.name}` : `Resume ${db.name}`}
+      data-testid={`database-enabled-${db.name}`}
+    />
+  );
+}
+
+function columns(storageNames: Map<string, string>, toggle: EnabledToggle): DataColumn<DatabaseDto>[] {
   return [
     {
       header: 'Name',
@@ -39,6 +71,12 @@ function columns(storageNames: Map<string, string>): DataColumn<DatabaseDto>[] {
       cell: (db) => (
         <Stack gap={0}>
           <Text size="sm">{describeSchedule(db)}</Text>
+          {db.schedule_description ? (
+            <Text size="xs" c="dimmed" data-testid="database-schedule-description">
+              {db.schedule_description}
+              {db.enabled && db.next_runs[0] ? ` · next ${formatDateTime(db.next_runs[0])}` : ''}
+            </Text>
+          ) : null}
           <Text size="xs" c="dimmed">
             {describeRotation(db.rotation_policy)}
           </Text>
@@ -48,12 +86,7 @@ function columns(storageNames: Map<string, string>): DataColumn<DatabaseDto>[] {
     {
       header: 'Status',
       td: NOWRAP_CELL,
-      cell: (db) => (
-        <Group gap={6} wrap="nowrap">
-          <ColorSwatch size={8} color={db.enabled ? 'var(--mantine-color-teal-6)' : 'var(--mantine-color-gray-5)'} />
-          <Text size="sm">{db.enabled ? 'Enabled' : 'Paused'}</Text>
-        </Group>
-      ),
+      cell: (db) => <EnabledCell db={db} toggle={toggle} />,
     },
     {
       header: 'Last backup',
@@ -67,11 +100,13 @@ function columns(storageNames: Map<string, string>): DataColumn<DatabaseDto>[] {
 export function DatabasesTable({
   databases,
   storages,
+  toggle,
   ...actions
 }: {
   databases: DatabaseDto[];
   /** To name each database's storage. */
   storages: StorageDto[];
+  toggle: EnabledToggle;
 } & ResourceRowActions<DatabaseDto>) {
   const storageNames = new Map(storages.map((s) => [s.id, s.name]));
   return (
@@ -81,7 +116,7 @@ export function DatabasesTable({
       minWidth={960}
       testId="databases-table"
       rowTestId={(db) => `database-row-${db.name}`}
-      columns={columns(storageNames)}
+      columns={columns(storageNames, toggle)}
       deleteMessage="Its settings and backup history go with it. Dump files already in storage are left in place."
       actions={actions}
     />

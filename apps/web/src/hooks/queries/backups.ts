@@ -33,18 +33,27 @@ function pollWhileActive(query: { state: { data?: { status: BackupStatus } } }):
   return query.state.data && isActive(query.state.data) ? POLL_MS : false;
 }
 
+/** How often the history of a database on an enabled schedule is looked at while nothing runs (new slots appear). */
+export const SCHEDULED_POLL_MS = 5_000;
+
 /**
  * One page of a database's backups, newest first; polled every second while any backup on the
- * page is pending or running, and no longer once none is.
+ * page is pending or running, every `idlePollMs` otherwise (a scheduled database: its next slot
+ * shows up without a reload), or not at all.
  */
-export function useBackups(databaseId: string, page: number, status: BackupStatusFilter | null) {
+export function useBackups(
+  databaseId: string,
+  page: number,
+  status: BackupStatusFilter | null,
+  idlePollMs: number | false = false,
+) {
   return useQuery({
     ...listBackupsOptions({
       path: { id: databaseId },
       query: { page, limit: PAGE_SIZE, ...(status ? { status } : {}) },
     }),
     placeholderData: keepPreviousData,
-    refetchInterval: (query) => (query.state.data?.items.some(isActive) ? POLL_MS : false),
+    refetchInterval: (query) => (query.state.data?.items.some(isActive) ? POLL_MS : idlePollMs),
   });
 }
 

@@ -69,6 +69,13 @@ export class BackupDto {
   roles_with_passwords: boolean;
   @ApiProperty({ nullable: true, type: String, example: 'pg_dump failed: pg_dump: error: connection refused' })
   error_message: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'The schedule slot this backup is for (trigger `scheduled`; one backup per slot); null otherwise.',
+  })
+  scheduled_for: string | null;
   @ApiProperty({ type: [String], description: 'Warnings pg_dump printed, and why the roles are missing.' })
   warnings: string[];
   @ApiProperty({

@@ -5,7 +5,7 @@ import { ResourceListPage } from '@/components/Common/ResourceListPage';
 import { DatabaseCheckAlert } from '@/components/Databases/DatabaseCheckAlert';
 import { DatabaseForm } from '@/components/Databases/DatabaseForm';
 import { DatabasesTable } from '@/components/Databases/DatabasesTable';
-import { useDatabases, useDeleteDatabase, useTestDatabase } from '@/hooks/queries/databases';
+import { useDatabases, useDeleteDatabase, useTestDatabase, useUpdateDatabase } from '@/hooks/queries/databases';
 import { useStorageChoices } from '@/hooks/queries/storage';
 import { useSignedInSession } from '@/lib/auth/SessionProvider';
 
@@ -16,6 +16,8 @@ export function DatabasesPage() {
   const storages = useStorageChoices();
   const test = useTestDatabase();
   const remove = useDeleteDatabase();
+  const update = useUpdateDatabase();
+  const toggling = update.isPending ? (update.variables?.path.id ?? null) : null;
 
   return (
     <ResourceListPage
@@ -34,7 +36,16 @@ export function DatabasesPage() {
       remove={remove}
       renderTestResult={(outcome) => <DatabaseCheckAlert {...outcome} />}
       renderTable={(databases, actions) => (
-        <DatabasesTable databases={databases} storages={storages.data?.items ?? []} {...actions} />
+        <DatabasesTable
+          databases={databases}
+          storages={storages.data?.items ?? []}
+          toggle={{
+            canToggle: actions.canManage,
+            togglingId: toggling,
+            onToggle: (db, enabled) => update.mutate({ path: { id: db.id }, body: { enabled } }),
+          }}
+          {...actions}
+        />
       )}
       renderForm={(db, close) => <DatabaseForm database={db} onSaved={close} onCancel={close} />}
     />
