@@ -352,4 +352,33 @@ describe('jobs whose process, storage or service database fails under them', () 
       await stuck.release();
     }
   }, 60_000);
+
+  it('a restart keeps queued backups: one still waiting at SIGTERM runs after the restart, not failed as interrupted', async () => {
+    api = await boot({ SHUTDOWN_TIMEOUT_MS: '2000', MAX_CONCURRENT_BACKUPS: '1' });
+    await signIn();
+    const storage = await call('POST', '/storage', { name: 'restart', ...s3Settings(await createBucket('restart')) });
+    const first = await blockedDatabase('restart-first', storage);
+    const seeded = await seededDatabase(source);
+    const queued = await call('POST', '/databases', {
+      name: 'restart-queued',
+      ...databaseFields(source, seeded.dbname),
+      storage_id: storage.id,
+    });
+    try {
+      const running = await call('POST', `/databases/${first.id}/backup`);
+      await until(first.dumpWaiting, 'the first dump to wait');
+      const waiting = await call('POST', `/databases/${queued.id}/backup`);
+      expect(await status(waiting.id as string)).toBe('pending');
+      await api.stop();
+      api = undefined;
+      expect(await status(running.id as string)).toBe('failed');
+      expect(await status(waiting.id as string)).toBe('pending');
+
+      api = await boot();
+      await until(async () => (await status(waiting.id as string)) === 'success', 'the queued backup to run');
+      expect((await backupRow(waiting.id as string)).error_message).toBeNull();
+    } finally {
+      await first.release();
+    }
+  }, 60_000);
 });

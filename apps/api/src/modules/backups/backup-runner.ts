@@ -86,7 +86,8 @@ export class BackupRunner {
     const backup = await this.backups.findWithSources(backupId);
     if (!backup) return true;
     const startedAt = new Date();
-    await this.backups.update(backup.id, { status: 'running', startedAt, heartbeatAt: startedAt });
+    // Only the process that owns the waiting row runs it (another may have adopted it meanwhile).
+    if (!(await this.backups.claimToRun(backup.id, this.supervisor.workerId, startedAt))) return true;
     // A backup that moves no bytes for BACKUP_STALL_MINUTES (a storage or server that hangs) is stopped.
     const stall = new StallWatch(this.config.env.BACKUP_STALL_MINUTES);
     const jobSignal = AbortSignal.any([signal, stall.signal]);

@@ -178,6 +178,30 @@ export class BackupsRepository {
     return { backups: [...pending, ...running], restores: restores.flat() };
   }
 
+  /**
+   * Backups still waiting whose worker stopped (a restart, a crash): claimed by `workerId` in one
+   * UPDATE, so of several processes that see them, each row goes to exactly one.
+   */
+  adoptPending(whose: { staleBefore: Date } | { workerIds: string[] }, workerId: string): Promise<Backup[]> {
+    const where =
+      'workerIds' in whose
+        ? { workerId: { in: whose.workerIds } }
+        : { OR: [{ heartbeatAt: { lt: whose.staleBefore } }, { heartbeatAt: null }] };
+    return this.prisma.backup.updateManyAndReturn({
+      where: { status: 'pending', ...where },
+      data: { workerId, heartbeatAt: new Date() },
+    });
+  }
+
+  /** Starts a pending backup this worker owns; false when another process adopted it meanwhile. */
+  async claimToRun(id: string, workerId: string, startedAt: Date): Promise<boolean> {
+    const { count } = await this.prisma.backup.updateMany({
+      where: { id, status: 'pending', workerId },
+      data: { status: 'running', startedAt, heartbeatAt: startedAt },
+    });
+    return count === 1;
+  }
+
   /** Storages on S3-compatible services (where unfinished multipart uploads can linger). */
   s3Storages(): Promise<Storage[]> {
     return this.prisma.storage.findMany({ where: { provider: { not: 'local' } } });

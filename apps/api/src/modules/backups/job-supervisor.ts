@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { isProvablyGone, processIdentity } from '../../engine/process-identity';
@@ -6,8 +7,10 @@ import { AppConfig } from '../../config/app-config';
 import type { Backup, Restore } from '../../generated/prisma/client';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { BackupNotifier } from './backup-notifier';
+import { BackupRunner } from './backup-runner';
 import { ObjectStoreFactory, describeStoreError } from '../storage/object-store-factory';
 import { BackupsRepository, type AbandonedJobMessages, type BackupWithSources } from './backups.repository';
+import { JobQueue } from './job-queue';
 
 /** A job without proof of life for this many heartbeats is failed as interrupted. */
 const ABANDONED_AFTER_HEARTBEATS = 6;
@@ -67,6 +70,7 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
     private readonly notifier: BackupNotifier,
     private readonly activity: ActivityLogService,
     private readonly stores: ObjectStoreFactory,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   /**
@@ -164,6 +168,7 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
       (id) => id !== this.workerId && isProvablyGone(identityOf(id)),
     );
     const staleBefore = new Date(Date.now() - ABANDONED_AFTER_HEARTBEATS * this.config.env.JOB_HEARTBEAT_MS);
+    await this.adoptWaiting(dead, staleBefore);
     const byDeath = dead.length ? await this.backups.failAbandoned({ workerIds: dead }, ABANDONED_JOB_MESSAGES) : null;
     const byStaleness = await this.backups.failAbandoned({ staleBefore }, ABANDONED_JOB_MESSAGES);
     const backups = [...(byDeath?.backups ?? []), ...byStaleness.backups];
@@ -176,6 +181,23 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
     // Like every other failure: a `finish` entry and the database's notification.
     for (const backup of backups) await this.tellBackup(backup).catch((error: unknown) => this.warnTell(error));
     for (const restore of restores) await this.tellRestore(restore).catch((error: unknown) => this.warnTell(error));
+  }
+
+  /**
+   * Backups that were still waiting when their process stopped (SIGTERM, a crash, a restart)
+   * never started: this process claims them and queues them, in the order they were asked for,
+   * instead of failing them as interrupted.
+   */
+  private async adoptWaiting(dead: string[], staleBefore: Date): Promise<void> {
+    const adopted = [
+      ...(dead.length ? await this.backups.adoptPending({ workerIds: dead }, this.workerId) : []),
+      ...(await this.backups.adoptPending({ staleBefore }, this.workerId)),
+    ].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    if (!adopted.length) return;
+    this.logger.warn({ adopted: adopted.length }, 'queued backups of a stopped process adopted');
+    const runner = this.moduleRef.get(BackupRunner, { strict: false });
+    const queue = this.moduleRef.get(JobQueue, { strict: false });
+    for (const backup of adopted) queue.enqueue((signal) => runner.run(backup.id, signal));
   }
 
   private warnTell(error: unknown): void {
