@@ -4,6 +4,8 @@ import { closed, openFromNavigation, pick, setUpConsoleWithPostgres, withPg, typ
 
 // The API processes spawned below inherit this: the scheduler looks for due slots twice a second.
 process.env.SCHEDULER_POLL_MS = '500';
+// And accept a seconds field, so the schedule fires every few seconds.
+process.env.SCHEDULE_ALLOW_SECONDS = 'true';
 
 const SOURCE_DB = 'orders';
 

@@ -77,7 +77,7 @@ const environmentSchema = z.object({
   SCHEDULE_CATCH_UP_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
   /** How often each worker looks for due schedule slots. */
   SCHEDULER_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
-  /** Accept 6-field schedules with a seconds field first (always when NODE_ENV=test): for tests. */
+  /** Accept 6-field schedules with a seconds field first: for tests, so schedules fire every few seconds. */
   SCHEDULE_ALLOW_SECONDS: z.stringbool({ error: 'must be true or false' }).default(false),
 
   APP_ENCRYPTION_KEY: z

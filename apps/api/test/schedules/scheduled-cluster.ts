@@ -40,6 +40,7 @@ export function scheduledCluster(databaseUrl: () => string) {
         SYSTEM_DISCORD_WEBHOOK_URL: rootHook.url,
         LOG_LEVEL: 'warn',
         SCHEDULER_POLL_MS: '200',
+        SCHEDULE_ALLOW_SECONDS: 'true',
         ...env,
       },
     });

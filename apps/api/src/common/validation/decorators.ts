@@ -86,7 +86,7 @@ export const CRON_PATTERN = /^\s*\S+(?:\s+\S+){4}\s*$/;
 const CRON_PATTERN_WITH_SECONDS = /^\s*\S+(?:\s+\S+){5}\s*$/;
 let secondsFieldAllowed = false;
 
-/** Lets schedules carry a leading seconds field (NODE_ENV=test or SCHEDULE_ALLOW_SECONDS), so tests fire often. */
+/** Lets schedules carry a leading seconds field (SCHEDULE_ALLOW_SECONDS=true), so tests fire often. */
 export function allowSecondsField(allowed: boolean): void {
   secondsFieldAllowed = allowed;
 }

@@ -21,7 +21,7 @@ export class ScheduleCalculator {
     private readonly clock: Clock,
     config: AppConfig,
   ) {
-    allowSecondsField(config.env.NODE_ENV === 'test' || config.env.SCHEDULE_ALLOW_SECONDS);
+    allowSecondsField(config.env.SCHEDULE_ALLOW_SECONDS);
   }
 
   preview(schedule: string | null, timezone: string): SchedulePreview {
