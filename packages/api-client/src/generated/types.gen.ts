@@ -411,6 +411,10 @@ export type FieldErrorDto = {
 export type HealthDto = {
     database: DatabaseHealthDto;
     /**
+     * The job queue; absent while the database is down.
+     */
+    jobs?: JobsHealthDto;
+    /**
      * `degraded` (HTTP 503) when a dependency is down.
      */
     status: 'ok' | 'degraded';
@@ -470,6 +474,22 @@ export type InviteMemberDto = {
      * An existing user, or the username of a new one.
      */
     username: string;
+};
+
+export type JobsHealthDto = {
+    /**
+     * `no_worker` when backups are waiting and no worker process (`APP_ROLE` `worker` or `all`) has been seen within 6 heartbeats: they will not run until one starts.
+     */
+    status: 'ok' | 'no_worker';
+    /**
+     * Backups queued that no worker has taken yet.
+     */
+    waiting: number;
+    warning?: string;
+    /**
+     * Worker processes seen within 6 heartbeats (`JOB_HEARTBEAT_MS`).
+     */
+    workers_seen: number;
 };
 
 export type LoginAcceptedDto = {

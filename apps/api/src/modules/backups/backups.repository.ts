@@ -170,7 +170,11 @@ export class BackupsRepository {
     };
     // Returned, so whoever failed them tells (finish entry, notification) and cleans up (upload).
     const [pending, running, ...restores] = await this.prisma.$transaction([
-      this.prisma.backup.updateManyAndReturn(fail('pending', messages.backup)),
+      // A waiting backup no process owns (queued by an `api` process) waits for a worker: not abandoned.
+      this.prisma.backup.updateManyAndReturn({
+        ...fail('pending', messages.backup),
+        where: { AND: [fail('pending', messages.backup).where, { workerId: { not: null } }] },
+      }),
       this.prisma.backup.updateManyAndReturn(fail('running', messages.backup)),
       this.prisma.restore.updateManyAndReturn(fail('pending', messages.pendingRestore)),
       ...[null, ...Object.values(RestoreStrategy)].map(failRestore),
@@ -182,11 +186,16 @@ export class BackupsRepository {
    * Backups still waiting whose worker stopped (a restart, a crash): claimed by `workerId` in one
    * UPDATE, so of several processes that see them, each row goes to exactly one.
    */
-  adoptPending(whose: { staleBefore: Date } | { workerIds: string[] }, workerId: string): Promise<Backup[]> {
+  adoptPending(
+    whose: { staleBefore: Date } | { workerIds: string[] } | { unowned: true },
+    workerId: string,
+  ): Promise<Backup[]> {
     const where =
-      'workerIds' in whose
-        ? { workerId: { in: whose.workerIds } }
-        : { OR: [{ heartbeatAt: { lt: whose.staleBefore } }, { heartbeatAt: null }] };
+      'unowned' in whose
+        ? { workerId: null }
+        : 'workerIds' in whose
+          ? { workerId: { in: whose.workerIds } }
+          : { OR: [{ heartbeatAt: { lt: whose.staleBefore } }, { heartbeatAt: null }] };
     return this.prisma.backup.updateManyAndReturn({
       where: { status: 'pending', ...where },
       data: { workerId, heartbeatAt: new Date() },
@@ -200,6 +209,14 @@ export class BackupsRepository {
       data: { status: 'running', startedAt, heartbeatAt: startedAt },
     });
     return count === 1;
+  }
+
+  /** This process runs jobs and is alive (seen by GET /health). */
+  async workerSeen(id: string, role: string): Promise<void> {
+    const seenAt = new Date();
+    await this.prisma.worker.upsert({ where: { id }, create: { id, role, seenAt }, update: { seenAt } });
+    // Long gone ones are forgotten.
+    await this.prisma.worker.deleteMany({ where: { seenAt: { lt: new Date(seenAt.getTime() - 86_400_000) } } });
   }
 
   /** Storages on S3-compatible services (where unfinished multipart uploads can linger). */

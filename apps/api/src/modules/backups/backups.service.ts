@@ -188,7 +188,7 @@ export class BackupsService {
       storageId: database.storageId,
       name: backupName(now),
       createdAt: now,
-      workerId: this.supervisor.workerId,
+      workerId: this.supervisor.ownerOfNewJobs,
       heartbeatAt: now,
       ...fields,
     };
@@ -196,6 +196,8 @@ export class BackupsService {
 
   /** Hands a recorded pending backup to the job queue: the one path to running a backup. */
   private enqueueBackup(backup: Backup): void {
+    // An `api` process only records it: a worker adopts it (JobSupervisor) and runs it.
+    if (!this.supervisor.runsJobs) return;
     this.queue.enqueue((signal) => this.backupRunner.run(backup.id, signal));
   }
 

@@ -73,6 +73,19 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
     private readonly moduleRef: ModuleRef,
   ) {}
 
+  /** Whether this process runs jobs: APP_ROLE `worker` or `all` (an `api` process only queues them). */
+  get runsJobs(): boolean {
+    return this.config.env.APP_ROLE !== 'api';
+  }
+
+  /**
+   * The owner recorded on a backup this process creates: itself when it runs jobs; none for an
+   * `api` process, so that a worker adopts it at its next heartbeat.
+   */
+  get ownerOfNewJobs(): string | null {
+    return this.runsJobs ? this.workerId : null;
+  }
+
   /**
    * The job's runner ended without recording its outcome (the service database was unreachable
    * too long, or it failed unexpectedly): stop proving it alive, so the sweeper fails it instead
@@ -84,6 +97,7 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     // Not awaited: the API comes up (and /health says why) even while its database is down.
+    if (this.runsJobs) void this.backups.workerSeen(this.workerId, this.config.env.APP_ROLE).catch(() => undefined);
     void this.sweep().catch((error: unknown) =>
       this.logger.warn({ reason: (error as Error).message }, 'could not check for abandoned jobs'),
     );
@@ -155,6 +169,7 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
 
   private async tick(): Promise<void> {
     try {
+      if (this.runsJobs) await this.backups.workerSeen(this.workerId, this.config.env.APP_ROLE);
       await this.backups.heartbeat(this.workerId, [...this.lost]);
       await this.sweep();
     } catch (error) {
@@ -189,7 +204,9 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
    * instead of failing them as interrupted.
    */
   private async adoptWaiting(dead: string[], staleBefore: Date): Promise<void> {
+    if (!this.runsJobs) return;
     const adopted = [
+      ...(await this.backups.adoptPending({ unowned: true }, this.workerId)),
       ...(dead.length ? await this.backups.adoptPending({ workerIds: dead }, this.workerId) : []),
       ...(await this.backups.adoptPending({ staleBefore }, this.workerId)),
     ].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());

@@ -8,4 +8,13 @@ export class HealthRepository {
   async ping(): Promise<void> {
     await this.prisma.$queryRaw`SELECT 1`;
   }
+
+  /** Backups queued by an `api` process that no worker took yet, and the workers seen since `since`. */
+  async jobs(since: Date): Promise<{ waiting: number; workers: number }> {
+    const [waiting, workers] = await this.prisma.$transaction([
+      this.prisma.backup.count({ where: { status: 'pending', workerId: null } }),
+      this.prisma.worker.count({ where: { seenAt: { gte: since } } }),
+    ]);
+    return { waiting, workers };
+  }
 }

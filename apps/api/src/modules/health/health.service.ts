@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { AppConfig } from '../../config/app-config';
 import { isDatabaseUnavailable } from '../../prisma/prisma-errors';
 import { HealthRepository } from './health.repository';
-import type { HealthDto, ServiceHealthDto } from './dto/health.dto';
+import type { HealthDto, JobsHealthDto, ServiceHealthDto } from './dto/health.dto';
 
 /** A health probe must answer quickly even when the database hangs. */
 const DATABASE_PING_TIMEOUT_MS = 2_000;
@@ -51,11 +51,28 @@ export class HealthService {
       clearTimeout(timer);
     }
     const latency = Math.round((performance.now() - started) * 100) / 100;
+    const jobs = error ? undefined : await this.jobs().catch(() => undefined);
     return {
       status: error ? 'degraded' : 'ok',
       version: this.config.version,
       uptime_seconds: Math.round(process.uptime() * 10) / 10,
       database: error ? { status: 'down', latency_ms: latency, error } : { status: 'up', latency_ms: latency },
+      ...(jobs ? { jobs } : {}),
+    };
+  }
+
+  /** Whether queued backups have a worker to run them (an `api`-only deployment may have none). */
+  private async jobs(): Promise<JobsHealthDto> {
+    const since = new Date(Date.now() - 6 * this.config.env.JOB_HEARTBEAT_MS);
+    const { waiting, workers } = await this.repository.jobs(since);
+    if (!waiting || workers) return { status: 'ok', waiting, workers_seen: workers };
+    return {
+      status: 'no_worker',
+      waiting,
+      workers_seen: 0,
+      warning:
+        `${waiting} backup${waiting === 1 ? ' is' : 's are'} waiting and no worker process ` +
+        '(APP_ROLE=worker or all) has been seen: they will not run until one starts',
     };
   }
 }

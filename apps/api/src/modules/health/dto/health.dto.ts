@@ -15,6 +15,25 @@ export class DatabaseHealthDto {
   error?: string;
 }
 
+export class JobsHealthDto {
+  @ApiProperty({
+    enum: ['ok', 'no_worker'],
+    example: 'ok',
+    description:
+      '`no_worker` when backups are waiting and no worker process (`APP_ROLE` `worker` or `all`) has been seen within 6 heartbeats: they will not run until one starts.',
+  })
+  status: 'ok' | 'no_worker';
+
+  @ApiProperty({ example: 0, description: 'Backups queued that no worker has taken yet.' })
+  waiting: number;
+
+  @ApiProperty({ example: 2, description: 'Worker processes seen within 6 heartbeats (`JOB_HEARTBEAT_MS`).' })
+  workers_seen: number;
+
+  @ApiPropertyOptional({ example: '3 backups are waiting and no worker process has been seen' })
+  warning?: string;
+}
+
 export class HealthDto {
   @ApiProperty({
     enum: ['ok', 'degraded'],
@@ -31,6 +50,9 @@ export class HealthDto {
 
   @ApiProperty({ type: DatabaseHealthDto })
   database: DatabaseHealthDto;
+
+  @ApiPropertyOptional({ type: JobsHealthDto, description: 'The job queue; absent while the database is down.' })
+  jobs?: JobsHealthDto;
 }
 
 /** The documented shape of `GET /health`. */

@@ -1,0 +1,94 @@
+import { startApiProcess, startPostgres, type ApiProcess, type RunningPostgres } from '@dumpstation/testing';
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase } from '../helpers/database';
+import { deliveredCodes, uniqueWebhook, waitForCode } from '../helpers/discord';
+import { databaseFields, seededDatabase, sql } from '../helpers/engine';
+import { createBucket, s3Settings } from '../helpers/s3';
+
+async function until(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+// APP_ROLE=api serves HTTP and only queues; a worker runs what it queued. With no worker, the
+// health answer says that backups wait for one instead of queueing silently forever.
+describe('process roles', () => {
+  const rootHook = uniqueWebhook();
+  const encryptionKey = randomBytes(32).toString('base64');
+  let source: RunningPostgres;
+  let databaseUrl: string;
+  let api: ApiProcess | undefined;
+  let worker: ApiProcess | undefined;
+  let token = '';
+
+  const boot = (role: string) =>
+    startApiProcess({
+      databaseUrl,
+      env: {
+        APP_ROLE: role,
+        APP_ENCRYPTION_KEY: encryptionKey,
+        DISCORD_API_URL: process.env.TEST_DISCORD_API,
+        SYSTEM_USERNAME: 'root',
+        SYSTEM_DISCORD_WEBHOOK_URL: rootHook.url,
+        LOG_LEVEL: 'warn',
+        JOB_HEARTBEAT_MS: '500',
+      },
+    });
+
+  async function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+    const response = await fetch(`${api!.url}/api/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status >= 400) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  }
+
+  const status = async (id: string) =>
+    (await sql(databaseUrl, 'SELECT status FROM backups WHERE id = $1', [id]))[0]?.status;
+
+  beforeAll(async () => {
+    [source, databaseUrl] = await Promise.all([startPostgres({ major: 15 }), createTestDatabase()]);
+    api = await boot('api');
+    const known = await deliveredCodes(rootHook.path, 'root');
+    await call('POST', '/auth/login', { username: 'root' });
+    const otp = await waitForCode(rootHook.path, 'root', known);
+    token = (await call('POST', '/auth/verify', { username: 'root', otp })).access_token as string;
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.stop();
+    await api?.stop();
+    await source?.stop();
+  });
+
+  it('an api-only process queues a backup it does not run, and /health says no worker is seen; a worker then runs it', async () => {
+    const storage = await call('POST', '/storage', { name: 'roles', ...s3Settings(await createBucket('roles')) });
+    const seeded = await seededDatabase(source);
+    const database = await call('POST', '/databases', {
+      name: 'roles',
+      ...databaseFields(source, seeded.dbname),
+      storage_id: storage.id,
+    });
+    const backup = await call('POST', `/databases/${database.id}/backup`);
+    await new Promise((resolve) => setTimeout(resolve, 4_000)); // longer than the abandonment window (6 × 500 ms)
+    expect(await status(backup.id as string)).toBe('pending');
+    const health = await call('GET', '/health');
+    expect(health.jobs).toEqual({
+      status: 'no_worker',
+      waiting: 1,
+      workers_seen: 0,
+      warning: expect.stringContaining('no worker process'),
+    });
+
+    worker = await boot('worker');
+    await until(async () => (await status(backup.id as string)) === 'success', 'the worker to run the backup');
+    const [row] = await sql(databaseUrl, 'SELECT worker_id FROM backups WHERE id = $1', [backup.id]);
+    expect(String(row.worker_id)).toMatch(new RegExp(`-${worker.process.pid}-`));
+    expect((await call('GET', '/health')).jobs).toEqual({ status: 'ok', waiting: 0, workers_seen: 1 });
+  }, 60_000);
+});
