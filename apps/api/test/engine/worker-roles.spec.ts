@@ -75,18 +75,26 @@ describe('process roles', () => {
       storage_id: storage.id,
     });
     const backup = await call('POST', `/databases/${database.id}/backup`);
+    expect(backup).toMatchObject({ status: 'pending', queue_position: 1 });
+    const second = await call('POST', `/databases/${database.id}/backup`);
+    expect(second).toMatchObject({ status: 'pending', queue_position: 2 });
+    expect(await call('GET', `/backups/${second.id}`)).toMatchObject({ queue_position: 2 });
+    const listed = (await call('GET', `/databases/${database.id}/backups`)).items as Record<string, unknown>[];
+    expect(listed.map((item) => item.queue_position).sort()).toEqual([1, 2]);
     await new Promise((resolve) => setTimeout(resolve, 4_000)); // longer than the abandonment window (6 × 500 ms)
     expect(await status(backup.id as string)).toBe('pending');
     const health = await call('GET', '/health');
     expect(health.jobs).toEqual({
       status: 'no_worker',
-      waiting: 1,
+      waiting: 2,
       workers_seen: 0,
       warning: expect.stringContaining('no worker process'),
     });
 
     worker = await boot('worker');
     await until(async () => (await status(backup.id as string)) === 'success', 'the worker to run the backup');
+    await until(async () => (await status(second.id as string)) === 'success', 'the worker to run the second');
+    expect(await call('GET', `/backups/${second.id}`)).toMatchObject({ status: 'success', queue_position: null });
     const [row] = await sql(databaseUrl, 'SELECT worker_id FROM backups WHERE id = $1', [backup.id]);
     expect(String(row.worker_id)).toMatch(new RegExp(`-${worker.process.pid}-`));
     expect((await call('GET', '/health')).jobs).toEqual({ status: 'ok', waiting: 0, workers_seen: 1 });

@@ -101,6 +101,10 @@ export type BackupDto = {
     object_sha256: string | null;
     pg_dump_version: string | null;
     /**
+     * While `pending`: its place in line among all waiting backups (1 runs next), in the order they were asked for; null otherwise.
+     */
+    queue_position: number | null;
+    /**
      * The cluster's roles (pg_dumpall --roles-only) stored beside the dump, encrypted when the dump is. Null: the backup has no roles (its warnings say why), so `create_roles` cannot be used with it.
      */
     roles_object_key: string | null;

@@ -219,6 +219,17 @@ export class BackupsRepository {
     await this.prisma.worker.deleteMany({ where: { seenAt: { lt: new Date(seenAt.getTime() - 86_400_000) } } });
   }
 
+  /** The ids of every waiting backup (all tenants: one line), first in line first. */
+  async waitingLine(): Promise<string[]> {
+    const rows = await this.prisma.backup.findMany({
+      where: { status: 'pending' },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: { id: true },
+      take: 10_000,
+    });
+    return rows.map((row) => row.id);
+  }
+
   /** Storages on S3-compatible services (where unfinished multipart uploads can linger). */
   s3Storages(): Promise<Storage[]> {
     return this.prisma.storage.findMany({ where: { provider: { not: 'local' } } });

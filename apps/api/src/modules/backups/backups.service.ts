@@ -33,7 +33,7 @@ import { deleteBackupObjects } from './backup-objects';
 
 const toNumber = (value: bigint | null) => (value === null ? null : Number(value));
 
-export function toBackupDto(row: Backup): BackupDto {
+export function toBackupDto(row: Backup, queuePosition: number | null = null): BackupDto {
   return {
     id: row.id,
     database_id: row.databaseId,
@@ -61,6 +61,7 @@ export function toBackupDto(row: Backup): BackupDto {
     warnings: row.warnings ? row.warnings.split('\n') : [],
     deleted_at: row.deletedAt?.toISOString() ?? null,
     deletion_error: row.deletionError,
+    queue_position: row.status === 'pending' ? queuePosition : null,
     created_at: row.createdAt.toISOString(),
   };
 }
@@ -134,7 +135,8 @@ export class BackupsService {
       details: { database: database.name, name: backup.name },
     });
     this.enqueueBackup(backup);
-    return toBackupDto(backup);
+    const line = await this.backups.waitingLine();
+    return toBackupDto(backup, line.indexOf(backup.id) + 1 || null);
   }
 
   /**
@@ -205,11 +207,18 @@ export class BackupsService {
     await this.databases.require(auth, databaseId);
     const { skip, take } = skipTake(query);
     const [rows, total] = await this.backups.listForDatabase(databaseId, query.status, skip, take);
-    return pageOf(rows.map(toBackupDto), total, query);
+    const line = rows.some((row) => row.status === 'pending') ? await this.backups.waitingLine() : [];
+    return pageOf(
+      rows.map((row) => toBackupDto(row, line.indexOf(row.id) + 1 || null)),
+      total,
+      query,
+    );
   }
 
   async get(auth: AuthContext, id: string): Promise<BackupDto> {
-    return toBackupDto(await this.require(auth, id));
+    const backup = await this.require(auth, id);
+    const line = backup.status === 'pending' ? await this.backups.waitingLine() : [];
+    return toBackupDto(backup, line.indexOf(backup.id) + 1 || null);
   }
 
   /** The stored object as it is (encrypted when it was encrypted), streamed from storage. */

@@ -92,6 +92,14 @@ export class BackupDto {
     description: 'The storage error of the last removal by retention that failed; retried on the next run.',
   })
   deletion_error: string | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 3,
+    description:
+      'While `pending`: its place in line among all waiting backups (1 runs next), in the order they were asked for; null otherwise.',
+  })
+  queue_position: number | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
 }
 export class BackupPageDto extends PageDto(BackupDto) {}
