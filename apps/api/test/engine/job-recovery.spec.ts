@@ -200,6 +200,8 @@ describe('jobs whose process, storage or service database fails under them', () 
         async () => (await status(backup.id as string)) === 'success',
         'the backup to be recorded as success',
       );
+      // The finish entry is written right after the outcome: wait for it rather than race it.
+      await until(async () => (await finishEntries(backup.id as string)).length > 0, 'the finish entry');
       expect(await finishEntries(backup.id as string)).toEqual([expect.objectContaining({ outcome: 'success' })]);
     } finally {
       await database.release();

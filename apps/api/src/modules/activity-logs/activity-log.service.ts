@@ -3,6 +3,7 @@ import type { LogLevel, Outcome, Prisma } from '../../generated/prisma/client';
 import type { AuthContext, RequestMeta } from '../../common/auth/auth-context';
 import { pageOf, skipTake, type Page } from '../../common/pagination/page';
 import { actionOf, ACTIVITY_LEVELS, levelName, type ActivityAction, type ResourceType } from './activity-kinds';
+import { isDatabaseUnavailable } from '../../prisma/prisma-errors';
 import { ActivityLogsRepository, type ActivityLogWithUser } from './activity-logs.repository';
 import type { ActivityLogDto, ActivityLogQueryDto } from './dto/activity-log.dto';
 
@@ -22,35 +23,53 @@ export interface ActivityEntry {
   details?: Prisma.InputJsonValue;
 }
 
+const RECORD_ATTEMPTS = 4;
+
 @Injectable()
 export class ActivityLogService {
   private readonly logger = new Logger(ActivityLogService.name);
 
   constructor(private readonly repository: ActivityLogsRepository) {}
 
-  /** Records who did what; never fails the action it describes (a failure is logged instead). */
+  /**
+   * Records who did what; never fails the action it describes (a failure is logged instead).
+   * A lost connection (e.g. a pooled one that died with a database restart) is retried a few
+   * times first, so an entry is not dropped just after the service database came back.
+   */
   async record(entry: ActivityEntry): Promise<void> {
-    try {
-      // Sign-in events are about the user, unless the caller says otherwise.
-      const aboutUser = entry.event.startsWith('auth.') && !entry.resourceType;
-      await this.repository.create({
-        action: actionOf(entry.event),
-        event: entry.event,
-        outcome: entry.outcome ?? 'success',
-        level: entry.level ?? (entry.outcome === 'failure' ? 'warn' : 'info'),
-        tenantId: entry.tenantId ?? null,
-        userId: entry.userId ?? null,
-        apiTokenId: entry.apiTokenId ?? null,
-        resourceType: entry.resourceType ?? (aboutUser && entry.userId ? 'User' : null),
-        resourceId: entry.resourceId ?? (aboutUser ? (entry.userId ?? null) : null),
-        resourceName: entry.resourceName ?? null,
-        ip: entry.meta?.ip ?? null,
-        userAgent: entry.meta?.userAgent ?? null,
-        details: entry.details,
-      });
-    } catch (error) {
-      this.logger.error({ err: error, event: entry.event }, 'Could not write an activity log entry');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.write(entry);
+        return;
+      } catch (error) {
+        if (attempt < RECORD_ATTEMPTS && isDatabaseUnavailable(error)) {
+          await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+          continue;
+        }
+        this.logger.error({ err: error, event: entry.event }, 'Could not write an activity log entry');
+        return;
+      }
     }
+  }
+
+  private async write(entry: ActivityEntry): Promise<void> {
+    // Sign-in events are about the user, unless the caller says otherwise.
+    const aboutUser = entry.event.startsWith('auth.') && !entry.resourceType;
+    await this.repository.create({
+      action: actionOf(entry.event),
+      event: entry.event,
+      outcome: entry.outcome ?? 'success',
+      level: entry.level ?? (entry.outcome === 'failure' ? 'warn' : 'info'),
+      tenantId: entry.tenantId ?? null,
+      userId: entry.userId ?? null,
+      apiTokenId: entry.apiTokenId ?? null,
+      resourceType: entry.resourceType ?? (aboutUser && entry.userId ? 'User' : null),
+      resourceId: entry.resourceId ?? (aboutUser ? (entry.userId ?? null) : null),
+      resourceName: entry.resourceName ?? null,
+      ip: entry.meta?.ip ?? null,
+      userAgent: entry.meta?.userAgent ?? null,
+      details: entry.details,
+    });
   }
 
   /** Shorthand for an action by an authenticated caller. */
