@@ -1,11 +1,12 @@
 'use client';
 
-import { Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Stack } from '@mantine/core';
 import type { BackupDto, DatabaseDto } from '@dumpstation/api-client';
 import { IconArchive, IconPlayerPlay } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
 import { CheckResultAlert } from '@/components/Common/CheckResultAlert';
 import { FilterSelect } from '@/components/Common/FilterSelect';
+import { HistoryHeading } from './HistoryHeading';
 import { PagedQuery } from '@/components/Common/PagedQuery';
 import { QueryError } from '@/components/Common/QueryError';
 import {
@@ -65,20 +66,14 @@ export function BackupHistory({ database }: { database: DatabaseDto }) {
     <Card data-testid="backup-history">
       <Stack>
         <Group justify="space-between" align="flex-start">
-          <Stack gap={2}>
-            <Group gap="xs">
-              <IconArchive size={18} stroke={1.6} />
-              <Title order={3} size="h5">
-                Backup history
-              </Title>
-            </Group>
-            {total !== undefined ? (
-              <Text size="sm" c="dimmed" data-testid="backup-count">
-                {total} {status ? `${STATUS_LABELS[status].toLowerCase()} ` : ''}
-                {total === 1 ? 'backup' : 'backups'}
-              </Text>
-            ) : null}
-          </Stack>
+          <HistoryHeading
+            icon={<IconArchive size={18} stroke={1.6} />}
+            title="Backup history"
+            total={total}
+            status={status}
+            noun="backup"
+            testId="backup-count"
+          />
           <Group gap="xs">
             <FilterSelect
               label="Status"

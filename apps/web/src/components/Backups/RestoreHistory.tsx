@@ -1,6 +1,6 @@
 'use client';
 
-import { Card, Group, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { Card, Group, Stack, Tooltip } from '@mantine/core';
 import type { DatabaseDto, RestoreDto } from '@dumpstation/api-client';
 import { IconRestore } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -10,6 +10,7 @@ import { PagedQuery } from '@/components/Common/PagedQuery';
 import { useDatabaseRestores, type RestoreStatusFilter } from '@/hooks/queries/backups';
 import { formatDateTime, formatDuration } from '@/lib/format';
 import { BackupStatusBadge } from './BackupStatusBadge';
+import { HistoryHeading } from './HistoryHeading';
 import { STATUS_FILTERS, STATUS_LABELS } from './status';
 
 /** Where a restore went: the source database, or `dbname on host:port`. */
@@ -72,20 +73,14 @@ export function RestoreHistory({ database }: { database: DatabaseDto }) {
     <Card data-testid="restore-history">
       <Stack>
         <Group justify="space-between" align="flex-start">
-          <Stack gap={2}>
-            <Group gap="xs">
-              <IconRestore size={18} stroke={1.6} />
-              <Title order={3} size="h5">
-                Restore history
-              </Title>
-            </Group>
-            {total !== undefined ? (
-              <Text size="sm" c="dimmed" data-testid="restore-count">
-                {total} {status ? `${STATUS_LABELS[status].toLowerCase()} ` : ''}
-                {total === 1 ? 'restore' : 'restores'}
-              </Text>
-            ) : null}
-          </Stack>
+          <HistoryHeading
+            icon={<IconRestore size={18} stroke={1.6} />}
+            title="Restore history"
+            total={total}
+            status={status}
+            noun="restore"
+            testId="restore-count"
+          />
           <FilterSelect
             label="Restore status"
             placeholder="All statuses"
