@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { processCaller } from '../helpers/auth';
 import { createTestDatabase } from '../helpers/database';
 import { uniqueWebhook, waitForCode, deliveredCodes } from '../helpers/discord';
 import { databaseFields, restoreTarget, seededDatabase, sql } from '../helpers/engine';
@@ -108,16 +109,10 @@ describe('the API process killed mid-job', () => {
       },
     });
 
-  async function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-    const response = await fetch(`${api!.url}/api/v1${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (response.status >= 400) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  }
+  const call = processCaller(
+    () => api!,
+    () => token,
+  );
 
   async function finished(path: string): Promise<Record<string, unknown>> {
     let job: Record<string, unknown> = {};

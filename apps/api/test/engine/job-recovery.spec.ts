@@ -6,6 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { processCaller } from '../helpers/auth';
 import { deliveredCodes, discordCalls, uniqueWebhook, waitForCode } from '../helpers/discord';
 import { databaseFields, seededDatabase, sql } from '../helpers/engine';
 import { beginUpload, createBucket, objectKeys, s3Settings, unfinishedUploads } from '../helpers/s3';
@@ -112,16 +113,10 @@ describe('jobs whose process, storage or service database fails under them', () 
       },
     });
 
-  async function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-    const response = await fetch(`${api!.url}/api/v1${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (response.status >= 400) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  }
+  const call = processCaller(
+    () => api!,
+    () => token,
+  );
 
   const status = async (id: string) =>
     (await sql(databaseUrl, 'SELECT status FROM backups WHERE id = $1', [id]))[0]?.status;

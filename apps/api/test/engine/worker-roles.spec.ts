@@ -1,6 +1,7 @@
 import { startApiProcess, startPostgres, type ApiProcess, type RunningPostgres } from '@dumpstation/testing';
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase } from '../helpers/database';
+import { processCaller } from '../helpers/auth';
 import { deliveredCodes, uniqueWebhook, waitForCode } from '../helpers/discord';
 import { databaseFields, seededDatabase, sql } from '../helpers/engine';
 import { createBucket, s3Settings } from '../helpers/s3';
@@ -38,16 +39,10 @@ describe('process roles', () => {
       },
     });
 
-  async function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-    const response = await fetch(`${api!.url}/api/v1${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (response.status >= 400) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  }
+  const call = processCaller(
+    () => api!,
+    () => token,
+  );
 
   const status = async (id: string) =>
     (await sql(databaseUrl, 'SELECT status FROM backups WHERE id = $1', [id]))[0]?.status;

@@ -47,3 +47,20 @@ export async function confirmationCode(api: TestApp, session: Session, deliveryP
   }
   return waitForCode(deliveryPath, session.user.username, known);
 }
+
+/**
+ * JSON calls under /api/v1 of an API process (spawned with startApiProcess), with the bearer
+ * `token()` returns when it returns one; an error status throws, naming the call.
+ */
+export function processCaller(api: () => { url: string }, token: () => string) {
+  return async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
+    const response = await fetch(`${api().url}/api/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token() ? { authorization: `Bearer ${token()}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status >= 400) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  };
+}
