@@ -7,6 +7,7 @@ import { AuthGuard } from './common/auth/auth.guard';
 import { loggerOptions } from './common/logging/logger-options';
 import { CryptoModule } from './crypto/crypto.module';
 import { PrismaModule } from './prisma/prisma.module';
+import { JobsModule } from './modules/jobs/jobs.module';
 import { ActivityLogsModule } from './modules/activity-logs/activity-logs.module';
 import { ApiTokensModule } from './modules/api-tokens/api-tokens.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -33,6 +34,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(config)),
         PrismaModule,
+        JobsModule,
         CryptoModule,
         DiscordModule,
         EngineModule,

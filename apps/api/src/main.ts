@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AppConfig, ConfigValidationError, loadConfig } from './config/app-config';
 import { createApp } from './app.factory';
-import { JobQueue } from './modules/backups/job-queue';
+import { JobQueue } from './modules/jobs/job-queue';
 import { InstanceBootstrap } from './modules/bootstrap/instance-bootstrap';
 import { Migrator, MigrationError, defaultMigrationsDir } from './prisma/migrator';
 

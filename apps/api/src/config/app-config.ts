@@ -131,8 +131,22 @@ const environmentSchema = z.object({
     .default('/usr/lib/postgresql/{major}/bin'),
   /** Root of `local` storage; each tenant gets its own folder below it (tenants never name a path). */
   STORAGE_LOCAL_ROOT: z.string().min(1).default('./.data/storage'),
-  /** Backups and restores this API process runs at once; more wait in line. */
+  /** Backups this worker process runs at once (and, separately, restores); more wait in line. */
   MAX_CONCURRENT_BACKUPS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Backups running at once for one tenant across all workers; its other backups wait (others' go first). */
+  MAX_CONCURRENT_BACKUPS_PER_TENANT: z.coerce.number().int().min(1).max(64).default(2),
+  /** How often each idle worker of the job queue (pg-boss) looks for jobs; a local send wakes it at once. */
+  JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  /** How often pg-boss looks at its cron schedules (the daily clean-up); 1–45. */
+  JOB_CRON_CHECK_SECONDS: z.coerce.number().int().min(1).max(45).default(30),
+  /** A Discord message that cannot be delivered is tried again this many times (the backup is never failed by it). */
+  NOTIFICATION_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
+  /** Seconds before the first retry of a notification; doubled for each next one. */
+  NOTIFICATION_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  /** The daily clean-up removes activity log entries older than this. */
+  ACTIVITY_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(60),
+  /** When the daily clean-up runs (5-field cron, UTC); once per cluster whatever the number of workers. */
+  MAINTENANCE_CRON: z.string().min(9).default('30 3 * * *'),
   /** A backup that moved no bytes for this long (a hung storage or server) is failed; fractions allowed. */
   BACKUP_STALL_MINUTES: z.coerce.number().positive().max(1440).default(15),
   /**

@@ -15,9 +15,13 @@ import { BackupNotifier } from './backup-notifier';
 import { BackupsRepository, type BackupWithSources } from './backups.repository';
 import { JobSupervisor } from './job-supervisor';
 import { TenantKeys } from './tenant-keys';
+import { BackupRetries } from './backup-retries';
+import { JobQueue, QUEUES, ShutdownError } from '../jobs/job-queue';
 
 const PROGRESS_INTERVAL_MS = 1_000;
 const OUTCOME_RETRY_MAX_MS = 5_000;
+/** A backup whose tenant is at MAX_CONCURRENT_BACKUPS_PER_TENANT is looked at again after this long. */
+const TENANT_BUSY_RECHECK_SECONDS = 2;
 
 /** Aborts `signal` when `moved()` was not called for `minutes`. */
 class StallWatch {
@@ -69,6 +73,8 @@ export class BackupRunner {
     private readonly activity: ActivityLogService,
     private readonly supervisor: JobSupervisor,
     private readonly config: AppConfig,
+    private readonly retries: BackupRetries,
+    private readonly queue: JobQueue,
   ) {}
 
   async run(backupId: string, signal: AbortSignal): Promise<void> {
@@ -86,8 +92,19 @@ export class BackupRunner {
     const backup = await this.backups.findWithSources(backupId);
     if (!backup) return true;
     const startedAt = new Date();
-    // Only the process that owns the waiting row runs it (another may have adopted it meanwhile).
-    if (!(await this.backups.claimToRun(backup.id, this.supervisor.workerId, startedAt))) return true;
+    // One process runs it however often its job is delivered; a tenant at its limit waits its turn.
+    const claim = await this.backups.claimToRun(
+      backup.id,
+      this.supervisor.workerId,
+      startedAt,
+      this.config.env.MAX_CONCURRENT_BACKUPS_PER_TENANT,
+    );
+    if (claim === 'tenant_busy') {
+      // Back into the queue, behind what others asked for meanwhile: another tenant's backup goes first.
+      await this.queue.send(QUEUES.backup, { backupId: backup.id }, { startAfterSeconds: TENANT_BUSY_RECHECK_SECONDS });
+      return true;
+    }
+    if (claim === 'gone') return true;
     // A backup that moves no bytes for BACKUP_STALL_MINUTES (a storage or server that hangs) is stopped.
     const stall = new StallWatch(this.config.env.BACKUP_STALL_MINUTES);
     const jobSignal = AbortSignal.any([signal, stall.signal]);
@@ -104,6 +121,10 @@ export class BackupRunner {
     } finally {
       stall.stop();
     }
+    // A shutdown hands the backup back to the queue; a failure gets the retries its database allows.
+    const handedBack = !facts && signal.aborted && signal.reason instanceof ShutdownError;
+    const retried = !facts && this.retries.allows(backup, backup.database, handedBack);
+    if (retried) failure = `${failure}; ${handedBack ? 'handed back to the queue' : 'it will be retried'} (attempt ${backup.attempt + 1})`;
     // The outcome is recorded once the work is over; what follows cannot turn a success into a failure.
     // Retried until it lands: a service database that is down this moment must not leave it `running`.
     const finishedAt = new Date();
@@ -122,6 +143,13 @@ export class BackupRunner {
     await this.finish(backup, Boolean(facts), failure).catch((error: unknown) =>
       this.logger.warn({ backupId: backup.id, reason: (error as Error).message }, 'finish entry not recorded'),
     );
+    if (retried) {
+      // Told once, when the last attempt ends: a failure that is retried is not yet news.
+      await this.retries.retry(finished, backup.database, handedBack).catch((error: unknown) =>
+        this.logger.warn({ backupId: backup.id, reason: (error as Error).message }, 'retry not recorded'),
+      );
+      return true;
+    }
     await this.notifier.backupFinished(backup.database, finished);
     if (facts) await this.retention.afterBackup(backup.databaseId);
     return true;

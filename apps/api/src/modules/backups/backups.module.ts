@@ -9,8 +9,9 @@ import { BackupRunner } from './backup-runner';
 import { BackupsController } from './backups.controller';
 import { BackupsRepository } from './backups.repository';
 import { BackupsService } from './backups.service';
-import { JobQueue } from './job-queue';
 import { JobSupervisor } from './job-supervisor';
+import { JobWorkers } from './job-workers';
+import { BackupRetries } from './backup-retries';
 import { KeptDatabaseSweeper } from './kept-database-sweeper';
 import { RestoreRunner } from './restore-runner';
 import { RoleRestorer } from './role-restorer';
@@ -28,10 +29,11 @@ import { TenantKeys } from './tenant-keys';
     BackupNotifier,
     TenantKeys,
     ArchiveLocator,
-    JobQueue,
     JobSupervisor,
+    JobWorkers,
+    BackupRetries,
     KeptDatabaseSweeper,
   ],
-  exports: [JobQueue, BackupsService],
+  exports: [BackupsService],
 })
 export class BackupsModule {}

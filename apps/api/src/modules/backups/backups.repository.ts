@@ -18,8 +18,6 @@ export interface AbandonedJobs {
 /** What a job that died with its worker says, by kind and by how far it got. */
 export interface AbandonedJobMessages {
   backup: string;
-  /** Never started: the target was not touched. */
-  pendingRestore: string;
   /** Started: by the strategy it recorded (`none`: it died before choosing one, so before pg_restore). */
   runningRestore: Record<RestoreStrategy | 'none', string>;
 }
@@ -148,8 +146,9 @@ export class BackupsRepository {
   }
 
   /**
-   * Fails jobs whose worker stopped proving it is alive (a crash or restart mid-job), or whose
-   * worker is known to be dead (`workerIds`), each with the message for its kind and state.
+   * Fails running jobs whose worker stopped proving it is alive (a crash or restart mid-job), or
+   * whose worker is known to be dead (`workerIds`), each with the message for its kind and state.
+   * Pending ones are not anyone's yet: they wait in the job queue (see pendingWithoutJob).
    */
   async failAbandoned(
     abandoned: { staleBefore: Date } | { workerIds: string[] },
@@ -160,55 +159,103 @@ export class BackupsRepository {
         ? { workerId: { in: abandoned.workerIds } }
         : { OR: [{ heartbeatAt: { lt: abandoned.staleBefore } }, { heartbeatAt: null }] };
     const finishedAt = new Date();
-    const fail = (status: JobStatus, errorMessage: string) => ({
-      where: { status, ...whose },
+    const fail = (errorMessage: string) => ({
+      where: { status: 'running' as JobStatus, ...whose },
       data: { status: 'failed' as JobStatus, errorMessage, finishedAt },
     });
     const failRestore = (strategy: RestoreStrategy | null) => {
-      const update = fail('running', messages.runningRestore[strategy ?? 'none']);
+      const update = fail(messages.runningRestore[strategy ?? 'none']);
       return this.prisma.restore.updateManyAndReturn({ ...update, where: { ...update.where, strategy } });
     };
-    // Returned, so whoever failed them tells (finish entry, notification) and cleans up (upload).
-    const [pending, running, ...restores] = await this.prisma.$transaction([
-      // A waiting backup no process owns (queued by an `api` process) waits for a worker: not abandoned.
-      this.prisma.backup.updateManyAndReturn({
-        ...fail('pending', messages.backup),
-        where: { AND: [fail('pending', messages.backup).where, { workerId: { not: null } }] },
-      }),
-      this.prisma.backup.updateManyAndReturn(fail('running', messages.backup)),
-      this.prisma.restore.updateManyAndReturn(fail('pending', messages.pendingRestore)),
+    // Returned, so whoever failed them tells (finish entry, notification), cleans up (upload) and retries.
+    const [backups, ...restores] = await this.prisma.$transaction([
+      this.prisma.backup.updateManyAndReturn(fail(messages.backup)),
       ...[null, ...Object.values(RestoreStrategy)].map(failRestore),
     ]);
-    return { backups: [...pending, ...running], restores: restores.flat() };
+    return { backups, restores: restores.flat() };
   }
 
   /**
-   * Backups still waiting whose worker stopped (a restart, a crash): claimed by `workerId` in one
-   * UPDATE, so of several processes that see them, each row goes to exactly one.
+   * Starts a pending backup: pending → running, owned by `workerId`, in one transaction that
+   * holds the tenant's advisory lock, so that across all workers at most `tenantLimit` backups
+   * of one tenant run at once. `gone`: another worker started it, or it is no longer pending.
    */
-  adoptPending(
-    whose: { staleBefore: Date } | { workerIds: string[] } | { unowned: true },
+  async claimToRun(
+    id: string,
     workerId: string,
-  ): Promise<Backup[]> {
-    const where =
-      'unowned' in whose
-        ? { workerId: null }
-        : 'workerIds' in whose
-          ? { workerId: { in: whose.workerIds } }
-          : { OR: [{ heartbeatAt: { lt: whose.staleBefore } }, { heartbeatAt: null }] };
-    return this.prisma.backup.updateManyAndReturn({
-      where: { status: 'pending', ...where },
-      data: { workerId, heartbeatAt: new Date() },
+    startedAt: Date,
+    tenantLimit: number,
+  ): Promise<'claimed' | 'gone' | 'tenant_busy'> {
+    return this.prisma.$transaction(async (tx) => {
+      const backup = await tx.backup.findUnique({ where: { id }, select: { status: true, tenantId: true } });
+      if (backup?.status !== 'pending') return 'gone';
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('dumpstation-tenant-backups'), hashtext(${backup.tenantId}))`;
+      const running = await tx.backup.count({ where: { tenantId: backup.tenantId, status: 'running' } });
+      if (running >= tenantLimit) return 'tenant_busy';
+      const { count } = await tx.backup.updateMany({
+        where: { id, status: 'pending' },
+        data: { status: 'running', workerId, startedAt, heartbeatAt: startedAt },
+      });
+      return count === 1 ? 'claimed' : 'gone';
     });
   }
 
-  /** Starts a pending backup this worker owns; false when another process adopted it meanwhile. */
-  async claimToRun(id: string, workerId: string, startedAt: Date): Promise<boolean> {
-    const { count } = await this.prisma.backup.updateMany({
-      where: { id, status: 'pending', workerId },
-      data: { status: 'running', startedAt, heartbeatAt: startedAt },
+  /** Starts a pending restore (pending → running, owned by `workerId`); false when it is not pending. */
+  async claimRestore(id: string, workerId: string, startedAt: Date): Promise<boolean> {
+    const { count } = await this.prisma.restore.updateMany({
+      where: { id, status: 'pending' },
+      data: { status: 'running', workerId, startedAt, heartbeatAt: startedAt },
     });
     return count === 1;
+  }
+
+  /**
+   * The retry of a failed backup: a new pending row, attempt + 1. Null when it was retried
+   * already (the unique retry_of_id: two processes that fail the same job retry it once).
+   */
+  async createRetry(failed: Backup, name: string): Promise<Backup | null> {
+    const now = new Date();
+    try {
+      return await this.prisma.backup.create({
+        data: {
+          tenantId: failed.tenantId,
+          databaseId: failed.databaseId,
+          storageId: failed.storageId,
+          triggeredById: failed.triggeredById,
+          trigger: failed.trigger,
+          name,
+          attempt: failed.attempt + 1,
+          retryOfId: failed.id,
+          createdAt: now,
+        },
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Pending backups and restores older than `before` with no waiting or active job in the queue
+   * (their process stopped between recording the row and queueing it): queued again by the
+   * supervisor. Reads pg-boss's job table (schema pgboss): the one place that knows its layout.
+   */
+  async pendingWithoutJob(before: Date): Promise<{ backups: string[]; restores: string[] }> {
+    const orphans = (table: 'backups' | 'restores', queue: string, key: string) =>
+      this.prisma.$queryRawUnsafe<{ id: string }[]>(
+        `SELECT r.id::text AS id FROM "${table}" r
+          WHERE r.status = 'pending' AND r.created_at < $1
+            AND NOT EXISTS (SELECT 1 FROM pgboss.job j
+                             WHERE j.name = $2 AND j.data->>'${key}' = r.id::text AND j.state < 'completed')
+          ORDER BY r.created_at LIMIT 500`,
+        before,
+        queue,
+      );
+    const [backups, restores] = await Promise.all([
+      orphans('backups', 'backup', 'backupId'),
+      orphans('restores', 'restore', 'restoreId'),
+    ]);
+    return { backups: backups.map((row) => row.id), restores: restores.map((row) => row.id) };
   }
 
   /** This process runs jobs and is alive (seen by GET /health). */

@@ -15,7 +15,6 @@ import type { Backup, Database, Prisma, Restore } from '../../generated/prisma/c
 import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { DatabasesService, toStoredSslMode } from '../databases/databases.service';
 import { describeStoreError, ObjectStoreFactory } from '../storage/object-store-factory';
-import { BackupRunner } from './backup-runner';
 import { BackupsRepository, type BackupWithSources } from './backups.repository';
 import type {
   BackupDto,
@@ -25,9 +24,8 @@ import type {
   RestoreRequestDto,
   VerifyResultDto,
 } from './dto/backup.dto';
-import { JobQueue } from './job-queue';
-import { JobSupervisor } from './job-supervisor';
-import { archiveMajor, RestoreRunner } from './restore-runner';
+import { JobQueue, QUEUES } from '../jobs/job-queue';
+import { archiveMajor } from './restore-runner';
 import { ArchiveLocator } from './archive-locator';
 import { deleteBackupObjects } from './backup-objects';
 
@@ -62,6 +60,8 @@ export function toBackupDto(row: Backup, queuePosition: number | null = null): B
     deleted_at: row.deletedAt?.toISOString() ?? null,
     deletion_error: row.deletionError,
     queue_position: row.status === 'pending' ? queuePosition : null,
+    attempt: row.attempt,
+    retry_of_id: row.retryOfId,
     created_at: row.createdAt.toISOString(),
   };
 }
@@ -115,9 +115,6 @@ export class BackupsService {
     private readonly archives: ArchiveLocator,
     private readonly secrets: SecretBox,
     private readonly queue: JobQueue,
-    private readonly supervisor: JobSupervisor,
-    private readonly backupRunner: BackupRunner,
-    private readonly restoreRunner: RestoreRunner,
     private readonly activity: ActivityLogService,
   ) {}
 
@@ -134,7 +131,7 @@ export class BackupsService {
       resourceName: backup.name,
       details: { database: database.name, name: backup.name },
     });
-    this.enqueueBackup(backup);
+    await this.enqueueBackup(backup);
     const line = await this.backups.waitingLine();
     return toBackupDto(backup, line.indexOf(backup.id) + 1 || null);
   }
@@ -157,7 +154,7 @@ export class BackupsService {
       resourceName: backup.name,
       details: { database: database.name, name: backup.name, scheduled_for: scheduledFor.toISOString() },
     });
-    this.enqueueBackup(backup);
+    await this.enqueueBackup(backup);
     return backup;
   }
 
@@ -190,17 +187,14 @@ export class BackupsService {
       storageId: database.storageId,
       name: backupName(now),
       createdAt: now,
-      workerId: this.supervisor.ownerOfNewJobs,
-      heartbeatAt: now,
       ...fields,
     };
   }
 
-  /** Hands a recorded pending backup to the job queue: the one path to running a backup. */
-  private enqueueBackup(backup: Backup): void {
-    // An `api` process only records it: a worker adopts it (JobSupervisor) and runs it.
-    if (!this.supervisor.runsJobs) return;
-    this.queue.enqueue((signal) => this.backupRunner.run(backup.id, signal));
+  /** Hands a recorded pending backup to the job queue (any worker of the cluster runs it): the one path to running a backup. */
+  private async enqueueBackup(backup: Backup): Promise<void> {
+    // Recorded already: if the queue cannot take it now, the supervisor queues the pending row again.
+    await this.queue.send(QUEUES.backup, { backupId: backup.id }).catch(() => undefined);
   }
 
   async listForDatabase(auth: AuthContext, databaseId: string, query: BackupListQueryDto): Promise<Page<BackupDto>> {
@@ -345,8 +339,6 @@ export class BackupsService {
       schemas: input.schemas ?? [],
       tables: input.tables ?? [],
       createRoles: input.create_roles ?? false,
-      workerId: this.supervisor.workerId,
-      heartbeatAt: new Date(),
     });
     await this.activity.recordFor(auth, meta, {
       event: 'restore.start',
@@ -357,7 +349,7 @@ export class BackupsService {
         target: target ? `${target.host}:${target.port}/${target.dbname}` : 'source',
       },
     });
-    this.queue.enqueue((signal) => this.restoreRunner.run(restore.id, signal));
+    await this.queue.send(QUEUES.restore, { restoreId: restore.id }).catch(() => undefined);
     return toRestoreDto(restore, backup);
   }
 

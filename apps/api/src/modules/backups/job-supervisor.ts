@@ -1,5 +1,4 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { isProvablyGone, processIdentity } from '../../engine/process-identity';
@@ -7,10 +6,10 @@ import { AppConfig } from '../../config/app-config';
 import type { Backup, Restore } from '../../generated/prisma/client';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { BackupNotifier } from './backup-notifier';
-import { BackupRunner } from './backup-runner';
+import { BackupRetries } from './backup-retries';
 import { ObjectStoreFactory, describeStoreError } from '../storage/object-store-factory';
 import { BackupsRepository, type AbandonedJobMessages, type BackupWithSources } from './backups.repository';
-import { JobQueue } from './job-queue';
+import { JobQueue, QUEUES } from '../jobs/job-queue';
 
 /** A job without proof of life for this many heartbeats is failed as interrupted. */
 const ABANDONED_AFTER_HEARTBEATS = 6;
@@ -26,7 +25,6 @@ const STOPPED = 'Interrupted: the process running it stopped (crash or restart) 
  */
 export const ABANDONED_JOB_MESSAGES: AbandonedJobMessages = {
   backup: STOPPED,
-  pendingRestore: `${STOPPED}, before the restore started: the target was not touched`,
   runningRestore: {
     none: `${STOPPED}, before pg_restore started: the target database was not changed`,
     single_transaction: `${STOPPED}; pg_restore was stopped with it and its one transaction rolled back: the target was not changed`,
@@ -70,20 +68,13 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
     private readonly notifier: BackupNotifier,
     private readonly activity: ActivityLogService,
     private readonly stores: ObjectStoreFactory,
-    private readonly moduleRef: ModuleRef,
+    private readonly queue: JobQueue,
+    private readonly retries: BackupRetries,
   ) {}
 
   /** Whether this process runs jobs: APP_ROLE `worker` or `all` (an `api` process only queues them). */
   get runsJobs(): boolean {
     return this.config.env.APP_ROLE !== 'api';
-  }
-
-  /**
-   * The owner recorded on a backup this process creates: itself when it runs jobs; none for an
-   * `api` process, so that a worker adopts it at its next heartbeat.
-   */
-  get ownerOfNewJobs(): string | null {
-    return this.runsJobs ? this.workerId : null;
   }
 
   /**
@@ -183,7 +174,7 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
       (id) => id !== this.workerId && isProvablyGone(identityOf(id)),
     );
     const staleBefore = new Date(Date.now() - ABANDONED_AFTER_HEARTBEATS * this.config.env.JOB_HEARTBEAT_MS);
-    await this.adoptWaiting(dead, staleBefore);
+    await this.requeueOrphans();
     const byDeath = dead.length ? await this.backups.failAbandoned({ workerIds: dead }, ABANDONED_JOB_MESSAGES) : null;
     const byStaleness = await this.backups.failAbandoned({ staleBefore }, ABANDONED_JOB_MESSAGES);
     const backups = [...(byDeath?.backups ?? []), ...byStaleness.backups];
@@ -199,22 +190,20 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Backups that were still waiting when their process stopped (SIGTERM, a crash, a restart)
-   * never started: this process claims them and queues them, in the order they were asked for,
-   * instead of failing them as interrupted.
+   * Pending backups and restores that have no job in the queue (their process stopped between
+   * recording the row and queueing it, or the queue refused it then) are queued again, oldest
+   * first. A duplicate job is harmless: its handler claims the row pending → running once.
    */
-  private async adoptWaiting(dead: string[], staleBefore: Date): Promise<void> {
-    if (!this.runsJobs) return;
-    const adopted = [
-      ...(await this.backups.adoptPending({ unowned: true }, this.workerId)),
-      ...(dead.length ? await this.backups.adoptPending({ workerIds: dead }, this.workerId) : []),
-      ...(await this.backups.adoptPending({ staleBefore }, this.workerId)),
-    ].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-    if (!adopted.length) return;
-    this.logger.warn({ adopted: adopted.length }, 'queued backups of a stopped process adopted');
-    const runner = this.moduleRef.get(BackupRunner, { strict: false });
-    const queue = this.moduleRef.get(JobQueue, { strict: false });
-    for (const backup of adopted) queue.enqueue((signal) => runner.run(backup.id, signal));
+  private async requeueOrphans(): Promise<void> {
+    const before = new Date(Date.now() - this.abandonedAfterMs());
+    const orphans = await this.backups.pendingWithoutJob(before);
+    if (!orphans.backups.length && !orphans.restores.length) return;
+    this.logger.warn(
+      { backups: orphans.backups.length, restores: orphans.restores.length },
+      'pending jobs missing from the queue; queued again',
+    );
+    for (const backupId of orphans.backups) await this.queue.send(QUEUES.backup, { backupId });
+    for (const restoreId of orphans.restores) await this.queue.send(QUEUES.restore, { restoreId });
   }
 
   private warnTell(error: unknown): void {
@@ -225,6 +214,7 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
     const backup = await this.backups.findWithSources(failed.id);
     if (!backup) return;
     await this.abortUploadOf(backup);
+    const retry = await this.retries.retry(backup, backup.database);
     await this.activity.record({
       event: 'backup.finish',
       outcome: 'failure',
@@ -234,9 +224,15 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
       resourceType: 'Backup',
       resourceId: backup.id,
       resourceName: backup.name,
-      details: { database: backup.database.name, name: backup.name, error: (backup.errorMessage ?? '').slice(0, 500) },
+      details: {
+        database: backup.database.name,
+        name: backup.name,
+        error: (backup.errorMessage ?? '').slice(0, 500),
+        ...(retry ? { retry: { backup_id: retry.id, attempt: retry.attempt } } : {}),
+      },
     });
-    await this.notifier.backupFinished(backup.database, backup);
+    // Told once, when the last attempt ends.
+    if (!retry) await this.notifier.backupFinished(backup.database, backup);
   }
 
   private async tellRestore(failed: Restore): Promise<void> {

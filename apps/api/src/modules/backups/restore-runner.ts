@@ -31,6 +31,7 @@ import { BackupNotifier } from './backup-notifier';
 import { BackupsRepository, type BackupWithSources } from './backups.repository';
 import { ArchiveLocator } from './archive-locator';
 import { RoleRestorer } from './role-restorer';
+import { JobSupervisor } from './job-supervisor';
 import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -77,13 +78,15 @@ export class RestoreRunner {
     private readonly notifier: BackupNotifier,
     private readonly activity: ActivityLogService,
     private readonly roles: RoleRestorer,
+    private readonly supervisor: JobSupervisor,
   ) {}
 
   async run(restoreId: string, signal: AbortSignal): Promise<void> {
     const restore = await this.backups.findRestore(restoreId);
     if (!restore) return;
     const startedAt = new Date();
-    await this.backups.updateRestore(restore.id, { status: 'running', startedAt, heartbeatAt: startedAt });
+    // One process runs it however often its job is delivered.
+    if (!(await this.backups.claimRestore(restore.id, this.supervisor.workerId, startedAt))) return;
     let failure: string | undefined;
     try {
       if (signal.aborted) throw signal.reason;

@@ -35,6 +35,7 @@ function toDto(row: Database, calculator: ScheduleCalculator): DatabaseDto {
     enabled: row.enabled,
     ...calculator.preview(row.schedule, row.timezone),
     rotation_policy: rotationPolicyDto(row),
+    retry: { attempts: row.retryAttempts, delay_seconds: row.retryDelaySeconds },
     encryption_recipients: row.encryptionRecipients,
     include_schemas: row.includeSchemas,
     exclude_schemas: row.excludeSchemas,
@@ -68,6 +69,8 @@ function fullSettings(input: CreateDatabaseDto) {
     includeTables: input.include_tables ?? [],
     excludeTables: input.exclude_tables ?? [],
     backupRolePasswords: input.backup_role_passwords ?? false,
+    retryAttempts: input.retry?.attempts ?? 0,
+    retryDelaySeconds: input.retry?.delay_seconds ?? 60,
   };
 }
 
@@ -164,6 +167,8 @@ export class DatabasesService {
           includeTables: input.include_tables,
           excludeTables: input.exclude_tables,
           backupRolePasswords: input.backup_role_passwords,
+          retryAttempts: input.retry?.attempts,
+          retryDelaySeconds: input.retry?.delay_seconds,
         }),
       nameTaken,
     );

@@ -100,6 +100,19 @@ export class BackupDto {
       'While `pending`: its place in line among all waiting backups (1 runs next), in the order they were asked for; null otherwise.',
   })
   queue_position: number | null;
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    description: "1 for the first try; 2, 3, … for the retries the database's `retry` setting allows.",
+  })
+  attempt: number;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The failed backup this attempt retries; null for a first try.',
+  })
+  retry_of_id: string | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
 }
 export class BackupPageDto extends PageDto(BackupDto) {}

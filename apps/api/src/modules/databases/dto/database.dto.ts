@@ -42,6 +42,34 @@ const PATTERN_MESSAGE = 'each entry must be a schema or table name/pattern (not 
 const AGE_RECIPIENT = /^age1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}$/;
 export const HOST = /^[A-Za-z0-9._:-]{1,253}$/;
 
+/** What happens when a backup of the database fails (or its worker is lost mid-backup). */
+export class RetryPolicyDto {
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: 10,
+    example: 2,
+    description:
+      'How many more attempts a failed backup gets (0: none). Each attempt is its own backup (attempt 2, 3, …, `retry_of_id` naming the failed one); the notification is sent when the last attempt ends.',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  attempts: number;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: 86_400,
+    example: 60,
+    description: 'Seconds between a failure and the next attempt.',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  delay_seconds: number;
+}
+
 export class RotationPolicyDto {
   @ApiProperty({
     enum: ['count', 'days', 'gfs'],
@@ -252,6 +280,15 @@ export class CreateDatabaseDto extends PgLocationDto {
   rotation_policy?: RotationPolicyDto | null;
 
   @ApiPropertyOptional({
+    type: RetryPolicyDto,
+    description: 'Retries of failed backups; default `{"attempts": 0, "delay_seconds": 60}` (no retry).',
+  })
+  @IsOptionalNonNull()
+  @ValidateNested()
+  @Type(() => RetryPolicyDto)
+  retry?: RetryPolicyDto;
+
+  @ApiPropertyOptional({
     type: 'array',
     maxItems: 20,
     items: { type: 'string', pattern: AGE_RECIPIENT.source },
@@ -343,6 +380,7 @@ export class DatabaseDto {
   })
   next_runs: string[];
   @ApiProperty({ type: RotationPolicyDto, nullable: true }) rotation_policy: RotationPolicyDto | null;
+  @ApiProperty({ type: RetryPolicyDto }) retry: RetryPolicyDto;
   @ApiProperty({ type: [String] }) encryption_recipients: string[];
   @ApiProperty({ type: [String] }) include_schemas: string[];
   @ApiProperty({ type: [String] }) exclude_schemas: string[];

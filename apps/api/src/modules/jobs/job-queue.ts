@@ -1,0 +1,210 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import { AppConfig } from '../../config/app-config';
+
+/** Every queue of the service: one pg-boss queue each, in the service database (schema `pgboss`). */
+export const QUEUES = {
+  /** `{ backupId }`: runs a pending backup row (BackupRunner). */
+  backup: 'backup',
+  /** `{ restoreId }`: runs a pending restore row (RestoreRunner). */
+  restore: 'restore',
+  /** A Discord message to deliver, retried a few times (NotificationDelivery). */
+  notification: 'notification',
+  /** The daily clean-up, scheduled once per cluster (Maintenance). */
+  maintenance: 'maintenance',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** What a handler gets with its job's data. */
+export interface JobContext {
+  /** Aborts when this process shuts down and the job did not finish within its grace period. */
+  signal: AbortSignal;
+  /** 0 on the first delivery, then how many times pg-boss retried it (jobs sent with `retryLimit`). */
+  retryCount: number;
+  retryLimit: number;
+}
+export type JobHandler<T> = (data: T, context: JobContext) => Promise<void>;
+
+export interface SendOptions {
+  /** Not before this many seconds from now. */
+  startAfterSeconds?: number;
+  /** pg-boss retries a job whose handler throws, this many times, `retryDelaySeconds` apart (doubling). */
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+}
+
+/** pg-boss cannot expire an active job later than 24 h after it started (a backup running longer keeps its row state). */
+const ACTIVE_FOR_AT_MOST_HOURS = 23;
+/** How often pg-boss is tried again while the service database is down at start-up. */
+const START_RETRY_MS = 2_000;
+
+/**
+ * The job queue: pg-boss on the service database. Every process (APP_ROLE api, worker or all)
+ * sends jobs; only `worker` and `all` processes work them. Jobs wait in PostgreSQL, so they
+ * survive restarts, and each is fetched by exactly one process (SKIP LOCKED).
+ *
+ * The rows of backups and restores stay the record of their state: a handler claims its row
+ * atomically (pending → running), so a job delivered twice runs once.
+ */
+@Injectable()
+export class JobQueue implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(JobQueue.name);
+  private readonly boss: PgBoss;
+  private started: Promise<void> | undefined;
+  private readonly shutdown = new AbortController();
+  private readonly running = new Set<Promise<void>>();
+  /** pg-boss worker ids of this process, by queue (to wake them after a local send). */
+  private readonly workers = new Map<QueueName, string[]>();
+  private stopping = false;
+
+  constructor(private readonly config: AppConfig) {
+    this.boss = new PgBoss({
+      connectionString: config.env.DATABASE_URL,
+      application_name: `dumpstation-${config.env.APP_ROLE}-queue`,
+      max: 4,
+      // Cron schedules (the daily clean-up) are run by workers only; pg-boss sends each slot once per cluster.
+      schedule: this.runsJobs,
+      cronMonitorIntervalSeconds: config.env.JOB_CRON_CHECK_SECONDS,
+      cronWorkerIntervalSeconds: config.env.JOB_CRON_CHECK_SECONDS,
+      // Finished jobs are kept a week for inspection (the rows of backups keep their history forever).
+      deleteAfterDays: 7,
+    });
+    this.boss.on('error', (error) => this.logger.warn({ reason: error.message }, 'job queue error'));
+  }
+
+  get runsJobs(): boolean {
+    return this.config.env.APP_ROLE !== 'api';
+  }
+
+  onModuleInit(): void {
+    // Not awaited: the API comes up (and /health says why) even while its database is down.
+    this.started = this.startWhenReachable();
+    this.started.catch(() => undefined);
+  }
+
+  private async startWhenReachable(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.boss.start();
+        for (const name of Object.values(QUEUES)) {
+          if (!(await this.boss.getQueue(name))) await this.boss.createQueue(name);
+        }
+        return;
+      } catch (error) {
+        if (this.stopping) throw error;
+        if (attempt % 15 === 0) this.logger.warn({ reason: (error as Error).message }, 'job queue not started yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS));
+      }
+    }
+  }
+
+  private async ready(): Promise<void> {
+    if (!this.started) this.onModuleInit();
+    await this.started;
+  }
+
+  /** Queues a job; resolves once it is stored in PostgreSQL. */
+  async send(name: QueueName, data: object, options: SendOptions = {}): Promise<void> {
+    await this.ready();
+    await this.boss.send(name, data, {
+      ...(options.startAfterSeconds ? { startAfter: Math.ceil(options.startAfterSeconds) } : {}),
+      retryLimit: options.retryLimit ?? 0,
+      ...(options.retryDelaySeconds ? { retryDelay: options.retryDelaySeconds, retryBackoff: true } : {}),
+      expireInHours: ACTIVE_FOR_AT_MOST_HOURS,
+    });
+    // A worker of this process need not wait for its next poll.
+    if (!options.startAfterSeconds) for (const id of this.workers.get(name) ?? []) this.boss.notifyWorker(id);
+  }
+
+  /** Sends `name` once per slot of `cron` (in UTC) across the cluster, from the processes that run jobs. */
+  async schedule(name: QueueName, cron: string): Promise<void> {
+    await this.ready();
+    await this.boss.schedule(name, cron, {}, { tz: 'UTC', expireInHours: ACTIVE_FOR_AT_MOST_HOURS });
+  }
+
+  /**
+   * Works `name` in this process, `concurrency` jobs at a time (one pg-boss worker each). Only
+   * for processes that run jobs; a handler that throws fails its job (retried per its retryLimit).
+   */
+  async work<T>(name: QueueName, concurrency: number, handler: JobHandler<T>): Promise<void> {
+    if (!this.runsJobs || this.stopping) return;
+    await this.ready();
+    const ids: string[] = [];
+    for (let i = 0; i < concurrency; i++) {
+      ids.push(
+        await this.boss.work<T>(
+          name,
+          { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.config.env.JOB_POLL_SECONDS },
+          async ([job]) => {
+            if (!job) return;
+            const run = handler(job.data, {
+              signal: this.shutdown.signal,
+              retryCount: job.retryCount,
+              retryLimit: job.retryLimit,
+            });
+            const tracked = run.catch(() => undefined);
+            this.running.add(tracked);
+            try {
+              await run;
+            } finally {
+              this.running.delete(tracked);
+            }
+          },
+        ),
+      );
+    }
+    this.workers.set(name, [...(this.workers.get(name) ?? []), ...ids]);
+  }
+
+  /**
+   * SIGTERM: no new job is fetched; running ones get `graceMs` to finish, then are stopped with
+   * a message that names the shutdown (their handlers record it, and hand backups back to the queue).
+   */
+  async shutDown(signalName: string, graceMs: number): Promise<void> {
+    this.stopping = true;
+    for (const name of this.workers.keys()) await this.boss.offWork(name).catch(() => undefined);
+    if (this.running.size) {
+      let timer: NodeJS.Timeout | undefined;
+      const inTime = await Promise.race([
+        Promise.allSettled([...this.running]).then(() => true),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+      ]);
+      clearTimeout(timer);
+      if (!inTime) {
+        this.logger.warn({ running: this.running.size, graceMs }, 'jobs did not finish before the shutdown; stopping them');
+        this.shutdown.abort(new ShutdownError(signalName, graceMs));
+        await Promise.allSettled([...this.running]);
+      }
+    }
+    await this.stopBoss();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (!this.shutdown.signal.aborted) {
+      this.shutdown.abort(new ShutdownError(null, 0));
+    }
+    await Promise.allSettled([...this.running]);
+    await this.stopBoss();
+  }
+
+  private async stopBoss(): Promise<void> {
+    // Handlers have ended (recording their outcome): nothing is left for pg-boss to wait for.
+    await this.boss.stop({ graceful: false, close: true }).catch(() => undefined);
+  }
+}
+
+/** Why a running job was stopped by its process shutting down. */
+export class ShutdownError extends Error {
+  constructor(
+    readonly signalName: string | null,
+    graceMs: number,
+  ) {
+    super(
+      signalName
+        ? `Interrupted: the API process was stopped (${signalName}) and the job did not finish within its ` +
+            `shutdown grace period (SHUTDOWN_TIMEOUT_MS, ${graceMs} ms for jobs)`
+        : 'Interrupted: the API process shut down before the job finished',
+    );
+  }
+}
