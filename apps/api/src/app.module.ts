@@ -8,6 +8,7 @@ import { loggerOptions } from './common/logging/logger-options';
 import { CryptoModule } from './crypto/crypto.module';
 import { PrismaModule } from './prisma/prisma.module';
 import { JobsModule } from './modules/jobs/jobs.module';
+import { MaintenanceModule } from './modules/maintenance/maintenance.module';
 import { ActivityLogsModule } from './modules/activity-logs/activity-logs.module';
 import { ApiTokensModule } from './modules/api-tokens/api-tokens.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -52,6 +53,7 @@ export class AppModule {
         ScheduleClockModule,
         SchedulesModule,
         StatsModule,
+        MaintenanceModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, InstanceBootstrap],
     };

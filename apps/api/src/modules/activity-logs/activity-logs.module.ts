@@ -7,6 +7,7 @@ import { ActivityLogsRepository } from './activity-logs.repository';
 @Module({
   controllers: [ActivityLogsController],
   providers: [ActivityLogService, ActivityLogsRepository],
-  exports: [ActivityLogService],
+  // ActivityLogsRepository: the daily clean-up (Maintenance) deletes old entries.
+  exports: [ActivityLogService, ActivityLogsRepository],
 })
 export class ActivityLogsModule {}

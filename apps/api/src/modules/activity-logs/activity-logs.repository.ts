@@ -4,6 +4,9 @@ import type { ActivityLog, Prisma } from '../../generated/prisma/client';
 
 export type ActivityLogWithUser = ActivityLog & { user: { username: string } | null };
 
+/** Rows one DELETE of the clean-up removes: a huge backlog goes in many short transactions, not one. */
+export const ACTIVITY_LOG_DELETE_BATCH = 10_000;
+
 @Injectable()
 export class ActivityLogsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -23,5 +26,21 @@ export class ActivityLogsRepository {
       }),
       this.prisma.activityLog.count({ where }),
     ]);
+  }
+
+  /**
+   * Deletes the entries created before `cutoff`, `ACTIVITY_LOG_DELETE_BATCH` rows per statement
+   * (each its own transaction), until none is left or `signal` aborts; returns how many went.
+   */
+  async deleteOlderThan(cutoff: Date, signal?: AbortSignal): Promise<number> {
+    let removed = 0;
+    while (!signal?.aborted) {
+      const count = await this.prisma.$executeRaw`
+        DELETE FROM activity_logs WHERE id IN (
+          SELECT id FROM activity_logs WHERE created_at < ${cutoff} LIMIT ${ACTIVITY_LOG_DELETE_BATCH})`;
+      removed += count;
+      if (count < ACTIVITY_LOG_DELETE_BATCH) break;
+    }
+    return removed;
   }
 }

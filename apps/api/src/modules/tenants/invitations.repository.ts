@@ -114,4 +114,12 @@ export class InvitationsRepository {
     });
     return count === 1;
   }
+
+  /** Deletes the invitations nobody answered before they expired (no one can answer them any more). */
+  async deleteExpired(): Promise<number> {
+    const { count } = await this.prisma.invitation.deleteMany({
+      where: { status: 'pending', expiresAt: { lte: new Date() } },
+    });
+    return count;
+  }
 }

@@ -21,7 +21,8 @@ import { TenantsService } from './tenants.service';
     MembershipsRepository,
     InvitationsRepository,
   ],
-  // InvitationsService: sign-in accepts the invitations that created the user.
-  exports: [MembershipsRepository, TenantsRepository, InvitationsService],
+  // InvitationsService: sign-in accepts the invitations that created the user; InvitationsRepository:
+  // the daily clean-up (Maintenance) deletes expired ones.
+  exports: [MembershipsRepository, TenantsRepository, InvitationsService, InvitationsRepository],
 })
 export class TenantsModule {}
