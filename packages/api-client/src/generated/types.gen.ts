@@ -70,6 +70,10 @@ export type ApiTokenPageDto = {
 
 export type BackupDto = {
     /**
+     * 1 for the first try; 2, 3, … for the retries the database's `retry` setting allows.
+     */
+    attempt: number;
+    /**
      * Archive bytes produced so far (live while running).
      */
     bytes_processed: number;
@@ -104,6 +108,10 @@ export type BackupDto = {
      * While `pending`: its place in line among all waiting backups (1 runs next), in the order they were asked for; null otherwise.
      */
     queue_position: number | null;
+    /**
+     * The failed backup this attempt retries; null for a first try.
+     */
+    retry_of_id: string | null;
     /**
      * The cluster's roles (pg_dumpall --roles-only) stored beside the dump, encrypted when the dump is. Null: the backup has no roles (its warnings say why), so `create_roles` cannot be used with it.
      */
@@ -215,6 +223,10 @@ export type CreateDatabaseDto = {
      */
     password?: string | null;
     port?: number;
+    /**
+     * Retries of failed backups; default `{"attempts": 0, "delay_seconds": 60}` (no retry).
+     */
+    retry?: RetryPolicyDto;
     /**
      * Keep everything when null.
      */
@@ -355,6 +367,7 @@ export type DatabaseDto = {
      */
     password_set: boolean;
     port: number;
+    retry: RetryPolicyDto;
     rotation_policy: RotationPolicyDto | null;
     schedule: string | null;
     /**
@@ -755,6 +768,17 @@ export type RetentionPreviewDto = {
     stored: boolean;
 };
 
+export type RetryPolicyDto = {
+    /**
+     * How many more attempts a failed backup gets (0: none). Each attempt is its own backup (attempt 2, 3, …, `retry_of_id` naming the failed one); the notification is sent when the last attempt ends.
+     */
+    attempts: number;
+    /**
+     * Seconds between a failure and the next attempt.
+     */
+    delay_seconds: number;
+};
+
 export type RotationPolicyDto = {
     /**
      * Newest backup of each of the newest N days.
@@ -973,6 +997,10 @@ export type UpdateDatabaseDto = {
      */
     password?: string | null;
     port?: number;
+    /**
+     * Retries of failed backups; default `{"attempts": 0, "delay_seconds": 60}` (no retry).
+     */
+    retry?: RetryPolicyDto;
     /**
      * Keep everything when null.
      */
