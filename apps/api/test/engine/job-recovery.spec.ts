@@ -239,6 +239,73 @@ describe('jobs whose process, storage or service database fails under them', () 
     }
   }, 60_000);
 
+  it("SIGKILL during a scheduled backup with retries: the lost attempt is failed, retried per the database's retry setting and succeeds; no upload remains; the next slot runs", async () => {
+    const bucket = await createBucket('kill-retry');
+    const storage = await call('POST', '/storage', { name: 'kill-retry', ...s3Settings(bucket) });
+    const database = await blockedDatabase('kill-retry', storage);
+    const scheduling = { SCHEDULE_ALLOW_SECONDS: 'true', SCHEDULER_POLL_MS: '200', JOB_POLL_SECONDS: '0.5' };
+    await api!.stop();
+    api = await boot(scheduling);
+    await signIn();
+    let other: ApiProcess | undefined;
+    try {
+      await call('PATCH', `/databases/${database.id}`, {
+        schedule: '*/4 * * * * *',
+        retry: { attempts: 1, delay_seconds: 1 },
+      });
+      const running = async () =>
+        (await sql(databaseUrl, `SELECT * FROM backups WHERE database_id = $1 AND status = 'running'`, [database.id]))[0];
+      await until(async () => Boolean(await running()) && (await database.dumpWaiting()), 'a scheduled backup to run');
+      const lost = await running();
+      other = await boot(scheduling);
+      const exited = new Promise((resolve) => api!.process.once('exit', resolve));
+      api!.process.kill('SIGKILL');
+      await exited;
+      const killedAt = Date.now();
+      api = other;
+      other = undefined;
+      await database.release();
+
+      await until(async () => (await status(lost.id as string)) === 'failed', 'the lost attempt to be failed', 10_000);
+      expect(Date.now() - killedAt).toBeLessThan(6 * 500 + 2_000);
+      await until(
+        async () => /; it will be retried \(attempt 2\)$/.test(String((await backupRow(lost.id as string)).error_message)),
+        'the lost attempt to say it is retried',
+        5_000,
+      );
+      expect((await backupRow(lost.id as string)).error_message).toMatch(/^Interrupted: /);
+      // The retry: its own row, attempt 2, pointing at the lost one; it succeeds.
+      await until(
+        async () =>
+          (await sql(databaseUrl, `SELECT status FROM backups WHERE retry_of_id = $1`, [lost.id]))[0]?.status === 'success',
+        'the retry to succeed',
+        20_000,
+      );
+      const [retry] = await sql(databaseUrl, `SELECT * FROM backups WHERE retry_of_id = $1`, [lost.id]);
+      expect(retry).toEqual(expect.objectContaining({ attempt: 2, trigger: 'scheduled', status: 'success' }));
+      const answered = await call('GET', `/backups/${retry.id as string}`);
+      expect(answered).toEqual(expect.objectContaining({ attempt: 2, retry_of_id: lost.id }));
+      // The next slot after the kill runs (on the surviving process).
+      await until(
+        async () =>
+          (
+            await sql(
+              databaseUrl,
+              `SELECT 1 FROM backups WHERE database_id = $1 AND scheduled_for > $2 AND status = 'success'`,
+              [database.id, new Date(killedAt)],
+            )
+          ).length > 0,
+        'a later slot to succeed',
+        20_000,
+      );
+      expect(await unfinishedUploads(bucket)).toBe(0);
+      await call('PATCH', `/databases/${database.id}`, { schedule: null });
+    } finally {
+      await database.release();
+      if (other) api = other;
+    }
+  }, 90_000);
+
   it('SIGKILL mid-multipart-upload: the upload id is on the job, and whoever fails the job aborts the upload', async () => {
     const bucket = await createBucket('killed-mp');
     const proxy = await partHoldingProxy();

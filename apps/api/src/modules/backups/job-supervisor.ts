@@ -215,6 +215,10 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
     if (!backup) return;
     await this.abortUploadOf(backup);
     const retry = await this.retries.retry(backup, backup.database);
+    if (retry) {
+      backup.errorMessage = `${backup.errorMessage ?? ''}; it will be retried (attempt ${retry.attempt})`;
+      await this.backups.update(backup.id, { errorMessage: backup.errorMessage });
+    }
     await this.activity.record({
       event: 'backup.finish',
       outcome: 'failure',
