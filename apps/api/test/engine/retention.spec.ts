@@ -6,6 +6,7 @@ import { RetentionService } from '../../src/modules/retention/retention.service'
 import { bearer, type Session } from '../helpers/auth';
 import { backUp, databaseFields, seededDatabase, sql } from '../helpers/engine';
 import { createBucket, objectKeys, s3Settings } from '../helpers/s3';
+import { startTestApp } from '../helpers/app';
 import { startSignedIn, type SignedInApp } from '../helpers/signed-in';
 
 type Backup = { id: string; name: string; status: string; object_key: string; roles_object_key: string | null };
@@ -290,6 +291,35 @@ describe('retention', () => {
       await other.end();
     }
   });
+
+  it('the periodic run is a queue job: two more processes on the service database store one job per interval, and it applies the policy', async () => {
+    const databaseId = await createDatabase('periodic', null);
+    await backUp(app, databaseId);
+    await backUp(app, databaseId);
+    // Changed behind the API's back: only a periodic run (no backup follows) can apply it.
+    await sql(app.api.databaseUrl, "UPDATE databases SET rotation_type = 'count', rotation_value = 1 WHERE id = $1", [
+      databaseId,
+    ]);
+    const env = { RETENTION_INTERVAL_MINUTES: '0.05', JOB_POLL_SECONDS: '0.5' };
+    const others = await Promise.all([1, 2].map(() => startTestApp({ databaseUrl: app.api.databaseUrl, migrate: false, env })));
+    try {
+      const deadline = Date.now() + 20_000;
+      while ((await history(databaseId)).map((b) => b.status).join() !== 'success,deleted') {
+        if (Date.now() > deadline) throw new Error('the periodic run did not apply the policy');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      // Both processes offer a run every half interval; pg-boss kept one job per 3-second slot.
+      const slots = await sql(
+        app.api.databaseUrl,
+        `SELECT singleton_on, count(*)::int AS jobs FROM pgboss.job WHERE name = 'retention' GROUP BY singleton_on`,
+      );
+      expect(slots.length).toBeGreaterThanOrEqual(2);
+      expect(slots.map((slot) => slot.jobs)).toEqual(slots.map(() => 1));
+    } finally {
+      await Promise.all(others.map((other) => other.close()));
+    }
+  }, 60_000);
 
   it("answers 404 for another tenant's database, and 400 for a proposal it cannot preview", async () => {
     const databaseId = await createDatabase('no-policy', null);

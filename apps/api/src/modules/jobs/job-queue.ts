@@ -12,6 +12,8 @@ export const QUEUES = {
   notification: 'notification',
   /** The daily clean-up, scheduled once per cluster (Maintenance). */
   maintenance: 'maintenance',
+  /** The periodic retention run over every database, at most one per RETENTION_INTERVAL_MINUTES across the cluster. */
+  retention: 'retention',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -31,6 +33,8 @@ export interface SendOptions {
   /** pg-boss retries a job whose handler throws, this many times, `retryDelaySeconds` apart (doubling). */
   retryLimit?: number;
   retryDelaySeconds?: number;
+  /** pg-boss's singleton: of the jobs sent with this key within one slot of `singletonSeconds`, only the first is stored. */
+  singleton?: { key: string; seconds: number };
 }
 
 /** pg-boss cannot expire an active job later than 24 h after it started (a backup running longer keeps its row state). */
@@ -110,6 +114,9 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
       ...(options.startAfterSeconds ? { startAfter: Math.ceil(options.startAfterSeconds) } : {}),
       retryLimit: options.retryLimit ?? 0,
       ...(options.retryDelaySeconds ? { retryDelay: options.retryDelaySeconds, retryBackoff: true } : {}),
+      ...(options.singleton
+        ? { singletonKey: options.singleton.key, singletonSeconds: Math.max(1, Math.round(options.singleton.seconds)) }
+        : {}),
       expireInHours: ACTIVE_FOR_AT_MOST_HOURS,
     });
     // A worker of this process need not wait for its next poll.

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { ValidationFailedException } from '../../common/errors/api-exception';
+import { JobQueue, QUEUES } from '../jobs/job-queue';
 import { AppConfig } from '../../config/app-config';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { deleteBackupObjects } from '../backups/backup-objects';
@@ -43,12 +44,22 @@ export class RetentionService implements OnModuleInit, OnModuleDestroy {
     private readonly databases: DatabasesService,
     private readonly stores: ObjectStoreFactory,
     private readonly activity: ActivityLogService,
+    private readonly queue: JobQueue,
   ) {}
 
   onModuleInit(): void {
     const minutes = this.config.env.RETENTION_INTERVAL_MINUTES;
-    if (minutes <= 0) return;
-    this.timer = setInterval(() => void this.runPeriodic(), minutes * 60_000);
+    if (minutes <= 0 || !this.queue.runsJobs) return;
+    // Every worker offers the run each interval; pg-boss's singleton keeps one job per interval
+    // for the whole cluster, which one worker then works.
+    void this.queue
+      .work(QUEUES.retention, 1, () => this.runPeriodic())
+      .catch((error: unknown) => this.logger.warn({ reason: (error as Error).message }, 'retention worker not started'));
+    const offer = () =>
+      void this.queue
+        .send(QUEUES.retention, {}, { singleton: { key: 'retention', seconds: minutes * 60 } })
+        .catch((error: unknown) => this.logger.warn({ reason: (error as Error).message }, 'retention run not queued'));
+    this.timer = setInterval(offer, Math.max(1_000, (minutes * 60_000) / 2));
     this.timer.unref();
   }
 
