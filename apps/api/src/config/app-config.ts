@@ -155,8 +155,9 @@ const environmentSchema = z.object({
    */
   JOB_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   /**
-   * How often retention runs over every database (once per cluster: one process takes an advisory
-   * lock), besides after each successful backup; 0 turns the periodic run off. Fractions allowed.
+   * How often retention runs over every database (once per cluster: one pg-boss job per interval,
+   * worked under an advisory lock), besides after each successful backup; 0 turns the periodic
+   * run off. Fractions allowed.
    */
   RETENTION_INTERVAL_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
   /** Where a restore keeps its verified copy of the archive (needs room for the largest dump). */
