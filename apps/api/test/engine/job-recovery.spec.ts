@@ -254,7 +254,9 @@ describe('jobs whose process, storage or service database fails under them', () 
         retry: { attempts: 1, delay_seconds: 1 },
       });
       const running = async () =>
-        (await sql(databaseUrl, `SELECT * FROM backups WHERE database_id = $1 AND status = 'running'`, [database.id]))[0];
+        (
+          await sql(databaseUrl, `SELECT * FROM backups WHERE database_id = $1 AND status = 'running'`, [database.id])
+        )[0];
       await until(async () => Boolean(await running()) && (await database.dumpWaiting()), 'a scheduled backup to run');
       const lost = await running();
       other = await boot(scheduling);
@@ -269,7 +271,8 @@ describe('jobs whose process, storage or service database fails under them', () 
       await until(async () => (await status(lost.id as string)) === 'failed', 'the lost attempt to be failed', 10_000);
       expect(Date.now() - killedAt).toBeLessThan(6 * 500 + 2_000);
       await until(
-        async () => /; it will be retried \(attempt 2\)$/.test(String((await backupRow(lost.id as string)).error_message)),
+        async () =>
+          /; it will be retried \(attempt 2\)$/.test(String((await backupRow(lost.id as string)).error_message)),
         'the lost attempt to say it is retried',
         5_000,
       );
@@ -277,7 +280,8 @@ describe('jobs whose process, storage or service database fails under them', () 
       // The retry: its own row, attempt 2, pointing at the lost one; it succeeds.
       await until(
         async () =>
-          (await sql(databaseUrl, `SELECT status FROM backups WHERE retry_of_id = $1`, [lost.id]))[0]?.status === 'success',
+          (await sql(databaseUrl, `SELECT status FROM backups WHERE retry_of_id = $1`, [lost.id]))[0]?.status ===
+          'success',
         'the retry to succeed',
         20_000,
       );

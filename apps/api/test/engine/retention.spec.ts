@@ -301,7 +301,9 @@ describe('retention', () => {
       databaseId,
     ]);
     const env = { RETENTION_INTERVAL_MINUTES: '0.05', JOB_POLL_SECONDS: '0.5' };
-    const others = await Promise.all([1, 2].map(() => startTestApp({ databaseUrl: app.api.databaseUrl, migrate: false, env })));
+    const others = await Promise.all(
+      [1, 2].map(() => startTestApp({ databaseUrl: app.api.databaseUrl, migrate: false, env })),
+    );
     try {
       const deadline = Date.now() + 20_000;
       while ((await history(databaseId)).map((b) => b.status).join() !== 'success,deleted') {

@@ -56,7 +56,8 @@ describe('backup retries', () => {
     let history: Record<string, unknown>[] = [];
     const deadline = Date.now() + 30_000;
     for (;;) {
-      history = (await app.http().get(`/api/v1/databases/${database.body.id}/backups`).set(as()).expect(200)).body.items;
+      history = (await app.http().get(`/api/v1/databases/${database.body.id}/backups`).set(as()).expect(200)).body
+        .items;
       if (history.length === 3 && history.every((b) => b.status === 'failed')) break;
       if (Date.now() > deadline) throw new Error(`attempts did not end: ${JSON.stringify(history)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -69,7 +70,9 @@ describe('backup retries', () => {
     expect(second.error_message).toMatch(/; it will be retried \(attempt 3\)$/);
     expect(third.error_message).not.toMatch(/retried/);
     // The delay is kept: each attempt starts at least delay_seconds after the previous one ended.
-    expect(Date.parse(second.started_at as string) - Date.parse(firstDone.finished_at as string)).toBeGreaterThanOrEqual(900);
+    expect(
+      Date.parse(second.started_at as string) - Date.parse(firstDone.finished_at as string),
+    ).toBeGreaterThanOrEqual(900);
     // One notification, for the last attempt.
     const told = async () =>
       (await discordCalls()).filter((c) => c.path.startsWith(hook.path) && JSON.stringify(c.body).includes('failed'));

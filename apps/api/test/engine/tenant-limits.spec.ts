@@ -88,7 +88,8 @@ describe('concurrency limits', () => {
     const tenantA = app.root.tenant.id;
     const deadline = Date.now() + 20_000;
     while ((await byStatus(tenantA)).running !== 2) {
-      if (Date.now() > deadline) throw new Error(`tenant A never had 2 running: ${JSON.stringify(await byStatus(tenantA))}`);
+      if (Date.now() > deadline)
+        throw new Error(`tenant A never had 2 running: ${JSON.stringify(await byStatus(tenantA))}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
 

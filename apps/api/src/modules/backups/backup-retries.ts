@@ -32,7 +32,9 @@ export class BackupRetries {
     // If this send fails, the supervisor queues the pending row again (pendingWithoutJob).
     await this.queue
       .send(QUEUES.backup, { backupId: next.id }, { startAfterSeconds: delaySeconds })
-      .catch((error: unknown) => this.logger.warn({ backupId: next.id, reason: (error as Error).message }, 'retry not queued yet'));
+      .catch((error: unknown) =>
+        this.logger.warn({ backupId: next.id, reason: (error as Error).message }, 'retry not queued yet'),
+      );
     this.logger.log({ failed: failed.id, retry: next.id, attempt: next.attempt, delaySeconds }, 'backup retry queued');
     return next;
   }

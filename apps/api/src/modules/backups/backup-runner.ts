@@ -124,7 +124,8 @@ export class BackupRunner {
     // A shutdown hands the backup back to the queue; a failure gets the retries its database allows.
     const handedBack = !facts && signal.aborted && signal.reason instanceof ShutdownError;
     const retried = !facts && this.retries.allows(backup, backup.database, handedBack);
-    if (retried) failure = `${failure}; ${handedBack ? 'handed back to the queue' : 'it will be retried'} (attempt ${backup.attempt + 1})`;
+    if (retried)
+      failure = `${failure}; ${handedBack ? 'handed back to the queue' : 'it will be retried'} (attempt ${backup.attempt + 1})`;
     // The outcome is recorded once the work is over; what follows cannot turn a success into a failure.
     // Retried until it lands: a service database that is down this moment must not leave it `running`.
     const finishedAt = new Date();
@@ -145,9 +146,11 @@ export class BackupRunner {
     );
     if (retried) {
       // Told once, when the last attempt ends: a failure that is retried is not yet news.
-      await this.retries.retry(finished, backup.database, handedBack).catch((error: unknown) =>
-        this.logger.warn({ backupId: backup.id, reason: (error as Error).message }, 'retry not recorded'),
-      );
+      await this.retries
+        .retry(finished, backup.database, handedBack)
+        .catch((error: unknown) =>
+          this.logger.warn({ backupId: backup.id, reason: (error as Error).message }, 'retry not recorded'),
+        );
       return true;
     }
     await this.notifier.backupFinished(backup.database, finished);

@@ -96,7 +96,8 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
         return;
       } catch (error) {
         if (this.stopping) throw error;
-        if (attempt % 15 === 0) this.logger.warn({ reason: (error as Error).message }, 'job queue not started yet; retrying');
+        if (attempt % 15 === 0)
+          this.logger.warn({ reason: (error as Error).message }, 'job queue not started yet; retrying');
         await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS));
       }
     }
@@ -178,7 +179,10 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
       ]);
       clearTimeout(timer);
       if (!inTime) {
-        this.logger.warn({ running: this.running.size, graceMs }, 'jobs did not finish before the shutdown; stopping them');
+        this.logger.warn(
+          { running: this.running.size, graceMs },
+          'jobs did not finish before the shutdown; stopping them',
+        );
         this.shutdown.abort(new ShutdownError(signalName, graceMs));
         await Promise.allSettled([...this.running]);
       }

@@ -54,7 +54,9 @@ export class RetentionService implements OnModuleInit, OnModuleDestroy {
     // for the whole cluster, which one worker then works.
     void this.queue
       .work(QUEUES.retention, 1, () => this.runPeriodic())
-      .catch((error: unknown) => this.logger.warn({ reason: (error as Error).message }, 'retention worker not started'));
+      .catch((error: unknown) =>
+        this.logger.warn({ reason: (error as Error).message }, 'retention worker not started'),
+      );
     const offer = () =>
       void this.queue
         .send(QUEUES.retention, {}, { singleton: { key: 'retention', seconds: minutes * 60 } })
