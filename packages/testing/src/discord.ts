@@ -46,11 +46,15 @@ function send(res: ServerResponse, status: number, body: unknown) {
 /**
  * Stands in for Discord's REST API on loopback: answers the calls our Discord delivery
  * makes (webhook execute, DM channel create, channel message) the way Discord does, and
- * records each one. A webhook whose token is `deleted-webhook` answers 404 Unknown Webhook. `GET /__calls` returns the record, so a test in another process
- * (e.g. the API under test) can read the delivered one-time code.
+ * records each one. A webhook whose token is `deleted-webhook` answers 404 Unknown Webhook; one
+ * whose token starts with `fail-N-` answers 500 to its first N calls (then as usual), and
+ * `fail-always-` to every call (a Discord outage, for retries). `GET /__calls` returns the
+ * record, so a test in another process (e.g. the API under test) can read the delivered one-time code.
  */
 export async function startDiscordStandIn(): Promise<RunningDiscord> {
   const recorded: RecordedDiscordCall[] = [];
+  /** Calls so far per `fail-N-` webhook path. */
+  const failing = new Map<string, number>();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/__calls') {
@@ -77,6 +81,15 @@ export async function startDiscordStandIn(): Promise<RunningDiscord> {
     if (req.method === 'POST' && /^\/webhooks\/[^/]+\/[^/]+$/.test(path)) {
       // A webhook someone deleted on Discord: tests name its token `deleted-webhook`.
       if (path.endsWith('/deleted-webhook')) return send(res, 404, { message: 'Unknown Webhook', code: 10015 });
+      // A Discord outage: `fail-N-<random>` answers 500 N times, `fail-always-<random>` always.
+      const outage = /\/fail-(\d+|always)-[\w-]+$/.exec(path);
+      if (outage) {
+        const calls = (failing.get(path) ?? 0) + 1;
+        failing.set(path, calls);
+        if (outage[1] === 'always' || calls <= Number(outage[1])) {
+          return send(res, 500, { message: '500: Internal Server Error', code: 0 });
+        }
+      }
       return url.searchParams.get('wait') === 'true' ? send(res, 200, message) : send(res, 204, {});
     }
     if (req.method === 'POST' && path === '/users/@me/channels') {

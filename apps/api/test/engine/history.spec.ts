@@ -62,7 +62,13 @@ describe('backup history and outcomes', () => {
     const ok = await backUp(app, databaseId);
     const failed = await backUp(app, brokenId);
     expect(failed).toMatchObject({ status: 'failed', error_message: expect.stringContaining('no_such_database') });
-    const embeds = await embedsTo(hook.path);
+    // Notifications are delivered through the job queue, just after the outcome.
+    const deadline = Date.now() + 10_000;
+    let embeds = await embedsTo(hook.path);
+    while (embeds.length < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      embeds = await embedsTo(hook.path);
+    }
     const success = embeds.find((e) => e.title === 'Backup of shop succeeded');
     expect(success?.fields.map((f) => f.name)).toEqual(['Database', 'Backup', 'Size', 'Duration']);
     expect(success?.fields[1].value).toBe(ok.name);

@@ -13,10 +13,13 @@ export async function discordCalls(): Promise<RecordedDiscordCall[]> {
   return (await (await fetch(callsUrl())).json()) as RecordedDiscordCall[];
 }
 
-/** A webhook URL of Discord's shape that no other test uses; its calls land on the stand-in. */
-export function uniqueWebhook(): { url: string; path: string } {
+/**
+ * A webhook URL of Discord's shape that no other test uses; its calls land on the stand-in.
+ * `tokenPrefix` picks a behaviour of the stand-in: `fail-2-` answers 500 twice, `fail-always-` always.
+ */
+export function uniqueWebhook(tokenPrefix = ''): { url: string; path: string } {
   const id = `${randomInt(100_000, 999_999)}${randomInt(100_000_000, 999_999_999)}`;
-  const token = randomBytes(12).toString('base64url');
+  const token = tokenPrefix + randomBytes(12).toString('base64url');
   return { url: `https://discord.com/api/webhooks/${id}/${token}`, path: `/webhooks/${id}/${token}` };
 }
 
@@ -29,6 +32,11 @@ export async function deliveredCodes(path: string, username: string): Promise<st
     .map((call) => CODE.exec(String((call.body as { content?: string } | null)?.content ?? '')))
     .filter((match): match is RegExpExecArray => match !== null && match[1] === username)
     .map((match) => match[2]);
+}
+
+/** The calls that reached webhook `path` so far. */
+export async function webhookCalls(path: string): Promise<RecordedDiscordCall[]> {
+  return (await discordCalls()).filter((call) => call.path === path);
 }
 
 /** Waits for a code newer than the `known` ones (delivery runs in the background). */

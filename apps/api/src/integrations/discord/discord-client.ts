@@ -19,12 +19,16 @@ export function parseWebhookUrl(url: string): { id: string; token: string } {
 export class DiscordClient {
   constructor(private readonly config: AppConfig) {}
 
-  async sendToWebhook(webhookUrl: string, message: DiscordMessage): Promise<void> {
+  /**
+   * `retries`: how often discord.js itself tries a 5xx or a timeout again (default 1); callers
+   * that retry through the job queue pass 0.
+   */
+  async sendToWebhook(webhookUrl: string, message: DiscordMessage, options: { retries?: number } = {}): Promise<void> {
     const { id, token } = parseWebhookUrl(webhookUrl);
     const webhook = new WebhookClient(
       { id, token },
       {
-        rest: { api: this.config.env.DISCORD_API_URL, retries: 1, timeout: 10_000 },
+        rest: { api: this.config.env.DISCORD_API_URL, retries: options.retries ?? 1, timeout: 10_000 },
       },
     );
     try {

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { APIEmbed } from 'discord.js';
-import { SecretBox } from '../../crypto/secret-box';
+import { AppConfig } from '../../config/app-config';
 import type { Backup, Database } from '../../generated/prisma/client';
-import { DiscordClient } from '../../integrations/discord/discord-client';
+import { JobQueue, QUEUES } from '../jobs/job-queue';
+import type { NotificationJob } from '../notifications/notification-delivery';
 import { NotificationsRepository } from '../notifications/notifications.repository';
 
 function humanBytes(bytes: number): string {
@@ -16,15 +17,18 @@ function humanBytes(bytes: number): string {
   return `${value.toFixed(unit ? 1 : 0)} ${units[unit]}`;
 }
 
-/** Posts backup and restore outcomes to the database's Discord webhook; never fails the job. */
+/**
+ * Queues backup and restore outcomes for the database's Discord webhook (NotificationDelivery
+ * posts them, retried NOTIFICATION_RETRIES times); never fails the job.
+ */
 @Injectable()
 export class BackupNotifier {
   private readonly logger = new Logger(BackupNotifier.name);
 
   constructor(
     private readonly notifications: NotificationsRepository,
-    private readonly secrets: SecretBox,
-    private readonly discord: DiscordClient,
+    private readonly queue: JobQueue,
+    private readonly config: AppConfig,
   ) {}
 
   async backupFinished(database: Database, backup: Backup): Promise<void> {
@@ -64,9 +68,19 @@ export class BackupNotifier {
     try {
       const notification = await this.notifications.findInTenant(database.notificationId, database.tenantId);
       if (!notification?.enabled || !(success ? notification.onSuccess : notification.onFailure)) return;
-      await this.discord.sendToWebhook(this.secrets.decrypt(notification.webhookUrlEncrypted), { embeds: [embed] });
+      // No webhook URL in the job (a secret): the delivery loads and decrypts it.
+      const job: NotificationJob = {
+        notificationId: notification.id,
+        tenantId: database.tenantId,
+        databaseId: database.id,
+        embed,
+      };
+      await this.queue.send(QUEUES.notification, job, {
+        retryLimit: this.config.env.NOTIFICATION_RETRIES,
+        retryDelaySeconds: this.config.env.NOTIFICATION_RETRY_DELAY_SECONDS,
+      });
     } catch (error) {
-      this.logger.warn({ databaseId: database.id, reason: (error as Error).message }, 'notification not delivered');
+      this.logger.warn({ databaseId: database.id, reason: (error as Error).message }, 'notification not queued');
     }
   }
 }
