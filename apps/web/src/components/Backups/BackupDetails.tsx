@@ -1,6 +1,6 @@
 'use client';
 
-import { Alert, Code, Drawer, List, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Code, Drawer, List, Stack, Text } from '@mantine/core';
 import type { BackupDto } from '@dumpstation/api-client';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { FactList } from '@/components/Common/FactList';
@@ -8,7 +8,7 @@ import { QueryError } from '@/components/Common/QueryError';
 import { useBackup } from '@/hooks/queries/backups';
 import { formatBytes, formatDateTime, formatDuration } from '@/lib/format';
 import { BackupStatusBadge } from './BackupStatusBadge';
-import { TRIGGER_LABELS } from './status';
+import { TRIGGER_LABELS, retriedAsAttempt, retryLinks, retryOfLabel } from './status';
 
 const BREAK_ALL = { wordBreak: 'break-all' } as const;
 
@@ -33,7 +33,73 @@ function Size({ bytes }: { bytes: number | null }) {
   );
 }
 
-function Details({ backup }: { backup: BackupDto }) {
+/** A button-link that shows `backup` in the drawer instead. */
+function BackupLink({ backup, onOpen }: { backup: BackupDto; onOpen: (backup: BackupDto) => void }) {
+  return (
+    <Anchor component="button" type="button" size="sm" onClick={() => onOpen(backup)}>
+      {backup.name}
+    </Anchor>
+  );
+}
+
+/** Which attempt it is, and the failed one it retries (a link when that one is loaded). */
+function Attempt({
+  backup,
+  original,
+  onOpen,
+}: {
+  backup: BackupDto;
+  original?: BackupDto;
+  onOpen: (backup: BackupDto) => void;
+}) {
+  if (backup.attempt <= 1 && !backup.retry_of_id) return <Text size="sm">1 (first try)</Text>;
+  return (
+    <Text size="sm">
+      {backup.attempt},{' '}
+      {original ? (
+        <>
+          retry of <BackupLink backup={original} onOpen={onOpen} />
+        </>
+      ) : (
+        retryOfLabel(undefined).toLowerCase()
+      )}
+    </Text>
+  );
+}
+
+/** For a failed attempt that is retried: the attempt that follows (a link when it is loaded). */
+function RetriedAs({
+  attempt,
+  retry,
+  onOpen,
+}: {
+  attempt: number;
+  retry?: BackupDto;
+  onOpen: (backup: BackupDto) => void;
+}) {
+  return (
+    <Text size="sm" fw={500} data-testid="backup-retried-as">
+      Retried as attempt {attempt}
+      {retry ? (
+        <>
+          : <BackupLink backup={retry} onOpen={onOpen} />
+        </>
+      ) : null}
+    </Text>
+  );
+}
+
+function Details({
+  backup,
+  related,
+  onOpen,
+}: {
+  backup: BackupDto;
+  related: readonly BackupDto[];
+  onOpen: (backup: BackupDto) => void;
+}) {
+  const links = retryLinks(related);
+  const retriedAs = retriedAsAttempt(backup);
   return (
     <Stack data-testid="backup-details">
       {backup.error_message && backup.status === 'skipped' ? (
@@ -44,9 +110,12 @@ function Details({ backup }: { backup: BackupDto }) {
         </Alert>
       ) : backup.error_message ? (
         <Alert color="red" variant="light" icon={<IconAlertTriangle />} title="The backup failed" role="alert">
-          <Text size="sm" style={{ whiteSpace: 'pre-wrap', ...BREAK_ALL }} data-testid="backup-error">
-            {backup.error_message}
-          </Text>
+          <Stack gap={6}>
+            <Text size="sm" style={{ whiteSpace: 'pre-wrap', ...BREAK_ALL }} data-testid="backup-error">
+              {backup.error_message}
+            </Text>
+            {retriedAs !== null ? <RetriedAs attempt={retriedAs} retry={links.retry(backup)} onOpen={onOpen} /> : null}
+          </Stack>
         </Alert>
       ) : null}
       {backup.status === 'deleted' ? (
@@ -73,6 +142,11 @@ function Details({ backup }: { backup: BackupDto }) {
       <FactList
         facts={[
           { label: 'Status', value: <BackupStatusBadge job={backup} testId="backup-detail-status" /> },
+          {
+            label: 'Attempt',
+            testId: 'backup-detail-attempt',
+            value: <Attempt backup={backup} original={links.original(backup)} onOpen={onOpen} />,
+          },
           { label: 'Trigger', value: TRIGGER_LABELS[backup.trigger] },
           { label: 'Created', value: formatDateTime(backup.created_at) },
           { label: 'Started', value: formatDateTime(backup.started_at) },
@@ -119,8 +193,21 @@ function Details({ backup }: { backup: BackupDto }) {
   );
 }
 
-/** Everything known about one backup, kept live while it runs. */
-export function BackupDetailsDrawer({ backup, onClose }: { backup: BackupDto | null; onClose: () => void }) {
+/**
+ * Everything known about one backup, kept live while it runs; `related` (the loaded page) links
+ * a retry and the failed attempt it retries to each other, `onOpen` shows another backup.
+ */
+export function BackupDetailsDrawer({
+  backup,
+  related = [],
+  onOpen,
+  onClose,
+}: {
+  backup: BackupDto | null;
+  related?: readonly BackupDto[];
+  onOpen: (backup: BackupDto) => void;
+  onClose: () => void;
+}) {
   const live = useBackup(backup?.id ?? null);
   // The row's copy until the backup's own answer arrives.
   const shown = live.data?.id === backup?.id ? live.data : backup;
@@ -133,7 +220,7 @@ export function BackupDetailsDrawer({ backup, onClose }: { backup: BackupDto | n
       title={shown ? `Backup ${shown.name}` : 'Backup'}
     >
       {live.isError ? <QueryError error={live.error} title="Could not refresh this backup" /> : null}
-      {shown ? <Details backup={shown} /> : null}
+      {shown ? <Details backup={shown} related={related} onOpen={onOpen} /> : null}
     </Drawer>
   );
 }

@@ -155,7 +155,12 @@ export function BackupHistory({ database }: { database: DatabaseDto }) {
           )}
         </PagedQuery>
       </Stack>
-      <BackupDetailsDrawer backup={details} onClose={() => setDetails(null)} />
+      <BackupDetailsDrawer
+        backup={details}
+        related={backups.data?.items}
+        onOpen={setDetails}
+        onClose={() => setDetails(null)}
+      />
       <RestoreModal backup={restoring} database={database} onClose={() => setRestoring(null)} />
     </Card>
   );

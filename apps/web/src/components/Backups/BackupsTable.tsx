@@ -8,8 +8,9 @@ import { ConfirmActionIcon } from '@/components/Common/ConfirmButton';
 import { DataTable, NOWRAP_CELL, type DataColumn } from '@/components/Common/DataTable';
 import { isActive } from '@/hooks/queries/backups';
 import { formatBytes, formatDateTime, formatDuration } from '@/lib/format';
+import { AttemptBadge, RetriedBadge } from './AttemptBadge';
 import { BackupStatusBadge } from './BackupStatusBadge';
-import { TRIGGER_LABELS } from './status';
+import { TRIGGER_LABELS, retriedAsAttempt, retryLinks, type RetryLinks } from './status';
 
 function Encrypted({ backup }: { backup: BackupDto }) {
   const label = backup.encrypted ? 'Encrypted with age' : 'Not encrypted';
@@ -118,7 +119,20 @@ function Actions({ backup, actions }: { backup: BackupDto; actions: BackupRowAct
   );
 }
 
-function columns(onDetails: (backup: BackupDto) => void): DataColumn<BackupDto>[] {
+/** The state; for a retry, its attempt; for a failed backup that is retried, that it is. */
+function Status({ backup, links }: { backup: BackupDto; links: RetryLinks }) {
+  const retriedAs = retriedAsAttempt(backup);
+  return (
+    // As wide as its badges: the table must not squeeze a badge's text into an ellipsis.
+    <Group gap={6} wrap="nowrap" style={{ minWidth: 'max-content' }}>
+      <BackupStatusBadge job={backup} />
+      <AttemptBadge backup={backup} original={links.original(backup)} />
+      {retriedAs !== null ? <RetriedBadge attempt={retriedAs} retry={links.retry(backup)} /> : null}
+    </Group>
+  );
+}
+
+function columns(onDetails: (backup: BackupDto) => void, links: RetryLinks): DataColumn<BackupDto>[] {
   return [
     {
       header: 'Name',
@@ -129,7 +143,7 @@ function columns(onDetails: (backup: BackupDto) => void): DataColumn<BackupDto>[
         </Anchor>
       ),
     },
-    { header: 'Status', td: NOWRAP_CELL, cell: (backup) => <BackupStatusBadge job={backup} /> },
+    { header: 'Status', td: NOWRAP_CELL, cell: (backup) => <Status backup={backup} links={links} /> },
     { header: 'Trigger', cell: (backup) => TRIGGER_LABELS[backup.trigger] },
     { header: 'Started', td: NOWRAP_CELL, cell: (backup) => formatDateTime(backup.started_at ?? backup.created_at) },
     { header: 'Duration', td: NOWRAP_CELL, cell: (backup) => formatDuration(backup.duration_ms) },
@@ -154,8 +168,12 @@ export function BackupsTable({
       empty={empty}
       minWidth={900}
       testId="backups-table"
-      rowAttributes={(backup) => ({ 'data-testid': `backup-row-${backup.name}`, 'data-status': backup.status })}
-      columns={columns(actions.onDetails)}
+      rowAttributes={(backup) => ({
+        'data-testid': `backup-row-${backup.name}`,
+        'data-status': backup.status,
+        'data-attempt': String(backup.attempt),
+      })}
+      columns={columns(actions.onDetails, retryLinks(backups))}
       actions={
         actions.canOperate || actions.canAdmin ? (backup) => <Actions backup={backup} actions={actions} /> : undefined
       }

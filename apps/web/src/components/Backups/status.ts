@@ -41,3 +41,35 @@ export function downloadName(backup: Pick<BackupDto, 'name' | 'object_key' | 'en
   const fromKey = backup.object_key?.split('/').pop();
   return fromKey || `${backup.name}.dump${backup.encrypted ? '.age' : ''}`;
 }
+
+/** The end the API gives the reason of a failed attempt that gets another one. */
+const RETRIED = /; (?:it will be retried|handed back to the queue) \(attempt (\d+)\)$/;
+
+/** The attempt a failed backup is retried as (from its reason), or null when it was not retried. */
+export function retriedAsAttempt(backup: Pick<BackupDto, 'status' | 'error_message'>): number | null {
+  if (backup.status !== 'failed' || !backup.error_message) return null;
+  const match = RETRIED.exec(backup.error_message);
+  return match ? Number(match[1]) : null;
+}
+
+/** The backups of a loaded page that retry another, and the ones they retry, found by id. */
+export interface RetryLinks {
+  /** The failed backup `backup` retries, when it is on the page. */
+  original(backup: BackupDto): BackupDto | undefined;
+  /** The attempt that retries `backup`, when it is on the page. */
+  retry(backup: BackupDto): BackupDto | undefined;
+}
+
+export function retryLinks(backups: readonly BackupDto[]): RetryLinks {
+  const byId = new Map(backups.map((b) => [b.id, b]));
+  const byRetried = new Map(backups.filter((b) => b.retry_of_id).map((b) => [b.retry_of_id!, b]));
+  return {
+    original: (backup) => (backup.retry_of_id ? byId.get(backup.retry_of_id) : undefined),
+    retry: (backup) => byRetried.get(backup.id),
+  };
+}
+
+/** "Retry of <name>", or of "a failed backup" when that one is not among the loaded ones. */
+export function retryOfLabel(original: Pick<BackupDto, 'name'> | undefined): string {
+  return `Retry of ${original?.name ?? 'a failed backup'}`;
+}

@@ -30,6 +30,7 @@ import { fieldError } from '@/lib/api/errors';
 import { ConnectionFields } from './ConnectionFields';
 import { ScheduleFields } from './ScheduleFields';
 import { RetentionFields, retentionPolicy, retentionValues, type RetentionValues } from './RetentionFields';
+import { RetryFields, retryPolicy, retryValues, type RetryValues } from './RetryFields';
 import { timeZones, type SslMode } from './options';
 
 const FIELDS = [
@@ -54,6 +55,9 @@ const FIELDS = [
   'rotation_policy.monthly',
   'rotation_policy.yearly',
   'rotation_policy.min_keep',
+  'retry',
+  'retry.attempts',
+  'retry.delay_seconds',
   'encryption_recipients',
   'include_schemas',
   'exclude_schemas',
@@ -78,6 +82,7 @@ interface DatabaseValues {
   timezone: string;
   enabled: boolean;
   retention: RetentionValues;
+  retry: RetryValues;
   /** age public keys, one per line. */
   encryptionRecipients: string;
   includeSchemas: string[];
@@ -102,6 +107,7 @@ function initialValues(db?: DatabaseDto): DatabaseValues {
     timezone: db?.timezone ?? 'UTC',
     enabled: db?.enabled ?? true,
     retention: retentionValues(db?.rotation_policy),
+    retry: retryValues(db?.retry),
     encryptionRecipients: db?.encryption_recipients.join('\n') ?? '',
     includeSchemas: db?.include_schemas ?? [],
     excludeSchemas: db?.exclude_schemas ?? [],
@@ -132,6 +138,7 @@ function settings(values: DatabaseValues, storageId: string | null) {
     timezone: values.timezone,
     enabled: values.enabled,
     rotation_policy: retentionPolicy(values.retention),
+    retry: retryPolicy(values.retry),
     encryption_recipients: lines(values.encryptionRecipients),
     include_schemas: values.includeSchemas,
     exclude_schemas: values.excludeSchemas,
@@ -288,6 +295,13 @@ export function DatabaseForm({
         onChange={(next) => set({ retention: { ...values.retention, ...next } })}
         error={(field) => fieldError(error, field)}
         databaseId={database?.id}
+      />
+
+      <Divider label="Retries" labelPosition="left" />
+      <RetryFields
+        values={values.retry}
+        onChange={(next) => set({ retry: { ...values.retry, ...next } })}
+        error={(field) => fieldError(error, field)}
       />
 
       <Divider label="Encryption and scope" labelPosition="left" />

@@ -5,7 +5,7 @@ import type { ReactNode } from 'react';
 import { FactList } from '@/components/Common/FactList';
 import { PROVIDER_LABELS, storageLocation } from '@/components/Storage/providers';
 import { formatDateTime } from '@/lib/format';
-import { describeRotation, sslModeLabel } from './options';
+import { describeRetry, describeRotation, sslModeLabel } from './options';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -119,6 +119,7 @@ export function DatabaseSettings({
             { label: 'Schedule', value: db.schedule ? <Code>{db.schedule}</Code> : 'On demand only' },
             { label: 'Time zone', value: db.timezone },
             { label: 'Retention', value: describeRotation(db.rotation_policy) },
+            { label: 'Failed backups', value: describeRetry(db.retry), testId: 'database-retry' },
             { label: 'Last backup', value: formatDateTime(db.last_backup_at, 'Never') },
           ]}
         />

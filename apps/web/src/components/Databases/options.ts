@@ -1,4 +1,4 @@
-import type { DatabaseDto, RotationPolicyDto } from '@dumpstation/api-client';
+import type { DatabaseDto, RetryPolicyDto, RotationPolicyDto } from '@dumpstation/api-client';
 
 export type SslMode = DatabaseDto['sslmode'];
 
@@ -39,6 +39,11 @@ export function describeRotation(policy: RotationPolicyDto | null): string {
     .map(([key, word]) => plural(policy[key]!, word));
   const floor = (policy.min_keep ?? 1) > 1 ? `; at least ${plural(policy.min_keep!, 'backup')} always` : '';
   return `${base}${periods.length ? `, plus the newest of each of the last ${periods.join(', ')}` : ''}${floor}`;
+}
+
+export function describeRetry(retry: RetryPolicyDto | null | undefined): string {
+  if (!retry || retry.attempts === 0) return 'Not retried';
+  return `Retried ${retry.attempts === 1 ? 'once' : `up to ${retry.attempts} times`}, ${plural(retry.delay_seconds, 'second')} after each failure`;
 }
 
 export function describeSchedule(db: Pick<DatabaseDto, 'schedule' | 'timezone'>): string {

@@ -14,6 +14,7 @@ import {
   type RestoreDto,
 } from '@dumpstation/api-client';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { retriedAsAttempt } from '@/components/Backups/status';
 import { PAGE_SIZE, useInvalidateOperations } from './keys';
 
 export type BackupStatus = BackupDto['status'];
@@ -33,12 +34,29 @@ function pollWhileActive(query: { state: { data?: { status: BackupStatus } } }):
   return query.state.data && isActive(query.state.data) ? POLL_MS : false;
 }
 
+/** How long after a failed attempt that is retried the page keeps looking for its retry's row. */
+const RETRY_ROW_WAIT_MS = 30_000;
+
+/**
+ * A failed attempt on the page that is retried, finished moments ago, whose retry is not on the
+ * page yet: the API records the failure first and adds the retry's row just after.
+ */
+function awaitsRetryRow(items: readonly BackupDto[], now = Date.now()): boolean {
+  return items.some(
+    (b) =>
+      retriedAsAttempt(b) !== null &&
+      b.finished_at !== null &&
+      now - Date.parse(b.finished_at) < RETRY_ROW_WAIT_MS &&
+      !items.some((other) => other.retry_of_id === b.id),
+  );
+}
+
 /** How often the history of a database on an enabled schedule is looked at while nothing runs (new slots appear). */
 export const SCHEDULED_POLL_MS = 5_000;
 
 /**
  * One page of a database's backups, newest first; polled every second while any backup on the
- * page is pending or running, every `idlePollMs` otherwise (a scheduled database: its next slot
+ * page is pending or running (or a failed one's retry is about to appear), every `idlePollMs` otherwise (a scheduled database: its next slot
  * shows up without a reload), or not at all.
  */
 export function useBackups(
@@ -53,7 +71,10 @@ export function useBackups(
       query: { page, limit: PAGE_SIZE, ...(status ? { status } : {}) },
     }),
     placeholderData: keepPreviousData,
-    refetchInterval: (query) => (query.state.data?.items.some(isActive) ? POLL_MS : idlePollMs),
+    refetchInterval: (query) => {
+      const items = query.state.data?.items ?? [];
+      return items.some(isActive) || awaitsRetryRow(items) ? POLL_MS : idlePollMs;
+    },
   });
 }
 
