@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { LogLevel, Outcome, Prisma } from '../../generated/prisma/client';
 import type { AuthContext, RequestMeta } from '../../common/auth/auth-context';
 import { pageOf, skipTake, type Page } from '../../common/pagination/page';
+import { createdBetween } from '../../common/validation/query-filters';
 import { actionOf, ACTIVITY_LEVELS, levelName, type ActivityAction, type ResourceType } from './activity-kinds';
 import { isDatabaseUnavailable } from '../../prisma/prisma-errors';
 import { ActivityLogsRepository, type ActivityLogWithUser } from './activity-logs.repository';
@@ -83,6 +84,8 @@ export class ActivityLogService {
 
   async list(auth: AuthContext, query: ActivityLogQueryDto): Promise<Page<ActivityLogDto>> {
     const { skip, take } = skipTake(query);
+    const createdAt = createdBetween(query.from, query.to);
+    const contains = query.search ? { contains: query.search, mode: 'insensitive' as const } : undefined;
     const [rows, total] = await this.repository.list(
       {
         // The tenant's own entries, and account-level ones (sign-in attempts) of its members.
@@ -94,6 +97,17 @@ export class ActivityLogService {
         ...(query.event ? { event: query.event } : {}),
         ...(query.level ? { level: ACTIVITY_LEVELS[query.level] } : {}),
         ...(query.resource_type ? { resourceType: query.resource_type } : {}),
+        ...(query.user_id ? { userId: query.user_id } : {}),
+        ...(createdAt ? { createdAt } : {}),
+        ...(contains
+          ? {
+              AND: [
+                {
+                  OR: [{ resourceName: contains }, { event: contains }, { user: { username: contains } }],
+                },
+              ],
+            }
+          : {}),
       },
       skip,
       take,

@@ -13,6 +13,8 @@ import {
   RestoreListQueryDto,
   RestorePageDto,
   RestoreRequestDto,
+  TenantBackupListQueryDto,
+  TenantBackupPageDto,
   VerifyResultDto,
 } from './dto/backup.dto';
 
@@ -40,6 +42,19 @@ export class BackupsController {
   @ApiOkResponse({ type: BackupPageDto })
   listBackups(@Auth() auth: AuthContext, @IdParam() id: string, @Query() query: BackupListQueryDto) {
     return this.backups.listForDatabase(auth, id, query);
+  }
+
+  // Declared before `backups/:id` (a different path all the same: no id segment).
+  @Get('backups')
+  @Endpoint({
+    summary: "The tenant's backups of all its databases, newest first",
+    description:
+      "Each with `database_name`. Narrowed by `database_id`, `status`, `trigger`, `from`/`to` (on `created_at`, both included) and `search` (a substring of the backup's or its database's name, any case); given together, all must hold. Another tenant's backups are never listed.",
+    errors: [400],
+  })
+  @ApiOkResponse({ type: TenantBackupPageDto })
+  listTenantBackups(@Auth() auth: AuthContext, @Query() query: TenantBackupListQueryDto) {
+    return this.backups.listForTenant(auth, query);
   }
 
   @Get('backups/:id')

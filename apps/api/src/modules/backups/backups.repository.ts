@@ -1,10 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../prisma/prisma.service';
 import { isUniqueViolation } from '../../prisma/prisma-errors';
-import type { Backup, Database, JobStatus, Prisma, Restore, Storage, Tenant } from '../../generated/prisma/client';
+import type {
+  Backup,
+  BackupTrigger,
+  Database,
+  JobStatus,
+  Prisma,
+  Restore,
+  Storage,
+  Tenant,
+} from '../../generated/prisma/client';
 import { RestoreStrategy } from '../../generated/prisma/client';
 
 export type BackupWithSources = Backup & { database: Database; storage: Storage };
+/** A backup with the name of its database (the tenant-wide list). */
+export type BackupWithDatabaseName = Backup & { database: { name: string } };
+
+/** What the tenant-wide list narrows by; every given one must hold. */
+export interface TenantBackupFilter {
+  databaseId?: string;
+  status?: JobStatus;
+  trigger?: BackupTrigger;
+  createdAt?: { gte?: Date; lte?: Date };
+  /** A substring of the backup's name or its database's name, either case. */
+  search?: string;
+}
 /** A restore with what its answer names of its backup. */
 export type RestoreWithBackup = Restore & { backup: { databaseId: string; name: string } };
 const RESTORE_BACKUP = { backup: { select: { databaseId: true, name: true } } } as const;
@@ -61,6 +82,34 @@ export class BackupsRepository {
     const where = { databaseId, ...(status ? { status } : {}) };
     return this.prisma.$transaction([
       this.prisma.backup.findMany({ where, orderBy: { createdAt: 'desc' }, skip, take }),
+      this.prisma.backup.count({ where }),
+    ]);
+  }
+
+  /** A tenant's backups of all its databases, newest first. */
+  listForTenant(
+    tenantId: string,
+    filter: TenantBackupFilter,
+    skip: number,
+    take: number,
+  ): Promise<[BackupWithDatabaseName[], number]> {
+    const contains = filter.search ? { contains: filter.search, mode: 'insensitive' as const } : undefined;
+    const where: Prisma.BackupWhereInput = {
+      tenantId,
+      ...(filter.databaseId ? { databaseId: filter.databaseId } : {}),
+      ...(filter.status ? { status: filter.status } : {}),
+      ...(filter.trigger ? { trigger: filter.trigger } : {}),
+      ...(filter.createdAt ? { createdAt: filter.createdAt } : {}),
+      ...(contains ? { OR: [{ name: contains }, { database: { name: contains } }] } : {}),
+    };
+    return this.prisma.$transaction([
+      this.prisma.backup.findMany({
+        where,
+        include: { database: { select: { name: true } } },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        skip,
+        take,
+      }),
       this.prisma.backup.count({ where }),
     ]);
   }

@@ -16,9 +16,12 @@ import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { DatabasesService, toStoredSslMode } from '../databases/databases.service';
 import { describeStoreError, ObjectStoreFactory } from '../storage/object-store-factory';
 import { BackupsRepository, type BackupWithSources } from './backups.repository';
+import { createdBetween } from '../../common/validation/query-filters';
 import type {
   BackupDto,
   BackupListQueryDto,
+  TenantBackupDto,
+  TenantBackupListQueryDto,
   RestoreDto,
   RestoreListQueryDto,
   RestoreRequestDto,
@@ -204,6 +207,29 @@ export class BackupsService {
     const line = rows.some((row) => row.status === 'pending') ? await this.backups.waitingLine() : [];
     return pageOf(
       rows.map((row) => toBackupDto(row, line.indexOf(row.id) + 1 || null)),
+      total,
+      query,
+    );
+  }
+
+  /** The tenant's backups of every database, newest first, each with its database's name. */
+  async listForTenant(auth: AuthContext, query: TenantBackupListQueryDto): Promise<Page<TenantBackupDto>> {
+    const { skip, take } = skipTake(query);
+    const [rows, total] = await this.backups.listForTenant(
+      auth.tenantId,
+      {
+        databaseId: query.database_id,
+        status: query.status,
+        trigger: query.trigger,
+        createdAt: createdBetween(query.from, query.to),
+        search: query.search,
+      },
+      skip,
+      take,
+    );
+    const line = rows.some((row) => row.status === 'pending') ? await this.backups.waitingLine() : [];
+    return pageOf(
+      rows.map((row) => ({ ...toBackupDto(row, line.indexOf(row.id) + 1 || null), database_name: row.database.name })),
       total,
       query,
     );

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageDto, PageQueryDto } from '../../../common/pagination/page';
 import { IsOptionalNonNull } from '../../../common/validation/decorators';
+import { QueryDateTime, QuerySearch } from '../../../common/validation/query-filters';
 import {
   ACTIVITY_ACTIONS,
   ACTIVITY_LEVELS,
@@ -34,6 +35,20 @@ export class ActivityLogQueryDto extends PageQueryDto {
   @IsOptionalNonNull()
   @IsIn(RESOURCE_TYPES)
   resource_type?: ResourceType;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only what this user did.' })
+  @IsOptionalNonNull()
+  @IsUUID('all', { message: 'user_id must be a UUID' })
+  user_id?: string;
+
+  @QueryDateTime('from', 'Only entries recorded at or after this instant.')
+  from?: string;
+
+  @QueryDateTime('to', 'Only entries recorded at or before this instant.')
+  to?: string;
+
+  @QuerySearch("Only entries whose resource name, event or user's username contains this, ignoring case.", 'billing')
+  search?: string;
 }
 
 export class ActivityLogDto {

@@ -16,11 +16,14 @@ import {
 } from 'class-validator';
 import { PageDto, PageQueryDto } from '../../../common/pagination/page';
 import { IsOptionalNonNull } from '../../../common/validation/decorators';
+import { QueryDateTime, QuerySearch } from '../../../common/validation/query-filters';
 import { SSL_MODES, type SslMode } from '../../../engine/pg-connection';
 import { HOST, PG_NAME_PATTERN, pgNameListSchema } from '../../databases/dto/database.dto';
 
 /** `skipped`: a schedule slot that did not run (error_message says why). `deleted`: removed by retention (a backup only): its objects are gone, the row stays as history. */
 const STATUSES = ['pending', 'running', 'success', 'failed', 'skipped', 'deleted'] as const;
+const TRIGGERS = ['manual', 'scheduled', 'api'] as const;
+export type BackupTriggerName = (typeof TRIGGERS)[number];
 export const RESTORE_STRATEGIES = ['swap', 'single_transaction', 'direct'] as const;
 export type RestoreStrategyName = (typeof RESTORE_STRATEGIES)[number];
 export type JobStatusName = (typeof STATUSES)[number];
@@ -37,7 +40,7 @@ export class BackupDto {
   @ApiProperty({ format: 'uuid' }) database_id: string;
   @ApiProperty({ format: 'uuid' }) storage_id: string;
   @ApiProperty({ enum: STATUSES, example: 'success' }) status: JobStatusName;
-  @ApiProperty({ enum: ['manual', 'scheduled', 'api'], example: 'manual' }) trigger: 'manual' | 'scheduled' | 'api';
+  @ApiProperty({ enum: TRIGGERS, example: 'manual' }) trigger: BackupTriggerName;
   @ApiProperty({ example: 'swift-falcon-20251208-143022' }) name: string;
   @ApiProperty({ nullable: true, type: String, example: 'billing-prod/2025/12/swift-falcon-20251208-143022.dump' })
   object_key: string | null;
@@ -116,6 +119,37 @@ export class BackupDto {
   @ApiProperty({ format: 'date-time' }) created_at: string;
 }
 export class BackupPageDto extends PageDto(BackupDto) {}
+
+/** `GET /backups`: the tenant's backups of every database, narrowed by any of these (all must hold). */
+export class TenantBackupListQueryDto extends BackupListQueryDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Only backups of this database (one of another tenant finds nothing).',
+  })
+  @IsOptionalNonNull()
+  @IsUUID('all', { message: 'database_id must be a UUID' })
+  database_id?: string;
+
+  @ApiPropertyOptional({ enum: TRIGGERS, description: 'Only backups started this way.' })
+  @IsOptionalNonNull()
+  @IsIn(TRIGGERS)
+  trigger?: BackupTriggerName;
+
+  @QueryDateTime('from', 'Only backups created at or after this instant.')
+  from?: string;
+
+  @QueryDateTime('to', 'Only backups created at or before this instant.')
+  to?: string;
+
+  @QuerySearch("Only backups whose name or whose database's name contains this, ignoring case.", 'billing')
+  search?: string;
+}
+
+/** A backup in the tenant-wide list: with its database's name. */
+export class TenantBackupDto extends BackupDto {
+  @ApiProperty({ example: 'billing-prod', description: "The name of the backup's database." }) database_name: string;
+}
+export class TenantBackupPageDto extends PageDto(TenantBackupDto) {}
 
 export class VerifyResultDto {
   @ApiProperty({ example: true }) ok: boolean;
