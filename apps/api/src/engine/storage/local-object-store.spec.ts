@@ -139,7 +139,8 @@ describe('LocalObjectStore', () => {
     }
 
     it('flushes to disk in the background as it writes, so the final fsync has little left', async () => {
-      const datasync = jest.spyOn(fileHandlePrototype, 'datasync');
+      // Instant syncs: how many are started depends only on the bytes written, not on how busy the disk is.
+      const datasync = jest.spyOn(fileHandlePrototype, 'datasync').mockResolvedValue(undefined);
       const data = randomBytes(6 * MiB);
       const synced = new LocalObjectStore(root, MiB);
 
@@ -147,8 +148,8 @@ describe('LocalObjectStore', () => {
         bytes: data.length,
       });
 
-      // 6 MiB in 1 MiB steps: a sync per step, except while the previous one still runs.
-      expect(datasync.mock.calls.length).toBeGreaterThanOrEqual(2);
+      // 6 MiB in 1 MiB steps: a sync per step (none was still running), and the final one.
+      expect(datasync.mock.calls.length).toBeGreaterThanOrEqual(6);
       expect((await readFile(join(root, 'db/big.dump'))).equals(data)).toBe(true);
     });
 
