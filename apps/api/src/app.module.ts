@@ -8,6 +8,7 @@ import { loggerOptions } from './common/logging/logger-options';
 import { CryptoModule } from './crypto/crypto.module';
 import { PrismaModule } from './prisma/prisma.module';
 import { JobsModule } from './modules/jobs/jobs.module';
+import { EventsModule } from './modules/events/events.module';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module';
 import { ActivityLogsModule } from './modules/activity-logs/activity-logs.module';
 import { ApiTokensModule } from './modules/api-tokens/api-tokens.module';
@@ -38,6 +39,7 @@ export class AppModule {
         JobsModule,
         CryptoModule,
         DiscordModule,
+        EventsModule,
         EngineModule,
         ActivityLogsModule,
         UsersModule,

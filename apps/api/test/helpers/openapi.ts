@@ -1,4 +1,4 @@
-import { METHODS } from 'node:http';
+import { METHODS, type IncomingMessage } from 'node:http';
 import request from 'supertest';
 import type { TestApp } from './app';
 
@@ -21,6 +21,7 @@ type OperationObject = {
   'x-required-role'?: string;
   'x-session-only'?: boolean;
   requestBody?: { content: Record<string, { schema: Schema }> };
+  responses?: Record<string, { content?: Record<string, unknown> }>;
 };
 
 export interface Operation {
@@ -33,6 +34,8 @@ export interface Operation {
   sessionOnly: boolean;
   /** A request body built from the schema's examples (valid input), or undefined without a body. */
   exampleBody: Record<string, unknown> | undefined;
+  /** Answers an endless text/event-stream (GET /events). */
+  eventStream: boolean;
 }
 
 /** Every operation the running app documents in /api/docs-json. */
@@ -65,6 +68,7 @@ export async function documentedOperations(api: TestApp): Promise<Operation[]> {
         requiredRole: op['x-required-role'],
         sessionOnly: op['x-session-only'] === true,
         exampleBody: schema ? (example(schema) as Record<string, unknown>) : undefined,
+        eventStream: Boolean(op.responses?.['200']?.content?.['text/event-stream']),
       };
     }),
   );
@@ -89,6 +93,27 @@ export function servedRoutes(api: TestApp): string[] {
 
 export const describeOperation = (op: Operation) => `${op.method.toUpperCase()} ${op.path}`;
 
+/** A response parser that closes an event stream as soon as it opens, and reads any other answer as JSON. */
+function closeEventStream(response: request.Response, done: (error: Error | null, body: unknown) => void): void {
+  // In Node, superagent hands its parser the raw message.
+  const res = response as unknown as IncomingMessage;
+  if (String(res.headers['content-type']).startsWith('text/event-stream')) {
+    res.destroy();
+    done(null, {});
+    return;
+  }
+  let text = '';
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => (text += chunk));
+  res.on('end', () => {
+    try {
+      done(null, text ? JSON.parse(text) : {});
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+}
+
 /** Sends `op` with every path parameter set to `id`, with `body` (default: its example body). */
 export function send(
   api: TestApp,
@@ -99,6 +124,8 @@ export function send(
   const url = op.path.replace(/\{\w+\}/g, id);
   const call = request(api.app.getHttpServer())[op.method](url);
   if (options.token) call.set('Authorization', `Bearer ${options.token}`);
+  // An event stream never ends: its status is the answer, and the stream is closed at once.
+  if (op.eventStream) call.buffer(false).parse(closeEventStream);
   const body = options.body ?? op.exampleBody;
   return body === undefined ? call : call.send(body);
 }

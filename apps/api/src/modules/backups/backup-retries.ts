@@ -3,6 +3,7 @@ import { backupName } from '../../engine/backup-naming';
 import type { Backup, Database } from '../../generated/prisma/client';
 import { JobQueue, QUEUES } from '../jobs/job-queue';
 import { BackupsRepository } from './backups.repository';
+import { EventPublisher } from '../events/event-publisher';
 
 /**
  * What happens after a backup failed: another attempt when its database's `retry` setting allows
@@ -16,6 +17,7 @@ export class BackupRetries {
   constructor(
     private readonly backups: BackupsRepository,
     private readonly queue: JobQueue,
+    private readonly events: EventPublisher,
   ) {}
 
   /** Whether a failed attempt gets another one (a shutdown's hand-back always does). */
@@ -28,6 +30,7 @@ export class BackupRetries {
     if (!this.allows(failed, database, handedBack)) return null;
     const next = await this.backups.createRetry(failed, backupName(new Date()));
     if (!next) return null;
+    this.events.backupCreated(next);
     const delaySeconds = handedBack ? 0 : database.retryDelaySeconds;
     // If this send fails, the supervisor queues the pending row again (pendingWithoutJob).
     await this.queue

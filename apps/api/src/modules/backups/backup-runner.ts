@@ -17,6 +17,7 @@ import { JobSupervisor } from './job-supervisor';
 import { TenantKeys } from './tenant-keys';
 import { BackupRetries } from './backup-retries';
 import { JobQueue, QUEUES, ShutdownError } from '../jobs/job-queue';
+import { EventPublisher } from '../events/event-publisher';
 
 const PROGRESS_INTERVAL_MS = 1_000;
 const OUTCOME_RETRY_MAX_MS = 5_000;
@@ -75,6 +76,7 @@ export class BackupRunner {
     private readonly config: AppConfig,
     private readonly retries: BackupRetries,
     private readonly queue: JobQueue,
+    private readonly events: EventPublisher,
   ) {}
 
   async run(backupId: string, signal: AbortSignal): Promise<void> {
@@ -140,6 +142,7 @@ export class BackupRunner {
         durationMs: finishedAt.getTime() - startedAt.getTime(),
       }),
     );
+    this.events.backupFinished(finished);
     if (facts) await this.backups.markDatabaseBackedUp(backup.databaseId, finishedAt).catch(() => undefined);
     await this.finish(backup, Boolean(facts), failure).catch((error: unknown) =>
       this.logger.warn({ backupId: backup.id, reason: (error as Error).message }, 'finish entry not recorded'),
@@ -207,6 +210,8 @@ export class BackupRunner {
     });
 
     let lastReport = 0;
+    let lastReportedBytes = 0;
+    let lastReportAt = Date.now();
     const result = await dumpInWorker(
       {
         conn,
@@ -232,6 +237,13 @@ export class BackupRunner {
           const now = Date.now();
           if (now - lastReport < PROGRESS_INTERVAL_MS) return;
           lastReport = now;
+          this.events.backupProgress(
+            backup,
+            bytes,
+            ((bytes - lastReportedBytes) * 1_000) / Math.max(1, now - lastReportAt),
+          );
+          lastReportedBytes = bytes;
+          lastReportAt = now;
           void this.backups
             .update(backup.id, { bytesProcessed: BigInt(bytes), heartbeatAt: new Date() })
             .catch(() => undefined);

@@ -31,6 +31,7 @@ import { JobQueue, QUEUES } from '../jobs/job-queue';
 import { archiveMajor } from './restore-runner';
 import { ArchiveLocator } from './archive-locator';
 import { deleteBackupObjects } from './backup-objects';
+import { EventPublisher } from '../events/event-publisher';
 
 const toNumber = (value: bigint | null) => (value === null ? null : Number(value));
 
@@ -119,6 +120,7 @@ export class BackupsService {
     private readonly secrets: SecretBox,
     private readonly queue: JobQueue,
     private readonly activity: ActivityLogService,
+    private readonly events: EventPublisher,
   ) {}
 
   /** Records a pending backup and queues it; the answer comes before any byte is dumped. */
@@ -164,7 +166,7 @@ export class BackupsService {
   /** A schedule slot that does not run, kept in the history with `reason`; null when the slot was already recorded. */
   async skipScheduled(database: Database, scheduledFor: Date, reason: string): Promise<Backup | null> {
     const now = new Date();
-    return this.backups.createForSlot({
+    const skipped = await this.backups.createForSlot({
       tenantId: database.tenantId,
       databaseId: database.id,
       storageId: database.storageId,
@@ -176,6 +178,8 @@ export class BackupsService {
       finishedAt: now,
       createdAt: now,
     });
+    if (skipped) this.events.backupCreated(skipped);
+    return skipped;
   }
 
   /** A pending backup of `database` run by this process: the row every way of starting one records. */
@@ -196,6 +200,7 @@ export class BackupsService {
 
   /** Hands a recorded pending backup to the job queue (any worker of the cluster runs it): the one path to running a backup. */
   private async enqueueBackup(backup: Backup): Promise<void> {
+    this.events.backupCreated(backup);
     // Recorded already: if the queue cannot take it now, the supervisor queues the pending row again.
     await this.queue.send(QUEUES.backup, { backupId: backup.id }).catch(() => undefined);
   }
@@ -375,6 +380,7 @@ export class BackupsService {
         target: target ? `${target.host}:${target.port}/${target.dbname}` : 'source',
       },
     });
+    this.events.restoreCreated(restore, backup.databaseId);
     await this.queue.send(QUEUES.restore, { restoreId: restore.id }).catch(() => undefined);
     return toRestoreDto(restore, backup);
   }

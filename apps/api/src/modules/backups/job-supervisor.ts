@@ -10,6 +10,7 @@ import { BackupRetries } from './backup-retries';
 import { ObjectStoreFactory, describeStoreError } from '../storage/object-store-factory';
 import { BackupsRepository, type AbandonedJobMessages, type BackupWithSources } from './backups.repository';
 import { JobQueue, QUEUES } from '../jobs/job-queue';
+import { EventPublisher } from '../events/event-publisher';
 
 /** A job without proof of life for this many heartbeats is failed as interrupted. */
 const ABANDONED_AFTER_HEARTBEATS = 6;
@@ -70,6 +71,7 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
     private readonly stores: ObjectStoreFactory,
     private readonly queue: JobQueue,
     private readonly retries: BackupRetries,
+    private readonly events: EventPublisher,
   ) {}
 
   /** Whether this process runs jobs: APP_ROLE `worker` or `all` (an `api` process only queues them). */
@@ -219,6 +221,7 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
       backup.errorMessage = `${backup.errorMessage ?? ''}; it will be retried (attempt ${retry.attempt})`;
       await this.backups.update(backup.id, { errorMessage: backup.errorMessage });
     }
+    this.events.backupFinished(backup);
     await this.activity.record({
       event: 'backup.finish',
       outcome: 'failure',
@@ -243,6 +246,7 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
     const restore = await this.backups.findRestore(failed.id);
     if (!restore) return;
     const error = restore.errorMessage ?? '';
+    this.events.restoreFinished(restore, restore.backup.databaseId);
     await this.activity.record({
       event: 'restore.finish',
       outcome: 'failure',

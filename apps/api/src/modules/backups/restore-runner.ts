@@ -32,6 +32,7 @@ import { BackupsRepository, type BackupWithSources } from './backups.repository'
 import { ArchiveLocator } from './archive-locator';
 import { RoleRestorer } from './role-restorer';
 import { JobSupervisor } from './job-supervisor';
+import { EventPublisher } from '../events/event-publisher';
 import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -79,6 +80,7 @@ export class RestoreRunner {
     private readonly activity: ActivityLogService,
     private readonly roles: RoleRestorer,
     private readonly supervisor: JobSupervisor,
+    private readonly events: EventPublisher,
   ) {}
 
   async run(restoreId: string, signal: AbortSignal): Promise<void> {
@@ -97,7 +99,7 @@ export class RestoreRunner {
     }
     const finishedAt = new Date();
     const after = await this.backups.findRestore(restore.id);
-    await this.backups.updateRestore(restore.id, {
+    const ended = await this.backups.updateRestore(restore.id, {
       status: failure ? 'failed' : 'success',
       errorMessage: failure?.slice(0, 8_000) ?? null,
       finishedAt,
@@ -106,6 +108,7 @@ export class RestoreRunner {
       // until the database a swap kept there is dropped).
       ...(after?.keptDatabase && !after.keptDroppedAt && after.targetHost ? {} : { targetPasswordEncrypted: null }),
     });
+    this.events.restoreFinished(ended, restore.backup.databaseId);
     await this.activity.record({
       event: 'restore.finish',
       outcome: failure ? 'failure' : 'success',
