@@ -15,13 +15,14 @@ import {
 } from '@dumpstation/api-client';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { retriedAsAttempt } from '@/components/Backups/status';
+import { livePoll, useLiveEventsUp } from '@/lib/events/live-events';
 import { PAGE_SIZE, useInvalidateOperations } from './keys';
 
 export type BackupStatus = BackupDto['status'];
 export type BackupStatusFilter = NonNullable<NonNullable<ListBackupsData['query']>['status']>;
 export type RestoreStatusFilter = NonNullable<NonNullable<ListDatabaseRestoresData['query']>['status']>;
 
-/** How often a running backup or restore is looked at again. */
+/** How often a running backup or restore is looked at again, without live events. */
 export const POLL_MS = 1_000;
 
 /** Pending or running: its state will change on its own. */
@@ -29,9 +30,13 @@ export function isActive(job: { status: BackupStatus | RestoreDto['status'] }): 
   return job.status === 'pending' || job.status === 'running';
 }
 
-/** A refetchInterval: every second while the job is pending or running, then no more. */
-function pollWhileActive(query: { state: { data?: { status: BackupStatus } } }): number | false {
-  return query.state.data && isActive(query.state.data) ? POLL_MS : false;
+/**
+ * A refetchInterval while the job is pending or running, then no more: none while live events
+ * are up (they tell every change), slowly while they are down.
+ */
+function pollWhileActive(up: boolean) {
+  return (query: { state: { data?: { status: BackupStatus } } }): number | false =>
+    livePoll(up, query.state.data && isActive(query.state.data) ? POLL_MS : false);
 }
 
 /** How long after a failed attempt that is retried the page keeps looking for its retry's row. */
@@ -55,9 +60,10 @@ function awaitsRetryRow(items: readonly BackupDto[], now = Date.now()): boolean 
 export const SCHEDULED_POLL_MS = 5_000;
 
 /**
- * One page of a database's backups, newest first; polled every second while any backup on the
- * page is pending or running (or a failed one's retry is about to appear), every `idlePollMs` otherwise (a scheduled database: its next slot
- * shows up without a reload), or not at all.
+ * One page of a database's backups, newest first, kept current by live events (a backup created,
+ * its progress, its end, a schedule's next slot). While they are down it is polled slowly when any
+ * backup on the page is pending or running (or a failed one's retry is about to appear), or when
+ * `idlePollMs` is set (a scheduled database: its next slot shows up without a reload).
  */
 export function useBackups(
   databaseId: string,
@@ -66,6 +72,7 @@ export function useBackups(
   idlePollMs: number | false = false,
 ) {
   return useQuery({
+  const up = useLiveEventsUp();
     ...listBackupsOptions({
       path: { id: databaseId },
       query: { page, limit: PAGE_SIZE, ...(status ? { status } : {}) },
@@ -73,17 +80,18 @@ export function useBackups(
     placeholderData: keepPreviousData,
     refetchInterval: (query) => {
       const items = query.state.data?.items ?? [];
-      return items.some(isActive) || awaitsRetryRow(items) ? POLL_MS : idlePollMs;
+      return livePoll(up, items.some(isActive) || awaitsRetryRow(items) ? POLL_MS : idlePollMs);
     },
   });
 }
 
-/** One backup, polled while it runs (for its detail view). */
+/** One backup, followed while it runs (for its detail view). */
 export function useBackup(id: string | null) {
   return useQuery({
+  const up = useLiveEventsUp();
     ...getBackupOptions({ path: { id: id ?? '' } }),
     enabled: Boolean(id),
-    refetchInterval: pollWhileActive,
+    refetchInterval: pollWhileActive(up),
   });
 }
 
@@ -115,8 +123,8 @@ export function useRestoreBackup() {
 }
 
 /**
- * One page of a database's restores, newest first; polled every second while any restore on
- * the page is pending or running.
+ * One page of a database's restores, newest first, kept current by live events (polled slowly
+ * while they are down and any restore on the page is pending or running).
  */
 export function useDatabaseRestores(databaseId: string, page: number, status: RestoreStatusFilter | null) {
   return useQuery({
@@ -125,16 +133,17 @@ export function useDatabaseRestores(databaseId: string, page: number, status: Re
       query: { page, limit: PAGE_SIZE, ...(status ? { status } : {}) },
     }),
     placeholderData: keepPreviousData,
-    refetchInterval: (query) => (query.state.data?.items.some(isActive) ? POLL_MS : false),
+    refetchInterval: (query) => livePoll(up, query.state.data?.items.some(isActive) ? POLL_MS : false),
   });
 }
 
-/** One restore, polled every second until it ends `success` or `failed`. */
+/** One restore, followed until it ends `success` or `failed`. */
 export function useRestore(id: string | null) {
   return useQuery({
     ...getRestoreOptions({ path: { id: id ?? '' } }),
+  const up = useLiveEventsUp();
     enabled: Boolean(id),
-    refetchInterval: pollWhileActive,
+    refetchInterval: pollWhileActive(up),
   });
 }
 
@@ -145,6 +154,7 @@ export function useRestore(id: string | null) {
 export function useDownloadBackup() {
   const queryClient = useQueryClient();
   return useMutation({
+  const up = useLiveEventsUp();
     mutationFn: (backup: Pick<BackupDto, 'id'>) =>
       queryClient.fetchQuery({ ...downloadBackupOptions({ path: { id: backup.id } }), staleTime: 0, gcTime: 0 }),
   });

@@ -3,7 +3,16 @@
 import { logout, switchTenant as openTenantSession, type SessionDto, type UserDto } from '@dumpstation/api-client';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { createContext, useCallback, useContext, useMemo, useSyncExternalStore, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react';
+import { startLiveEvents } from '@/lib/events/live-events';
 import {
   clearSession,
   getEndReason,
@@ -41,6 +50,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const session = useSyncExternalStore<StoredSession | null | undefined>(subscribe, getSession, serverSnapshot);
   const queryClient = useQueryClient();
   const router = useRouter();
+
+  // One live-events stream per tab while signed in, reopened for another tenant or user.
+  const tenantId = session?.tenant.id;
+  const userId = session?.user.id;
+  useEffect(() => {
+    if (!tenantId || !userId) return;
+    return startLiveEvents(queryClient);
+  }, [tenantId, userId, queryClient]);
 
   const signIn = useCallback((dto: SessionDto) => {
     saveSession(dto);
