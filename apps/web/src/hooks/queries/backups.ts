@@ -71,8 +71,8 @@ export function useBackups(
   status: BackupStatusFilter | null,
   idlePollMs: number | false = false,
 ) {
-  return useQuery({
   const up = useLiveEventsUp();
+  return useQuery({
     ...listBackupsOptions({
       path: { id: databaseId },
       query: { page, limit: PAGE_SIZE, ...(status ? { status } : {}) },
@@ -87,8 +87,8 @@ export function useBackups(
 
 /** One backup, followed while it runs (for its detail view). */
 export function useBackup(id: string | null) {
-  return useQuery({
   const up = useLiveEventsUp();
+  return useQuery({
     ...getBackupOptions({ path: { id: id ?? '' } }),
     enabled: Boolean(id),
     refetchInterval: pollWhileActive(up),
@@ -127,6 +127,7 @@ export function useRestoreBackup() {
  * while they are down and any restore on the page is pending or running).
  */
 export function useDatabaseRestores(databaseId: string, page: number, status: RestoreStatusFilter | null) {
+  const up = useLiveEventsUp();
   return useQuery({
     ...listDatabaseRestoresOptions({
       path: { id: databaseId },
@@ -139,9 +140,9 @@ export function useDatabaseRestores(databaseId: string, page: number, status: Re
 
 /** One restore, followed until it ends `success` or `failed`. */
 export function useRestore(id: string | null) {
+  const up = useLiveEventsUp();
   return useQuery({
     ...getRestoreOptions({ path: { id: id ?? '' } }),
-  const up = useLiveEventsUp();
     enabled: Boolean(id),
     refetchInterval: pollWhileActive(up),
   });
@@ -154,7 +155,6 @@ export function useRestore(id: string | null) {
 export function useDownloadBackup() {
   const queryClient = useQueryClient();
   return useMutation({
-  const up = useLiveEventsUp();
     mutationFn: (backup: Pick<BackupDto, 'id'>) =>
       queryClient.fetchQuery({ ...downloadBackupOptions({ path: { id: backup.id } }), staleTime: 0, gcTime: 0 }),
   });
