@@ -13,6 +13,7 @@ import { corsDelegate } from './common/http/cors';
 import { ApiExpressAdapter } from './common/http/method-not-allowed';
 import { refuseMalformedInput } from './common/validation/input-limits';
 import { strictenOpenApiDocument } from './common/openapi/strict-document';
+import { HttpMetrics } from './modules/metrics/http-metrics';
 
 /**
  * Builds the application exactly as it serves: used by main.ts, the OpenAPI script and tests.
@@ -29,6 +30,9 @@ export async function createApp(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // Times every answer, preflights and errors too, for /metrics (a no-op unless metrics are on).
+  // It answers nothing itself: CORS below still comes before anything that does.
+  app.use(app.get(HttpMetrics).middleware);
   // First, so that a preflight is answered before anything else and every answer (errors too)
   // carries the CORS headers. Off unless CORS_ALLOWED_ORIGINS lists origins.
   const cors = corsDelegate(config);
@@ -37,8 +41,14 @@ export async function createApp(
   app.use(rejectMalformedJson);
   // Depth, NUL characters and prototype keys, in the body and the query: 400 naming the field.
   app.use(refuseMalformedInput);
-  // GET /health stays at the root for load balancers (RootHealthController, version-neutral).
-  app.setGlobalPrefix('api', { exclude: [{ path: 'health', method: RequestMethod.GET }] });
+  // GET /health stays at the root for load balancers (RootHealthController, version-neutral),
+  // and GET /metrics for Prometheus (MetricsController).
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());

@@ -22,6 +22,7 @@ import { StorageModule } from './modules/storage/storage.module';
 import { BackupsModule } from './modules/backups/backups.module';
 import { ScheduleClockModule, SchedulesModule } from './modules/schedules/schedules.module';
 import { HealthModule } from './modules/health/health.module';
+import { MetricsModule } from './modules/metrics/metrics.module';
 import { StatsModule } from './modules/stats/stats.module';
 import { TenantsModule } from './modules/tenants/tenants.module';
 import { ProfileModule } from './modules/users/profile.module';
@@ -48,6 +49,7 @@ export class AppModule {
         AuthModule,
         ProfileModule,
         HealthModule,
+        MetricsModule,
         NotificationsModule,
         StorageModule,
         DatabasesModule,

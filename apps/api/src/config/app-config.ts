@@ -201,6 +201,18 @@ const environmentSchema = z.object({
   CORS_MAX_AGE: z.coerce.number().int().min(0).default(86_400),
   /** Log every CORS decision (origin allowed or refused). */
   CORS_DEBUG: z.stringbool({ error: 'must be true or false' }).default(false),
+
+  /**
+   * GET /metrics (Prometheus) is served only when protected by one of these; with neither it
+   * answers 404. METRICS_TOKEN: the bearer token a scraper sends (compared in constant time).
+   */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (openssl rand -hex 32)').optional(),
+  /**
+   * A separate listener on this port (and HOST) serving only /metrics, e.g. reachable from a
+   * private network only; the API's own port then does not serve /metrics. With METRICS_TOKEN
+   * set too, the token is required there as well.
+   */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });
 
 /** The documented names accepted besides ours: used only where ours is unset, so ours win. */
@@ -241,6 +253,13 @@ const validatedEnvironment = environmentSchema.superRefine((env, ctx) => {
       path: ['DISCORD_DEFAULT_WEBHOOK_URL'],
       message:
         'in production one-time codes must go out on Discord: set DISCORD_DEFAULT_WEBHOOK_URL, DISCORD_BOT_TOKEN or SYSTEM_DISCORD_WEBHOOK_URL',
+    });
+  }
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['METRICS_PORT'],
+      message: 'must differ from PORT: it is a separate listener serving only /metrics',
     });
   }
   if (env.CORS_ALLOW_CREDENTIALS && commaList(env.CORS_ALLOWED_ORIGINS).includes('*')) {
