@@ -77,8 +77,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       const previous = getSession();
       const { data } = await openTenantSession({ body: { tenant_id: tenantId }, throwOnError: true });
       saveSession(data);
-      // The switch opened a new session; the one it replaces is no longer needed.
-      if (previous) void logout({ body: { refresh_token: previous.refreshToken } }).catch(() => undefined);
+      // The switch opened a new session; the one it replaces is revoked (best effort) before the
+      // switch is done, so no live session of the previous tenant outlasts it.
+      if (previous) await logout({ body: { refresh_token: previous.refreshToken } }).catch(() => undefined);
       await queryClient.invalidateQueries();
     },
     [queryClient],
