@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
 import { AppConfig } from '../../config/app-config';
 
@@ -87,7 +88,7 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async startWhenReachable(): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 0; !this.stopping; attempt++) {
       try {
         await this.boss.start();
         for (const name of Object.values(QUEUES)) {
@@ -95,12 +96,15 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
         }
         return;
       } catch (error) {
-        if (this.stopping) throw error;
-        if (attempt % 15 === 0)
+        if (this.stopping) break;
+        if (attempt % 15 === 0) {
           this.logger.warn({ reason: (error as Error).message }, 'job queue not started yet; retrying');
-        await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS));
+        }
+        // The pause ends early when the process stops, so a shutdown never waits for it.
+        await delay(START_RETRY_MS, undefined, { signal: this.shutdown.signal }).catch(() => undefined);
       }
     }
+    throw new Error('the job queue was stopped before it could start');
   }
 
   private async ready(): Promise<void> {
@@ -200,6 +204,8 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async stopBoss(): Promise<void> {
+    // A start still under way ends first (stopping it halfway would leave its work running on).
+    await this.started?.catch(() => undefined);
     // Handlers have ended (recording their outcome): nothing is left for pg-boss to wait for.
     await this.boss.stop({ graceful: false, close: true }).catch(() => undefined);
   }
