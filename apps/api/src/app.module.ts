@@ -24,6 +24,7 @@ import { ScheduleClockModule, SchedulesModule } from './modules/schedules/schedu
 import { HealthModule } from './modules/health/health.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { StatsModule } from './modules/stats/stats.module';
+import { StalenessModule } from './modules/staleness/staleness.module';
 import { TenantsModule } from './modules/tenants/tenants.module';
 import { ProfileModule } from './modules/users/profile.module';
 import { UsersModule } from './modules/users/users.module';
@@ -57,6 +58,7 @@ export class AppModule {
         ScheduleClockModule,
         SchedulesModule,
         StatsModule,
+        StalenessModule,
         MaintenanceModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, InstanceBootstrap],

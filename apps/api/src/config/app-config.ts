@@ -160,6 +160,12 @@ const environmentSchema = z.object({
    * run off. Fractions allowed.
    */
   RETENTION_INTERVAL_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
+  /**
+   * How often every database's protection is checked for staleness alerts (once per cluster: one
+   * pg-boss job per interval); a database that turns `stale` (or recovers) is notified once. 0
+   * turns the periodic check off. Fractions allowed.
+   */
+  STALENESS_CHECK_MINUTES: z.coerce.number().min(0).max(1_440).default(5),
   /** Where a restore keeps its verified copy of the archive (needs room for the largest dump). */
   RESTORE_TEMP_DIR: z.string().min(1).default(tmpdir()),
   /** pg_restore --jobs for restores (the archive is a local file by then). */

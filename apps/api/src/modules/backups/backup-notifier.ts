@@ -63,7 +63,38 @@ export class BackupNotifier {
     });
   }
 
-  private async send(database: Database, success: boolean, embed: APIEmbed): Promise<void> {
+  /**
+   * A database turned `stale` (its newest success is older than its maximum age) or is back `ok`.
+   * Both go where failures go (`on_failure`): whoever got the alert gets the all-clear.
+   */
+  async stalenessChanged(
+    database: Pick<Database, 'id' | 'tenantId' | 'name' | 'notificationId'>,
+    change: { state: 'stale' | 'ok'; age: string; maxAge: string; neverSucceeded: boolean; at: Date },
+  ): Promise<void> {
+    const stale = change.state === 'stale';
+    const newest = change.neverSucceeded
+      ? `no successful backup in the ${change.age} since it was scheduled`
+      : `newest successful backup is ${change.age} old`;
+    await this.send(database, false, {
+      title: stale ? `${database.name} is stale` : `${database.name} is protected again`,
+      description: stale
+        ? `${database.name} is stale: ${newest}, more than the allowed ${change.maxAge}`
+        : `${database.name} is back to ok: ${newest}, within the allowed ${change.maxAge}`,
+      color: stale ? 0xf08c00 : 0x2f9e44,
+      fields: [
+        { name: 'Database', value: database.name, inline: true },
+        { name: 'Newest success', value: change.neverSucceeded ? 'never' : `${change.age} ago`, inline: true },
+        { name: 'Allowed', value: change.maxAge, inline: true },
+      ],
+      timestamp: change.at.toISOString(),
+    });
+  }
+
+  private async send(
+    database: Pick<Database, 'id' | 'tenantId' | 'notificationId'>,
+    success: boolean,
+    embed: APIEmbed,
+  ): Promise<void> {
     if (!database.notificationId) return;
     try {
       const notification = await this.notifications.findInTenant(database.notificationId, database.tenantId);

@@ -34,6 +34,6 @@ import { TenantKeys } from './tenant-keys';
     BackupRetries,
     KeptDatabaseSweeper,
   ],
-  exports: [BackupsService],
+  exports: [BackupsService, BackupNotifier],
 })
 export class BackupsModule {}

@@ -10,6 +10,7 @@ import type { Database, SslMode as StoredSslMode } from '../../generated/prisma/
 import { uniquely } from '../../prisma/prisma-errors';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { rotationColumns, rotationPolicyDto } from '../retention/rotation-columns';
+import { ProtectionService, type Assessment } from '../protection/protection.service';
 import { ScheduleCalculator } from '../schedules/schedule-calculator';
 import { DatabasesRepository } from './databases.repository';
 import type { CreateDatabaseDto, DatabaseCheckDto, DatabaseDto, UpdateDatabaseDto } from './dto/database.dto';
@@ -18,7 +19,7 @@ import type { CreateDatabaseDto, DatabaseCheckDto, DatabaseDto, UpdateDatabaseDt
 export const toStoredSslMode = (mode: SslMode) => mode.replace('-', '_') as StoredSslMode;
 export const fromStoredSslMode = (mode: StoredSslMode) => mode.replace('_', '-') as SslMode;
 
-function toDto(row: Database, calculator: ScheduleCalculator): DatabaseDto {
+function toDto(row: Database, calculator: ScheduleCalculator, assessment: Assessment | undefined): DatabaseDto {
   return {
     id: row.id,
     name: row.name,
@@ -42,6 +43,9 @@ function toDto(row: Database, calculator: ScheduleCalculator): DatabaseDto {
     include_tables: row.includeTables,
     exclude_tables: row.excludeTables,
     backup_role_passwords: row.backupRolePasswords,
+    max_age_hours: row.maxAgeHours,
+    effective_max_age_hours: assessment?.effectiveMaxAgeHours ?? null,
+    protection: assessment?.protection ?? 'unscheduled',
     last_backup_at: row.lastBackupAt?.toISOString() ?? null,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
@@ -71,6 +75,7 @@ function fullSettings(input: CreateDatabaseDto) {
     backupRolePasswords: input.backup_role_passwords ?? false,
     retryAttempts: input.retry?.attempts ?? 0,
     retryDelaySeconds: input.retry?.delay_seconds ?? 60,
+    maxAgeHours: input.max_age_hours ?? null,
   };
 }
 
@@ -97,7 +102,18 @@ export class DatabasesService {
     private readonly resolver: PgClientResolver,
     private readonly activity: ActivityLogService,
     private readonly calculator: ScheduleCalculator,
+    private readonly protection: ProtectionService,
   ) {}
+
+  /** The DTOs of `rows`, each with its protection now. */
+  private async toDtos(rows: Database[]): Promise<DatabaseDto[]> {
+    const assessments = await this.protection.ofDatabases(rows.map((row) => row.id));
+    return rows.map((row) => toDto(row, this.calculator, assessments.get(row.id)));
+  }
+
+  private async toDtoOf(row: Database): Promise<DatabaseDto> {
+    return (await this.toDtos([row]))[0];
+  }
 
   /** Connection settings for the engine, with the password decrypted (in memory only). */
   connectionOf(row: Database): PgConnection {
@@ -123,21 +139,17 @@ export class DatabasesService {
       nameTaken,
     );
     await this.record(auth, meta, 'database.create', row);
-    return toDto(row, this.calculator);
+    return this.toDtoOf(row);
   }
 
   async list(auth: AuthContext, query: PageQueryDto): Promise<Page<DatabaseDto>> {
     const { skip, take } = skipTake(query);
     const [rows, total] = await this.databases.listForTenant(auth.tenantId, skip, take);
-    return pageOf(
-      rows.map((row) => toDto(row, this.calculator)),
-      total,
-      query,
-    );
+    return pageOf(await this.toDtos(rows), total, query);
   }
 
   async get(auth: AuthContext, id: string): Promise<DatabaseDto> {
-    return toDto(await this.require(auth, id), this.calculator);
+    return this.toDtoOf(await this.require(auth, id));
   }
 
   async update(auth: AuthContext, id: string, input: UpdateDatabaseDto, meta: RequestMeta): Promise<DatabaseDto> {
@@ -169,11 +181,12 @@ export class DatabasesService {
           backupRolePasswords: input.backup_role_passwords,
           retryAttempts: input.retry?.attempts,
           retryDelaySeconds: input.retry?.delay_seconds,
+          maxAgeHours: input.max_age_hours,
         }),
       nameTaken,
     );
     await this.record(auth, meta, 'database.update', row);
-    return toDto(row, this.calculator);
+    return this.toDtoOf(row);
   }
 
   /**
@@ -194,7 +207,7 @@ export class DatabasesService {
       nameTaken,
     );
     await this.record(auth, meta, 'database.update', row);
-    return toDto(row, this.calculator);
+    return this.toDtoOf(row);
   }
 
   async delete(auth: AuthContext, id: string, meta: RequestMeta): Promise<void> {

@@ -28,6 +28,7 @@ import {
   TIME_ZONE_PATTERN,
 } from '../../../common/validation/decorators';
 import { SSL_MODES, type SslMode } from '../../../engine/pg-connection';
+import { PROTECTIONS, type Protection } from '../../protection/protection';
 
 /** A schema or table name/pattern as pg_dump and pg_restore take it (one argv element, never read as an option). */
 export const PG_NAME_PATTERN = /^[^\s-][^\0]{0,126}$/;
@@ -338,6 +339,22 @@ export class CreateDatabaseDto extends PgLocationDto {
   exclude_tables?: string[];
 
   @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 8760,
+    nullable: true,
+    example: 48,
+    description:
+      'How old the newest successful backup may be, in hours, before the database is `stale` (and a staleness alert is sent). `null` (the default): twice the longest gap between the runs of its schedule, e.g. 48 for a daily schedule; without a schedule nothing says how fresh it must be (`unscheduled`).',
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(1)
+  @Max(8760)
+  max_age_hours?: number | null;
+
+  @ApiPropertyOptional({
     default: false,
     description:
       "Store the roles' password hashes in each backup's roles object (pg_dumpall without --no-role-passwords). Reading them needs a superuser; without one the roles are stored without passwords and the backup says so in its warnings.",
@@ -388,6 +405,30 @@ export class DatabaseDto {
   @ApiProperty({ type: [String] }) exclude_tables: string[];
   @ApiProperty({ description: "Each backup's roles object includes the roles' password hashes." })
   backup_role_passwords: boolean;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    maximum: 8760,
+    example: 48,
+    description: 'The maximum age set for the newest success, in hours; null: derived from the schedule.',
+  })
+  max_age_hours: number | null;
+  @ApiProperty({
+    type: 'number',
+    nullable: true,
+    example: 48,
+    description:
+      'The maximum age in force, in hours: `max_age_hours` when set, else twice the longest gap between the runs of the schedule (fractional for schedules of less than an hour); null when neither applies (no schedule or paused, and no `max_age_hours`).',
+  })
+  effective_max_age_hours: number | null;
+  @ApiProperty({
+    enum: [...PROTECTIONS],
+    example: 'ok',
+    description:
+      'Whether the database is protected now (docs/operations.md, "Is it protected?"): `failing` when its newest finished backup failed; `stale` when its newest successful backup still kept is older than `effective_max_age_hours` (or it never succeeded and has been scheduled longer than that); `unscheduled` when nothing says how fresh it must be; `ok` otherwise.',
+  })
+  protection: Protection;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) last_backup_at: string | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
