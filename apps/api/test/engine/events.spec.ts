@@ -228,6 +228,8 @@ describe('live events', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(b.events.map((e) => e.event)).toEqual(['ready']);
     expect(JSON.stringify(b.events)).not.toContain(backup.id as string);
+    // Its ids count its own events only: nothing about tenant A's.
+    expect(b.events[0].id).toMatch(/-0$/);
 
     // Reconnecting with the id of the creation replays what came after it, then says ready.
     const created = own[0];
@@ -235,10 +237,14 @@ describe('live events', () => {
     await again.next((e) => e.event === 'ready', 'ready after the replay');
     expect(again.events.map((e) => e.id)).toEqual([...own.slice(1).map((e) => e.id), expect.any(String)]);
     expect(again.events.slice(0, -1)).toEqual(own.slice(1));
-    // Tenant B reconnecting from the same id gets none of tenant A's events.
+    // Tenant B reconnecting from tenant A's id gets none of tenant A's events: an id it never had is unknown.
     const bAgain = await open(tokenB, created.id);
     await bAgain.next((e) => e.event === 'ready', 'ready (tenant B) after the replay');
-    expect(bAgain.events.map((e) => e.event)).toEqual(['ready']);
+    expect(bAgain.events.map((e) => e.event)).toEqual(['reset', 'ready']);
+    // Reconnecting from its own id replays nothing (nothing of its own happened).
+    const bOwn = await open(tokenB, b.events[0].id);
+    await bOwn.next((e) => e.event === 'ready', 'ready (tenant B) from its own id');
+    expect(bOwn.events.map((e) => e.event)).toEqual(['ready']);
 
     // An id this process does not know: reset (refetch), then ready.
     const unknown = await open(tokenA, 'ffffffff-1');

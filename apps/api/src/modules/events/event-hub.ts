@@ -13,6 +13,7 @@ const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
 
 interface StoredEvent {
+  /** Its number among its tenant's events. */
   seq: number;
   tenantId: string;
   event: TenantEventName;
@@ -21,23 +22,30 @@ interface StoredEvent {
 
 type HubSignal = { kind: 'event'; event: StoredEvent } | { kind: 'reset' };
 
+/** Where a tenant's numbering stands: its last event's number, and the last one no longer kept. */
+interface Counter {
+  seq: number;
+  floor: number;
+}
+
 /**
  * The events of every tenant as this process hears them: one dedicated connection LISTENs on
  * the service database (reconnecting with backoff; the API serves meanwhile), and each event is
  * numbered and fanned out to the open streams of its tenant.
  *
- * Event ids are `<process>-<n>`: n grows by one per event this process heard, and the last
- * REPLAY_BUFFER_SIZE events are kept. A stream opened with a Last-Event-ID this process knows
- * gets what came after it first; an id it does not know (another process's, too old, or from
- * before the listener lost its connection and missed events) gets a `reset`: refetch everything.
+ * Event ids are `<epoch>-<n>`: n counts the events of that tenant this process heard (so an id
+ * says nothing about other tenants), the epoch is random per process and changes when the
+ * listener lost its connection (events may have been missed then). The last REPLAY_BUFFER_SIZE
+ * events are kept. A stream opened with a Last-Event-ID this process knows gets what came after
+ * it first; an id it does not know (another process's or epoch's, or too old) gets a `reset`:
+ * refetch everything.
  */
 @Injectable()
 export class EventHub implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(EventHub.name);
-  private readonly processId = randomBytes(4).toString('hex');
-  private seq = 0;
-  /** Every event numbered above `floor` (up to `seq`) is in `buffer`. */
-  private floor = 0;
+  private epoch = randomBytes(4).toString('hex');
+  /** By tenant: every event of it numbered above `floor` (up to `seq`) is in `buffer`. */
+  private readonly counters = new Map<string, Counter>();
   private readonly buffer: StoredEvent[] = [];
   private readonly signals = new Subject<HubSignal>();
   private connection: ListenConnection | undefined;
@@ -119,37 +127,55 @@ export class EventHub implements OnModuleInit, BeforeApplicationShutdown {
       this.logger.debug('malformed event ignored');
       return;
     }
-    const event: StoredEvent = { seq: ++this.seq, tenantId: envelope.t, event: envelope.e, data: envelope.d };
+    const counter = this.counterOf(envelope.t);
+    const event: StoredEvent = { seq: ++counter.seq, tenantId: envelope.t, event: envelope.e, data: envelope.d };
     this.buffer.push(event);
-    if (this.buffer.length > REPLAY_BUFFER_SIZE) this.floor = this.buffer.shift()!.seq;
+    if (this.buffer.length > REPLAY_BUFFER_SIZE) {
+      const dropped = this.buffer.shift()!;
+      this.counterOf(dropped.tenantId).floor = dropped.seq;
+    }
     this.signals.next({ kind: 'event', event });
   }
 
+  private counterOf(tenantId: string): Counter {
+    let counter = this.counters.get(tenantId);
+    if (!counter) this.counters.set(tenantId, (counter = { seq: 0, floor: 0 }));
+    return counter;
+  }
+
+  /** Events may have been missed: a new epoch, so that no id from before resumes. */
   private forgetHistory(): void {
     this.buffer.length = 0;
-    this.floor = this.seq;
+    this.counters.clear();
+    this.epoch = randomBytes(4).toString('hex');
     this.signals.next({ kind: 'reset' });
   }
 
   private idOf(seq: number): string {
-    return `${this.processId}-${seq}`;
+    return `${this.epoch}-${seq}`;
   }
 
-  /** The events after `lastEventId`, or null when this process cannot say what came after it. */
-  private after(lastEventId: string): StoredEvent[] | null {
+  /** The tenant's events after `lastEventId`, or null when this process cannot say what came after it. */
+  private after(tenantId: string, lastEventId: string): StoredEvent[] | null {
     const match = /^([0-9a-f]+)-(\d+)$/.exec(lastEventId.trim());
-    if (!match || match[1] !== this.processId) return null;
+    if (!match || match[1] !== this.epoch) return null;
     const seq = Number(match[2]);
-    if (!Number.isSafeInteger(seq) || seq < this.floor || seq > this.seq) return null;
-    return this.buffer.filter((event) => event.seq > seq);
+    const counter = this.counters.get(tenantId) ?? { seq: 0, floor: 0 };
+    if (!Number.isSafeInteger(seq) || seq < counter.floor || seq > counter.seq) return null;
+    return this.buffer.filter((event) => event.tenantId === tenantId && event.seq > seq);
   }
 
   private messageOf(event: StoredEvent): SseMessage {
     return { id: this.idOf(event.seq), event: event.event, data: event.data };
   }
 
-  private reset(reason: string): SseMessage {
-    return { id: this.idOf(this.seq), event: 'reset', data: { reason } };
+  /** The id a stream of `tenantId` resumes from now. */
+  private currentId(tenantId: string): string {
+    return this.idOf(this.counters.get(tenantId)?.seq ?? 0);
+  }
+
+  private reset(tenantId: string, reason: string): SseMessage {
+    return { id: this.currentId(tenantId), event: 'reset', data: { reason } };
   }
 
   /**
@@ -160,14 +186,14 @@ export class EventHub implements OnModuleInit, BeforeApplicationShutdown {
     return new Observable<SseMessage>((subscriber) => {
       // All synchronous: nothing can arrive between the replay and the subscription.
       if (lastEventId) {
-        const missed = this.after(lastEventId);
-        if (missed === null) subscriber.next(this.reset('unknown or expired Last-Event-ID: refetch'));
-        else for (const event of missed) if (event.tenantId === tenantId) subscriber.next(this.messageOf(event));
+        const missed = this.after(tenantId, lastEventId);
+        if (missed === null) subscriber.next(this.reset(tenantId, 'unknown or expired Last-Event-ID: refetch'));
+        else for (const event of missed) subscriber.next(this.messageOf(event));
       }
-      subscriber.next({ id: this.idOf(this.seq), event: 'ready', data: {} });
+      subscriber.next({ id: this.currentId(tenantId), event: 'ready', data: {} });
       const subscription = this.signals.subscribe({
         next: (signal) => {
-          if (signal.kind === 'reset') subscriber.next(this.reset('events may have been missed: refetch'));
+          if (signal.kind === 'reset') subscriber.next(this.reset(tenantId, 'events may have been missed: refetch'));
           else if (signal.event.tenantId === tenantId) subscriber.next(this.messageOf(signal.event));
         },
         complete: () => subscriber.complete(),

@@ -18,9 +18,9 @@ Events (\`data\` is JSON, without the tenant):
 - \`ready\` {} once the stream is open (its id is where a reconnect resumes from)
 - \`reset\` {reason}: events may have been missed; refetch what is shown.
 
-Every event has an \`id\`. Reconnect with the header \`Last-Event-ID\`: the process that served it replays
-what came after (it keeps the last ${REPLAY_BUFFER_SIZE}); an id it does not know (another process's, too old)
-gets \`reset\`. A comment line is sent every ${HEARTBEAT_MS / 1000} s. Proxies must not buffer this route.`;
+Every event has an \`id\` (\`<epoch>-<n>\`, n counting the tenant's own events). Reconnect with the header
+\`Last-Event-ID\`: the process that served it replays what came after (it keeps the last ${REPLAY_BUFFER_SIZE});
+an id it does not know (another process's, too old, or from before it lost events) gets \`reset\`. A comment line is sent every ${HEARTBEAT_MS / 1000} s. Proxies must not buffer this route.`;
 
 @ApiTags('events')
 @Controller('events')
