@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, CreateApiTokenData, CreateApiTokenErrors, CreateApiTokenResponses, CreateDatabaseData, CreateDatabaseErrors, CreateDatabaseResponses, CreateNotificationData, CreateNotificationErrors, CreateNotificationResponses, CreateStorageData, CreateStorageErrors, CreateStorageResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, DeclineInvitationData, DeclineInvitationErrors, DeclineInvitationResponses, DeleteBackupData, DeleteBackupErrors, DeleteBackupResponses, DeleteDatabaseData, DeleteDatabaseErrors, DeleteDatabaseResponses, DeleteNotificationData, DeleteNotificationErrors, DeleteNotificationResponses, DeleteStorageData, DeleteStorageErrors, DeleteStorageResponses, DisableTwoFactorData, DisableTwoFactorErrors, DisableTwoFactorResponses, DownloadBackupData, DownloadBackupErrors, DownloadBackupResponses, GetBackupData, GetBackupErrors, GetBackupResponses, GetDatabaseData, GetDatabaseErrors, GetDatabaseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationData, GetNotificationErrors, GetNotificationResponses, GetRestoreData, GetRestoreErrors, GetRestoreResponses, GetRetentionPreviewData, GetRetentionPreviewErrors, GetRetentionPreviewResponses, GetServiceHealthData, GetServiceHealthErrors, GetServiceHealthResponses, GetStatsData, GetStatsErrors, GetStatsResponses, GetStorageData, GetStorageErrors, GetStorageResponses, InviteMemberData, InviteMemberErrors, InviteMemberResponses, ListActivityLogsData, ListActivityLogsErrors, ListActivityLogsResponses, ListAllTenantsData, ListAllTenantsErrors, ListAllTenantsResponses, ListApiTokensData, ListApiTokensErrors, ListApiTokensResponses, ListBackupsData, ListBackupsErrors, ListBackupsResponses, ListDatabaseRestoresData, ListDatabaseRestoresErrors, ListDatabaseRestoresResponses, ListDatabasesData, ListDatabasesErrors, ListDatabasesResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMyInvitationsData, ListMyInvitationsErrors, ListMyInvitationsResponses, ListMyTenantsData, ListMyTenantsErrors, ListMyTenantsResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListRestoresData, ListRestoresErrors, ListRestoresResponses, ListStorageData, ListStorageErrors, ListStorageResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, PreviewScheduleData, PreviewScheduleErrors, PreviewScheduleResponses, RefreshData, RefreshErrors, RefreshResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ReplaceDatabaseData, ReplaceDatabaseErrors, ReplaceDatabaseResponses, ReplaceNotificationData, ReplaceNotificationErrors, ReplaceNotificationResponses, ReplaceStorageData, ReplaceStorageErrors, ReplaceStorageResponses, RestoreBackupData, RestoreBackupErrors, RestoreBackupResponses, RevokeApiTokenData, RevokeApiTokenErrors, RevokeApiTokenResponses, RevokeInvitationData, RevokeInvitationErrors, RevokeInvitationResponses, SendConfirmationCodeData, SendConfirmationCodeErrors, SendConfirmationCodeResponses, SetupTwoFactorData, SetupTwoFactorErrors, SetupTwoFactorResponses, StartBackupData, StartBackupErrors, StartBackupResponses, SwitchTenantData, SwitchTenantErrors, SwitchTenantResponses, TestDatabaseData, TestDatabaseErrors, TestDatabaseResponses, TestNotificationData, TestNotificationErrors, TestNotificationResponses, TestStorageData, TestStorageErrors, TestStorageResponses, UpdateDatabaseData, UpdateDatabaseErrors, UpdateDatabaseResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationData, UpdateNotificationErrors, UpdateNotificationResponses, UpdateStorageData, UpdateStorageErrors, UpdateStorageResponses, VerifyBackupData, VerifyBackupErrors, VerifyBackupResponses, VerifyData, VerifyErrors, VerifyResponses, VerifyTwoFactorSetupData, VerifyTwoFactorSetupErrors, VerifyTwoFactorSetupResponses } from './types.gen';
+import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, CreateApiTokenData, CreateApiTokenErrors, CreateApiTokenResponses, CreateDatabaseData, CreateDatabaseErrors, CreateDatabaseResponses, CreateNotificationData, CreateNotificationErrors, CreateNotificationResponses, CreateStorageData, CreateStorageErrors, CreateStorageResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, DeclineInvitationData, DeclineInvitationErrors, DeclineInvitationResponses, DeleteBackupData, DeleteBackupErrors, DeleteBackupResponses, DeleteDatabaseData, DeleteDatabaseErrors, DeleteDatabaseResponses, DeleteNotificationData, DeleteNotificationErrors, DeleteNotificationResponses, DeleteStorageData, DeleteStorageErrors, DeleteStorageResponses, DisableTwoFactorData, DisableTwoFactorErrors, DisableTwoFactorResponses, DownloadBackupData, DownloadBackupErrors, DownloadBackupResponses, GetBackupData, GetBackupErrors, GetBackupResponses, GetDatabaseData, GetDatabaseErrors, GetDatabaseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationData, GetNotificationErrors, GetNotificationResponses, GetRestoreData, GetRestoreErrors, GetRestoreResponses, GetRetentionPreviewData, GetRetentionPreviewErrors, GetRetentionPreviewResponses, GetServiceHealthData, GetServiceHealthErrors, GetServiceHealthResponses, GetStatsData, GetStatsErrors, GetStatsResponses, GetStorageData, GetStorageErrors, GetStorageResponses, InviteMemberData, InviteMemberErrors, InviteMemberResponses, ListActivityLogsData, ListActivityLogsErrors, ListActivityLogsResponses, ListAllTenantsData, ListAllTenantsErrors, ListAllTenantsResponses, ListApiTokensData, ListApiTokensErrors, ListApiTokensResponses, ListBackupsData, ListBackupsErrors, ListBackupsResponses, ListDatabaseRestoresData, ListDatabaseRestoresErrors, ListDatabaseRestoresResponses, ListDatabasesData, ListDatabasesErrors, ListDatabasesResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMyInvitationsData, ListMyInvitationsErrors, ListMyInvitationsResponses, ListMyTenantsData, ListMyTenantsErrors, ListMyTenantsResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListRestoresData, ListRestoresErrors, ListRestoresResponses, ListStorageData, ListStorageErrors, ListStorageResponses, ListTenantBackupsData, ListTenantBackupsErrors, ListTenantBackupsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, PreviewScheduleData, PreviewScheduleErrors, PreviewScheduleResponses, RefreshData, RefreshErrors, RefreshResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ReplaceDatabaseData, ReplaceDatabaseErrors, ReplaceDatabaseResponses, ReplaceNotificationData, ReplaceNotificationErrors, ReplaceNotificationResponses, ReplaceStorageData, ReplaceStorageErrors, ReplaceStorageResponses, RestoreBackupData, RestoreBackupErrors, RestoreBackupResponses, RevokeApiTokenData, RevokeApiTokenErrors, RevokeApiTokenResponses, RevokeInvitationData, RevokeInvitationErrors, RevokeInvitationResponses, SendConfirmationCodeData, SendConfirmationCodeErrors, SendConfirmationCodeResponses, SetupTwoFactorData, SetupTwoFactorErrors, SetupTwoFactorResponses, StartBackupData, StartBackupErrors, StartBackupResponses, StreamEventsData, StreamEventsErrors, StreamEventsResponse, StreamEventsResponses, SwitchTenantData, SwitchTenantErrors, SwitchTenantResponses, TestDatabaseData, TestDatabaseErrors, TestDatabaseResponses, TestNotificationData, TestNotificationErrors, TestNotificationResponses, TestStorageData, TestStorageErrors, TestStorageResponses, UpdateDatabaseData, UpdateDatabaseErrors, UpdateDatabaseResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationData, UpdateNotificationErrors, UpdateNotificationResponses, UpdateStorageData, UpdateStorageErrors, UpdateStorageResponses, VerifyBackupData, VerifyBackupErrors, VerifyBackupResponses, VerifyData, VerifyErrors, VerifyResponses, VerifyTwoFactorSetupData, VerifyTwoFactorSetupErrors, VerifyTwoFactorSetupResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -199,6 +199,19 @@ export const verify = <ThrowOnError extends boolean = false>(options: Options<Ve
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * The tenant's backups of all its databases, newest first
+ *
+ * Each with `database_name`. Narrowed by `database_id`, `status`, `trigger`, `from`/`to` (on `created_at`, both included) and `search` (a substring of the backup's or its database's name, any case); given together, all must hold. Another tenant's backups are never listed.
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listTenantBackups = <ThrowOnError extends boolean = false>(options?: Options<ListTenantBackupsData, ThrowOnError>) => (options?.client ?? client).get<ListTenantBackupsResponses, ListTenantBackupsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/backups',
+    ...options
 });
 
 /**
@@ -414,6 +427,33 @@ export const getRetentionPreview = <ThrowOnError extends boolean = false>(option
 export const testDatabase = <ThrowOnError extends boolean = false>(options: Options<TestDatabaseData, ThrowOnError>) => (options.client ?? client).post<TestDatabaseResponses, TestDatabaseErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/databases/{id}/test',
+    ...options
+});
+
+/**
+ * The tenant's live events (server-sent events)
+ *
+ * Server-sent events (`text/event-stream`) of the current tenant, live: only its own events.
+ *
+ * Events (`data` is JSON, without the tenant):
+ * - `backup.created` {backup_id, database_id, name, status, trigger, attempt, retry_of_id}
+ * - `backup.progress` {backup_id, database_id, bytes_processed, rate} (rate in bytes/s), about once a second while a backup runs
+ * - `backup.finished` {backup_id, database_id, name, status, size_bytes, duration_ms, error_message}
+ * - `restore.created` {restore_id, backup_id, database_id, status}
+ * - `restore.finished` {restore_id, backup_id, database_id, status, duration_ms, error_message}
+ * - `database.protection` {database_id, name, protection, previous}
+ * - `ready` {} once the stream is open (its id is where a reconnect resumes from)
+ * - `reset` {reason}: events may have been missed; refetch what is shown.
+ *
+ * Every event has an `id` (`<epoch>-<n>`, n counting the tenant's own events). Reconnect with the header
+ * `Last-Event-ID`: the process that served it replays what came after (it keeps the last 1000);
+ * an id it does not know (another process's, too old, or from before it lost events) gets `reset`. A comment line is sent every 15 s. Proxies must not buffer this route.
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const streamEvents = <ThrowOnError extends boolean = false>(options?: Options<StreamEventsData, ThrowOnError, StreamEventsResponse>) => (options?.client ?? client).sse.get<StreamEventsResponses, StreamEventsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/events',
     ...options
 });
 
@@ -643,9 +683,9 @@ export const previewSchedule = <ThrowOnError extends boolean = false>(options: O
 });
 
 /**
- * Counters of the current tenant: databases, recent backups and stored bytes
+ * Counters of the current tenant: databases, recent backups, stored bytes and protection
  *
- * The `*_24h` counters cover backups created in the 24 hours before the request (by `created_at`, when the backup was scheduled or started by hand): `total_backups_24h` counts all of them, pending and running included, and `successful_backups_24h` and `failed_backups_24h` those of them that have ended so. `total_storage_bytes` sums the stored size (`size_bytes`) of every successful backup still kept, of any age. All counters read one consistent snapshot.
+ * The `*_24h` counters cover backups created in the 24 hours before the request (by `created_at`, when the backup was scheduled or started by hand): `total_backups_24h` counts all of them, pending and running included, and `successful_backups_24h` and `failed_backups_24h` those of them that have ended so. `total_storage_bytes` sums the stored size (`size_bytes`) of every successful backup still kept, of any age. The counters, `success_rate_7d`, `storages` and `daily` read one consistent snapshot. `databases` gives each database’s protection (docs/operations.md, "Is it protected?"). The instance admin may pass `tenant=all` to count every tenant; anyone else passing it gets 403.
  *
  * Requires role **viewer** or higher in the current tenant.
  */

@@ -213,6 +213,10 @@ export type CreateDatabaseDto = {
      * Only these tables (pg_dump -t).
      */
     include_tables?: Array<string>;
+    /**
+     * How old the newest successful backup may be, in hours, before the database is `stale` (and a staleness alert is sent). `null` (the default): twice the longest gap between the runs of its schedule, e.g. 48 for a daily schedule; without a schedule nothing says how fresh it must be (`unscheduled`).
+     */
+    max_age_hours?: number | null;
     name: string;
     /**
      * Discord webhook for outcomes.
@@ -332,6 +336,25 @@ export type CreatedApiTokenDto = {
     token: string;
 };
 
+export type DailyStatsDto = {
+    /**
+     * Stored bytes the day’s successful backups wrote (those since removed included).
+     */
+    bytes: number;
+    /**
+     * The day (UTC), YYYY-MM-DD.
+     */
+    date: string;
+    /**
+     * Backups created that day that failed.
+     */
+    failures: number;
+    /**
+     * Backups created that day that succeeded (those since removed by retention included).
+     */
+    successes: number;
+};
+
 export type DatabaseCheckDto = {
     message: string;
     ok: boolean;
@@ -347,6 +370,10 @@ export type DatabaseDto = {
     backup_role_passwords: boolean;
     created_at: string;
     dbname: string;
+    /**
+     * The maximum age in force, in hours: `max_age_hours` when set, else twice the longest gap between the runs of the schedule (fractional for schedules of less than an hour); null when neither applies (no schedule or paused, and no `max_age_hours`).
+     */
+    effective_max_age_hours: number | null;
     enabled: boolean;
     encryption_recipients: Array<string>;
     exclude_schemas: Array<string>;
@@ -356,6 +383,10 @@ export type DatabaseDto = {
     include_schemas: Array<string>;
     include_tables: Array<string>;
     last_backup_at: string | null;
+    /**
+     * The maximum age set for the newest success, in hours; null: derived from the schedule.
+     */
+    max_age_hours: number | null;
     name: string;
     /**
      * The next 5 runs, ISO 8601 with the offset of `timezone` at each (empty without a schedule; shown while paused too). Across DST changes a skipped wall time runs shifted by the gap, a repeated one once (docs/operations.md).
@@ -367,6 +398,10 @@ export type DatabaseDto = {
      */
     password_set: boolean;
     port: number;
+    /**
+     * Whether the database is protected now (docs/operations.md, "Is it protected?"): `failing` when its newest finished backup failed; `stale` when its newest successful backup still kept is older than `effective_max_age_hours` (or it never succeeded and has been scheduled longer than that); `unscheduled` when nothing says how fresh it must be; `ok` otherwise.
+     */
+    protection: 'ok' | 'stale' | 'failing' | 'unscheduled';
     retry: RetryPolicyDto;
     rotation_policy: RotationPolicyDto | null;
     schedule: string | null;
@@ -399,6 +434,41 @@ export type DatabasePageDto = {
     page: number;
     total: number;
     total_pages: number;
+};
+
+export type DatabaseStatsDto = {
+    /**
+     * The database.
+     */
+    id: string;
+    /**
+     * When its newest failed backup finished; null when none failed.
+     */
+    last_failure_at: string | null;
+    /**
+     * When its newest successful backup still kept finished; null when none is kept.
+     */
+    last_success_at: string | null;
+    /**
+     * The maximum age in force, in hours: the database’s `max_age_hours` when set, else twice the longest gap between its schedule’s runs; null when neither applies.
+     */
+    max_age_hours: number | null;
+    /**
+     * The database’s name.
+     */
+    name: string;
+    /**
+     * The next run of its schedule; null without a schedule or while paused.
+     */
+    next_run_at: string | null;
+    /**
+     * Whether it is protected now (docs/operations.md, "Is it protected?"): `failing` (newest finished backup failed), `stale` (newest success older than `max_age_hours`), `unscheduled` (nothing says how fresh it must be), else `ok`.
+     */
+    protection: 'ok' | 'stale' | 'failing' | 'unscheduled';
+    /**
+     * Its tenant.
+     */
+    tenant_id: string;
 };
 
 export type ErrorResponseDto = {
@@ -861,9 +931,25 @@ export type SessionDto = {
 
 export type StatsDto = {
     /**
+     * The last 30 days (UTC), oldest first, today last: every day present, with zeros when nothing ran. Counts backups by the day they were created.
+     */
+    daily: Array<DailyStatsDto>;
+    /**
+     * Every database of the tenant, by name, with its newest outcomes, next run and protection.
+     */
+    databases: Array<DatabaseStatsDto>;
+    /**
      * Of `total_backups_24h`, those that ended in `failed`.
      */
     failed_backups_24h: number;
+    /**
+     * Every storage of the tenant, by name, with what its kept successful backups occupy.
+     */
+    storages: Array<StorageStatsDto>;
+    /**
+     * Of the backups created in the last 7 days that ended, the share that succeeded: successes / (successes + failures), between 0 and 1; null when none ended. Skipped slots and pending or running backups do not count.
+     */
+    success_rate_7d: number | null;
     /**
      * Of `total_backups_24h`, those that ended in `success`.
      */
@@ -911,8 +997,118 @@ export type StoragePageDto = {
     total_pages: number;
 };
 
+export type StorageStatsDto = {
+    /**
+     * Stored bytes of the successful backups kept there (their archives as stored, after compression and encryption; sidecars not counted). Removed (`deleted`) backups no longer count.
+     */
+    bytes: number;
+    /**
+     * The storage.
+     */
+    id: string;
+    /**
+     * The storage’s name.
+     */
+    name: string;
+    /**
+     * How many successful backups are kept there (one archive object each; the sidecar and roles objects beside each are not counted).
+     */
+    objects: number;
+    /**
+     * Its tenant.
+     */
+    tenant_id: string;
+};
+
 export type SwitchTenantDto = {
     tenant_id: string;
+};
+
+export type TenantBackupDto = {
+    /**
+     * 1 for the first try; 2, 3, … for the retries the database's `retry` setting allows.
+     */
+    attempt: number;
+    /**
+     * Archive bytes produced so far (live while running).
+     */
+    bytes_processed: number;
+    created_at: string;
+    database_id: string;
+    /**
+     * The name of the backup's database.
+     */
+    database_name: string;
+    /**
+     * When retention removed its objects (status `deleted`).
+     */
+    deleted_at: string | null;
+    /**
+     * The storage error of the last removal by retention that failed; retried on the next run.
+     */
+    deletion_error: string | null;
+    /**
+     * Archive size before encryption.
+     */
+    dump_size_bytes: number | null;
+    duration_ms: number | null;
+    encrypted: boolean;
+    encryption_recipients: Array<string>;
+    error_message: string | null;
+    finished_at: string | null;
+    id: string;
+    name: string;
+    object_key: string | null;
+    /**
+     * SHA-256 of the stored object.
+     */
+    object_sha256: string | null;
+    pg_dump_version: string | null;
+    /**
+     * While `pending`: its place in line among all waiting backups (1 runs next), in the order they were asked for; null otherwise.
+     */
+    queue_position: number | null;
+    /**
+     * The failed backup this attempt retries; null for a first try.
+     */
+    retry_of_id: string | null;
+    /**
+     * The cluster's roles (pg_dumpall --roles-only) stored beside the dump, encrypted when the dump is. Null: the backup has no roles (its warnings say why), so `create_roles` cannot be used with it.
+     */
+    roles_object_key: string | null;
+    /**
+     * The roles object includes the roles' password hashes.
+     */
+    roles_with_passwords: boolean;
+    /**
+     * The schedule slot this backup is for (trigger `scheduled`; one backup per slot); null otherwise.
+     */
+    scheduled_for: string | null;
+    server_version: string | null;
+    /**
+     * SHA-256 of the pg_dump archive.
+     */
+    sha256: string | null;
+    /**
+     * Stored object size.
+     */
+    size_bytes: number | null;
+    started_at: string | null;
+    status: 'pending' | 'running' | 'success' | 'failed' | 'skipped' | 'deleted';
+    storage_id: string;
+    trigger: 'manual' | 'scheduled' | 'api';
+    /**
+     * Warnings pg_dump printed, and why the roles are missing.
+     */
+    warnings: Array<string>;
+};
+
+export type TenantBackupPageDto = {
+    items: Array<TenantBackupDto>;
+    limit: number;
+    page: number;
+    total: number;
+    total_pages: number;
 };
 
 export type TenantDto = {
@@ -987,6 +1183,10 @@ export type UpdateDatabaseDto = {
      * Only these tables (pg_dump -t).
      */
     include_tables?: Array<string>;
+    /**
+     * How old the newest successful backup may be, in hours, before the database is `stale` (and a staleness alert is sent). `null` (the default): twice the longest gap between the runs of its schedule, e.g. 48 for a daily schedule; without a schedule nothing says how fresh it must be (`unscheduled`).
+     */
+    max_age_hours?: number | null;
     name?: string;
     /**
      * Discord webhook for outcomes.
@@ -1156,6 +1356,22 @@ export type ListActivityLogsData = {
         event?: string;
         level?: 'Info' | 'Warning' | 'Error';
         resource_type?: 'Database' | 'Backup' | 'Restore' | 'Storage' | 'Notification' | 'User' | 'ApiToken' | 'Membership' | 'Invitation' | 'Tenant';
+        /**
+         * Only what this user did.
+         */
+        user_id?: string;
+        /**
+         * Only entries recorded at or after this instant.
+         */
+        from?: string;
+        /**
+         * Only entries recorded at or before this instant.
+         */
+        to?: string;
+        /**
+         * Only entries whose resource name, event or user's username contains this, ignoring case.
+         */
+        search?: string;
     };
     url: '/api/v1/activity-logs';
 };
@@ -1642,6 +1858,67 @@ export type VerifyResponses = {
 };
 
 export type VerifyResponse = VerifyResponses[keyof VerifyResponses];
+
+export type ListTenantBackupsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        limit?: number;
+        /**
+         * Only backups in this state.
+         */
+        status?: 'pending' | 'running' | 'success' | 'failed' | 'skipped' | 'deleted';
+        /**
+         * Only backups of this database (one of another tenant finds nothing).
+         */
+        database_id?: string;
+        /**
+         * Only backups started this way.
+         */
+        trigger?: 'manual' | 'scheduled' | 'api';
+        /**
+         * Only backups created at or after this instant.
+         */
+        from?: string;
+        /**
+         * Only backups created at or before this instant.
+         */
+        to?: string;
+        /**
+         * Only backups whose name or whose database's name contains this, ignoring case.
+         */
+        search?: string;
+    };
+    url: '/api/v1/backups';
+};
+
+export type ListTenantBackupsErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type ListTenantBackupsError = ListTenantBackupsErrors[keyof ListTenantBackupsErrors];
+
+export type ListTenantBackupsResponses = {
+    200: TenantBackupPageDto;
+};
+
+export type ListTenantBackupsResponse = ListTenantBackupsResponses[keyof ListTenantBackupsResponses];
 
 export type DeleteBackupData = {
     body?: never;
@@ -2370,6 +2647,45 @@ export type TestDatabaseResponses = {
 
 export type TestDatabaseResponse = TestDatabaseResponses[keyof TestDatabaseResponses];
 
+export type StreamEventsData = {
+    body?: never;
+    headers?: {
+        /**
+         * The id of the last event received
+         */
+        'Last-Event-ID'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/v1/events';
+};
+
+export type StreamEventsErrors = {
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type StreamEventsError = StreamEventsErrors[keyof StreamEventsErrors];
+
+export type StreamEventsResponses = {
+    /**
+     * An endless `text/event-stream`
+     */
+    200: string;
+};
+
+export type StreamEventsResponse = StreamEventsResponses[keyof StreamEventsResponses];
+
 export type GetHealthData = {
     body?: never;
     path?: never;
@@ -3063,11 +3379,20 @@ export type PreviewScheduleResponse = PreviewScheduleResponses[keyof PreviewSche
 export type GetStatsData = {
     body?: never;
     path?: never;
-    query?: never;
+    query?: {
+        /**
+         * Instance admin only: `all` counts every tenant (the instance). Anyone else passing it gets 403 `FORBIDDEN`.
+         */
+        tenant?: 'all';
+    };
     url: '/api/v1/stats';
 };
 
 export type GetStatsErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
     /**
      * Error (401)
      */

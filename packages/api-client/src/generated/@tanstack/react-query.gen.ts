@@ -3,8 +3,8 @@
 import { type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { acceptInvitation, createApiToken, createDatabase, createNotification, createStorage, createTenant, declineInvitation, deleteBackup, deleteDatabase, deleteNotification, deleteStorage, disableTwoFactor, downloadBackup, getBackup, getDatabase, getHealth, getMe, getNotification, getRestore, getRetentionPreview, getServiceHealth, getStats, getStorage, inviteMember, listActivityLogs, listAllTenants, listApiTokens, listBackups, listDatabaseRestores, listDatabases, listInvitations, listMembers, listMyInvitations, listMyTenants, listNotifications, listRestores, listStorage, login, logout, type Options, previewSchedule, refresh, removeMember, replaceDatabase, replaceNotification, replaceStorage, restoreBackup, revokeApiToken, revokeInvitation, sendConfirmationCode, setupTwoFactor, startBackup, switchTenant, testDatabase, testNotification, testStorage, updateDatabase, updateMe, updateMember, updateNotification, updateStorage, verify, verifyBackup, verifyTwoFactorSetup } from '../sdk.gen';
-import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, CreateApiTokenData, CreateApiTokenError, CreateApiTokenResponse, CreateDatabaseData, CreateDatabaseError, CreateDatabaseResponse, CreateNotificationData, CreateNotificationError, CreateNotificationResponse, CreateStorageData, CreateStorageError, CreateStorageResponse, CreateTenantData, CreateTenantError, CreateTenantResponse, DeclineInvitationData, DeclineInvitationError, DeclineInvitationResponse, DeleteBackupData, DeleteBackupError, DeleteBackupResponse, DeleteDatabaseData, DeleteDatabaseError, DeleteDatabaseResponse, DeleteNotificationData, DeleteNotificationError, DeleteNotificationResponse, DeleteStorageData, DeleteStorageError, DeleteStorageResponse, DisableTwoFactorData, DisableTwoFactorError, DisableTwoFactorResponse, DownloadBackupData, DownloadBackupError, DownloadBackupResponse, GetBackupData, GetBackupError, GetBackupResponse, GetDatabaseData, GetDatabaseError, GetDatabaseResponse, GetHealthData, GetHealthError, GetHealthResponse, GetMeData, GetMeError, GetMeResponse, GetNotificationData, GetNotificationError, GetNotificationResponse, GetRestoreData, GetRestoreError, GetRestoreResponse, GetRetentionPreviewData, GetRetentionPreviewError, GetRetentionPreviewResponse, GetServiceHealthData, GetServiceHealthError, GetServiceHealthResponse, GetStatsData, GetStatsError, GetStatsResponse, GetStorageData, GetStorageError, GetStorageResponse, InviteMemberData, InviteMemberError, InviteMemberResponse, ListActivityLogsData, ListActivityLogsError, ListActivityLogsResponse, ListAllTenantsData, ListAllTenantsError, ListAllTenantsResponse, ListApiTokensData, ListApiTokensError, ListApiTokensResponse, ListBackupsData, ListBackupsError, ListBackupsResponse, ListDatabaseRestoresData, ListDatabaseRestoresError, ListDatabaseRestoresResponse, ListDatabasesData, ListDatabasesError, ListDatabasesResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListMyTenantsData, ListMyTenantsError, ListMyTenantsResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListRestoresData, ListRestoresError, ListRestoresResponse, ListStorageData, ListStorageError, ListStorageResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, PreviewScheduleData, PreviewScheduleError, PreviewScheduleResponse, RefreshData, RefreshError, RefreshResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, ReplaceDatabaseData, ReplaceDatabaseError, ReplaceDatabaseResponse, ReplaceNotificationData, ReplaceNotificationError, ReplaceNotificationResponse, ReplaceStorageData, ReplaceStorageError, ReplaceStorageResponse, RestoreBackupData, RestoreBackupError, RestoreBackupResponse, RevokeApiTokenData, RevokeApiTokenError, RevokeApiTokenResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SendConfirmationCodeData, SendConfirmationCodeError, SendConfirmationCodeResponse, SetupTwoFactorData, SetupTwoFactorError, SetupTwoFactorResponse, StartBackupData, StartBackupError, StartBackupResponse, SwitchTenantData, SwitchTenantError, SwitchTenantResponse, TestDatabaseData, TestDatabaseError, TestDatabaseResponse, TestNotificationData, TestNotificationError, TestNotificationResponse, TestStorageData, TestStorageError, TestStorageResponse, UpdateDatabaseData, UpdateDatabaseError, UpdateDatabaseResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationData, UpdateNotificationError, UpdateNotificationResponse, UpdateStorageData, UpdateStorageError, UpdateStorageResponse, VerifyBackupData, VerifyBackupError, VerifyBackupResponse, VerifyData, VerifyError, VerifyResponse, VerifyTwoFactorSetupData, VerifyTwoFactorSetupError, VerifyTwoFactorSetupResponse } from '../types.gen';
+import { acceptInvitation, createApiToken, createDatabase, createNotification, createStorage, createTenant, declineInvitation, deleteBackup, deleteDatabase, deleteNotification, deleteStorage, disableTwoFactor, downloadBackup, getBackup, getDatabase, getHealth, getMe, getNotification, getRestore, getRetentionPreview, getServiceHealth, getStats, getStorage, inviteMember, listActivityLogs, listAllTenants, listApiTokens, listBackups, listDatabaseRestores, listDatabases, listInvitations, listMembers, listMyInvitations, listMyTenants, listNotifications, listRestores, listStorage, listTenantBackups, login, logout, type Options, previewSchedule, refresh, removeMember, replaceDatabase, replaceNotification, replaceStorage, restoreBackup, revokeApiToken, revokeInvitation, sendConfirmationCode, setupTwoFactor, startBackup, switchTenant, testDatabase, testNotification, testStorage, updateDatabase, updateMe, updateMember, updateNotification, updateStorage, verify, verifyBackup, verifyTwoFactorSetup } from '../sdk.gen';
+import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, CreateApiTokenData, CreateApiTokenError, CreateApiTokenResponse, CreateDatabaseData, CreateDatabaseError, CreateDatabaseResponse, CreateNotificationData, CreateNotificationError, CreateNotificationResponse, CreateStorageData, CreateStorageError, CreateStorageResponse, CreateTenantData, CreateTenantError, CreateTenantResponse, DeclineInvitationData, DeclineInvitationError, DeclineInvitationResponse, DeleteBackupData, DeleteBackupError, DeleteBackupResponse, DeleteDatabaseData, DeleteDatabaseError, DeleteDatabaseResponse, DeleteNotificationData, DeleteNotificationError, DeleteNotificationResponse, DeleteStorageData, DeleteStorageError, DeleteStorageResponse, DisableTwoFactorData, DisableTwoFactorError, DisableTwoFactorResponse, DownloadBackupData, DownloadBackupError, DownloadBackupResponse, GetBackupData, GetBackupError, GetBackupResponse, GetDatabaseData, GetDatabaseError, GetDatabaseResponse, GetHealthData, GetHealthError, GetHealthResponse, GetMeData, GetMeError, GetMeResponse, GetNotificationData, GetNotificationError, GetNotificationResponse, GetRestoreData, GetRestoreError, GetRestoreResponse, GetRetentionPreviewData, GetRetentionPreviewError, GetRetentionPreviewResponse, GetServiceHealthData, GetServiceHealthError, GetServiceHealthResponse, GetStatsData, GetStatsError, GetStatsResponse, GetStorageData, GetStorageError, GetStorageResponse, InviteMemberData, InviteMemberError, InviteMemberResponse, ListActivityLogsData, ListActivityLogsError, ListActivityLogsResponse, ListAllTenantsData, ListAllTenantsError, ListAllTenantsResponse, ListApiTokensData, ListApiTokensError, ListApiTokensResponse, ListBackupsData, ListBackupsError, ListBackupsResponse, ListDatabaseRestoresData, ListDatabaseRestoresError, ListDatabaseRestoresResponse, ListDatabasesData, ListDatabasesError, ListDatabasesResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListMyTenantsData, ListMyTenantsError, ListMyTenantsResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListRestoresData, ListRestoresError, ListRestoresResponse, ListStorageData, ListStorageError, ListStorageResponse, ListTenantBackupsData, ListTenantBackupsError, ListTenantBackupsResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, PreviewScheduleData, PreviewScheduleError, PreviewScheduleResponse, RefreshData, RefreshError, RefreshResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, ReplaceDatabaseData, ReplaceDatabaseError, ReplaceDatabaseResponse, ReplaceNotificationData, ReplaceNotificationError, ReplaceNotificationResponse, ReplaceStorageData, ReplaceStorageError, ReplaceStorageResponse, RestoreBackupData, RestoreBackupError, RestoreBackupResponse, RevokeApiTokenData, RevokeApiTokenError, RevokeApiTokenResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SendConfirmationCodeData, SendConfirmationCodeError, SendConfirmationCodeResponse, SetupTwoFactorData, SetupTwoFactorError, SetupTwoFactorResponse, StartBackupData, StartBackupError, StartBackupResponse, SwitchTenantData, SwitchTenantError, SwitchTenantResponse, TestDatabaseData, TestDatabaseError, TestDatabaseResponse, TestNotificationData, TestNotificationError, TestNotificationResponse, TestStorageData, TestStorageError, TestStorageResponse, UpdateDatabaseData, UpdateDatabaseError, UpdateDatabaseResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationData, UpdateNotificationError, UpdateNotificationResponse, UpdateStorageData, UpdateStorageError, UpdateStorageResponse, VerifyBackupData, VerifyBackupError, VerifyBackupResponse, VerifyData, VerifyError, VerifyResponse, VerifyTwoFactorSetupData, VerifyTwoFactorSetupError, VerifyTwoFactorSetupResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -386,6 +386,59 @@ export const verifyMutation = (options?: Partial<Options<VerifyData>>): UseMutat
     };
     return mutationOptions;
 };
+
+export const listTenantBackupsQueryKey = (options?: Options<ListTenantBackupsData>) => createQueryKey('listTenantBackups', options);
+
+/**
+ * The tenant's backups of all its databases, newest first
+ *
+ * Each with `database_name`. Narrowed by `database_id`, `status`, `trigger`, `from`/`to` (on `created_at`, both included) and `search` (a substring of the backup's or its database's name, any case); given together, all must hold. Another tenant's backups are never listed.
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listTenantBackupsOptions = (options?: Options<ListTenantBackupsData>) => queryOptions<ListTenantBackupsResponse, ListTenantBackupsError, ListTenantBackupsResponse, ReturnType<typeof listTenantBackupsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listTenantBackups({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listTenantBackupsQueryKey(options)
+});
+
+export const listTenantBackupsInfiniteQueryKey = (options?: Options<ListTenantBackupsData>): QueryKey<Options<ListTenantBackupsData>> => createQueryKey('listTenantBackups', options, true);
+
+/**
+ * The tenant's backups of all its databases, newest first
+ *
+ * Each with `database_name`. Narrowed by `database_id`, `status`, `trigger`, `from`/`to` (on `created_at`, both included) and `search` (a substring of the backup's or its database's name, any case); given together, all must hold. Another tenant's backups are never listed.
+ *
+ * Requires role **viewer** or higher in the current tenant.
+ */
+export const listTenantBackupsInfiniteOptions = (options?: Options<ListTenantBackupsData>) => infiniteQueryOptions<ListTenantBackupsResponse, ListTenantBackupsError, InfiniteData<ListTenantBackupsResponse>, QueryKey<Options<ListTenantBackupsData>>, number | Pick<QueryKey<Options<ListTenantBackupsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListTenantBackupsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                page: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listTenantBackups({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listTenantBackupsInfiniteQueryKey(options)
+});
 
 /**
  * Delete a backup: its object, its sidecar and its record
@@ -1285,9 +1338,9 @@ export const previewScheduleOptions = (options: Options<PreviewScheduleData>) =>
 export const getStatsQueryKey = (options?: Options<GetStatsData>) => createQueryKey('getStats', options);
 
 /**
- * Counters of the current tenant: databases, recent backups and stored bytes
+ * Counters of the current tenant: databases, recent backups, stored bytes and protection
  *
- * The `*_24h` counters cover backups created in the 24 hours before the request (by `created_at`, when the backup was scheduled or started by hand): `total_backups_24h` counts all of them, pending and running included, and `successful_backups_24h` and `failed_backups_24h` those of them that have ended so. `total_storage_bytes` sums the stored size (`size_bytes`) of every successful backup still kept, of any age. All counters read one consistent snapshot.
+ * The `*_24h` counters cover backups created in the 24 hours before the request (by `created_at`, when the backup was scheduled or started by hand): `total_backups_24h` counts all of them, pending and running included, and `successful_backups_24h` and `failed_backups_24h` those of them that have ended so. `total_storage_bytes` sums the stored size (`size_bytes`) of every successful backup still kept, of any age. The counters, `success_rate_7d`, `storages` and `daily` read one consistent snapshot. `databases` gives each database’s protection (docs/operations.md, "Is it protected?"). The instance admin may pass `tenant=all` to count every tenant; anyone else passing it gets 403.
  *
  * Requires role **viewer** or higher in the current tenant.
  */
