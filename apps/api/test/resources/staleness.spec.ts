@@ -1,6 +1,7 @@
 import { bearer } from '../helpers/auth';
 import { uniqueWebhook, webhookCalls } from '../helpers/discord';
-import { sql } from '../helpers/engine';
+import { startPostgres, type RunningPostgres } from '@dumpstation/testing';
+import { backUp, databaseFields, seededDatabase, sql } from '../helpers/engine';
 import { startSignedIn, type SignedInApp } from '../helpers/signed-in';
 import { Clock } from '../../src/modules/schedules/clock';
 import { Scheduler } from '../../src/modules/schedules/scheduler';
@@ -185,4 +186,73 @@ describe('staleness alerts', () => {
       .expect(200);
     expect(put.body).toMatchObject({ max_age_hours: 8760, effective_max_age_hours: 8760 });
   }, 60_000);
+});
+
+// Right after a successful backup the database is checked on its own: the recovery does not wait for the periodic check.
+describe('staleness after a backup', () => {
+  let app: SignedInApp;
+  let pg: RunningPostgres;
+  const auth = () => bearer(app.root.access_token);
+
+  beforeAll(async () => {
+    // The periodic check off: only the check queued by the backup runs (and the direct one below).
+    [app, pg] = await Promise.all([
+      startSignedIn({ APP_ROLE: 'all', STALENESS_CHECK_MINUTES: '0', JOB_POLL_SECONDS: '0.5' }),
+      startPostgres({ major: 14 }),
+    ]);
+    jest.spyOn(app.api.app.get(Scheduler), 'runDue').mockResolvedValue(undefined);
+  }, 120_000);
+  afterAll(async () => {
+    await app?.api.close();
+    await pg?.stop();
+  });
+
+  it('a stale database that backs up successfully is told back ok at once', async () => {
+    const source = await seededDatabase(pg);
+    const hook = uniqueWebhook();
+    const storage = await app
+      .http()
+      .post('/api/v1/storage')
+      .set(auth())
+      .send({ name: 'disk', provider: 'local' })
+      .expect(201);
+    const notification = await app
+      .http()
+      .post('/api/v1/notifications')
+      .set(auth())
+      .send({ name: 'alerts', discord_webhook_url: hook.url, on_success: false })
+      .expect(201);
+    const created = await app
+      .http()
+      .post('/api/v1/databases')
+      .set(auth())
+      .send({
+        name: 'shop',
+        ...databaseFields(pg, source.dbname),
+        storage_id: storage.body.id,
+        notification_id: notification.body.id,
+        schedule: '0 * * * *',
+      })
+      .expect(201);
+    const id = created.body.id as string;
+    // Scheduled 3 hours ago and never backed up: stale (twice the hourly interval is 2 h).
+    await sql(
+      app.api.databaseUrl,
+      `UPDATE databases SET schedule_updated_at = now() - interval '3 hours' WHERE id = $1`,
+      [id],
+    );
+    expect((await app.http().get(`/api/v1/databases/${id}`).set(auth()).expect(200)).body.protection).toBe('stale');
+    await app.api.app.get(StalenessService).checkAll();
+    await until(async () => (await embedsOf(hook.path)).length >= 1, 'the stale notification');
+    expect((await embedsOf(hook.path))[0].description).toMatch(
+      /^shop is stale: no successful backup in the 3 h since it was scheduled, more than the allowed 2 h$/,
+    );
+
+    expect(await backUp(app, id)).toMatchObject({ status: 'success' });
+    await until(async () => (await embedsOf(hook.path)).length >= 2, 'the recovery notification');
+    const embeds = await embedsOf(hook.path);
+    expect(embeds).toHaveLength(2);
+    expect(embeds[1].title).toBe('shop is protected again');
+    expect((await app.http().get(`/api/v1/databases/${id}`).set(auth()).expect(200)).body.protection).toBe('ok');
+  }, 90_000);
 });

@@ -157,7 +157,15 @@ export class BackupRunner {
       return true;
     }
     await this.notifier.backupFinished(backup.database, finished);
-    if (facts) await this.retention.afterBackup(backup.databaseId);
+    if (facts) {
+      await this.retention.afterBackup(backup.databaseId);
+      // A stale database that just succeeded is told back `ok` at once (StalenessService), not at the next periodic check.
+      await this.queue
+        .send(QUEUES.staleness, { databaseId: backup.databaseId })
+        .catch((error: unknown) =>
+          this.logger.warn({ backupId: backup.id, reason: (error as Error).message }, 'staleness check not queued'),
+        );
+    }
     return true;
   }
 

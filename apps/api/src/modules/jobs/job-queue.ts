@@ -15,7 +15,7 @@ export const QUEUES = {
   maintenance: 'maintenance',
   /** The periodic retention run over every database, at most one per RETENTION_INTERVAL_MINUTES across the cluster. */
   retention: 'retention',
-  /** The periodic staleness check over every database, at most one per STALENESS_CHECK_MINUTES across the cluster. */
+  /** Staleness checks: `{}` every database, at most one per STALENESS_CHECK_MINUTES across the cluster; `{ databaseId }` after its success. */
   staleness: 'staleness',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -18,6 +18,11 @@ export function humanDuration(ms: number): string {
   return `${rest} min`;
 }
 
+/** A job of QUEUES.staleness: one database after its backup, or every database (no id). */
+export interface StalenessJob {
+  databaseId?: string;
+}
+
 export interface StalenessCheckResult {
   /** Databases notified stale, and back ok, by this check. */
   stale: string[];
@@ -46,15 +51,19 @@ export class StalenessService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    const minutes = this.config.env.STALENESS_CHECK_MINUTES;
-    if (minutes <= 0 || !this.queue.runsJobs) return;
-    // As retention: every worker offers the check each half interval; pg-boss's singleton keeps
-    // one job per interval for the whole cluster, which one worker then works.
+    if (!this.queue.runsJobs) return;
+    // One queue for both: `{ databaseId }` after a successful backup (BackupRunner), `{}` periodically.
     void this.queue
-      .work(QUEUES.staleness, 1, () => this.runPeriodic())
+      .work<StalenessJob>(QUEUES.staleness, 1, (job) =>
+        job.databaseId ? this.afterBackup(job.databaseId) : this.runPeriodic(),
+      )
       .catch((error: unknown) =>
         this.logger.warn({ reason: (error as Error).message }, 'staleness worker not started'),
       );
+    const minutes = this.config.env.STALENESS_CHECK_MINUTES;
+    if (minutes <= 0) return;
+    // As retention: every worker offers the check each half interval; pg-boss's singleton keeps
+    // one job per interval for the whole cluster, which one worker then works.
     const offer = () =>
       void this.queue
         .send(QUEUES.staleness, {}, { singleton: { key: 'staleness', seconds: minutes * 60 } })
@@ -82,6 +91,20 @@ export class StalenessService implements OnModuleInit, OnModuleDestroy {
       }
     }
     return result;
+  }
+
+  /** One database (right after its successful backup: a recovery is told at once). */
+  async checkDatabase(databaseId: string, now = this.protection.now()): Promise<StalenessState | null> {
+    const row = (await this.protection.ofDatabases([databaseId], now)).get(databaseId);
+    return row ? this.checkOne(row, row, now) : null;
+  }
+
+  private async afterBackup(databaseId: string): Promise<void> {
+    try {
+      await this.checkDatabase(databaseId);
+    } catch (error) {
+      this.logger.warn({ databaseId, reason: (error as Error).message }, 'staleness check after the backup failed');
+    }
   }
 
   /** The change this check told for the database, if any. */
