@@ -1,6 +1,7 @@
 'use client';
 
 import { Card, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { NextStep } from '@/components/Common/NextStep';
 import { HealthCard } from '@/components/Health/HealthCard';
 import { useHealth } from '@/hooks/queries/health';
 
@@ -12,6 +13,7 @@ export function OverviewPage() {
         <Title order={2}>Overview</Title>
         <Text c="dimmed">The state of this DumpStation instance.</Text>
       </div>
+      <NextStep />
       <HealthCard state={health} />
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
         {['Databases', 'Backups in the last 24 h', 'Storage used'].map((label) => (

@@ -18,11 +18,11 @@ function Actor({ entry }: { entry: ActivityLogDto }) {
   );
 }
 
-export function ActivityTable({ entries }: { entries: ActivityLogDto[] }) {
+export function ActivityTable({ entries, filtered = false }: { entries: ActivityLogDto[]; filtered?: boolean }) {
   if (entries.length === 0) {
     return (
       <Text c="dimmed" size="sm">
-        Nothing recorded yet.
+        Nothing recorded{filtered ? ' that matches these filters' : ' yet'}.
       </Text>
     );
   }
@@ -42,7 +42,13 @@ export function ActivityTable({ entries }: { entries: ActivityLogDto[] }) {
         </Table.Thead>
         <Table.Tbody>
           {entries.map((entry) => (
-            <Table.Tr key={entry.id}>
+            <Table.Tr
+              key={entry.id}
+              data-testid="activity-row"
+              data-level={entry.level}
+              data-resource-type={entry.resource_type ?? ''}
+              data-event={entry.event}
+            >
               <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(entry.created_at)}</Table.Td>
               <Table.Td>
                 {entry.details ? (

@@ -60,6 +60,7 @@ export function ResourceListPage<T extends { id: string; name: string }, R>({
   renderTestResult,
   renderTable,
   renderForm,
+  renderEmpty,
 }: {
   title: string;
   description: string;
@@ -79,6 +80,8 @@ export function ResourceListPage<T extends { id: string; name: string }, R>({
   renderTable: (items: T[], actions: ResourceRowActions<T>) => ReactNode;
   /** The add/edit form; `close` after saving or cancelling. */
   renderForm: (item: T | undefined, close: () => void) => ReactNode;
+  /** Instead of the empty table on the first page: what to do next; `add` opens the add form. */
+  renderEmpty?: (add: () => void) => ReactNode;
 }) {
   const session = useSignedInSession();
   const canManage = hasRole(session.tenant.role, 'admin');
@@ -115,17 +118,19 @@ export function ResourceListPage<T extends { id: string; name: string }, R>({
       <Card>
         <PagedQuery query={list} page={page} onPageChange={onPageChange} errorTitle={loadErrorTitle}>
           {(items) =>
-            renderTable(items, {
-              canTest,
-              canManage,
-              testingId: test.isPending ? (test.variables?.path.id ?? null) : null,
-              onTest: (item) => {
-                setTested(item);
-                test.mutate({ path: { id: item.id } });
-              },
-              onEdit: setEditing,
-              onDelete: (item) => remove.mutateAsync({ path: { id: item.id } }).catch(() => undefined),
-            })
+            items.length === 0 && page === 1 && renderEmpty
+              ? renderEmpty(() => setEditing('new'))
+              : renderTable(items, {
+                  canTest,
+                  canManage,
+                  testingId: test.isPending ? (test.variables?.path.id ?? null) : null,
+                  onTest: (item) => {
+                    setTested(item);
+                    test.mutate({ path: { id: item.id } });
+                  },
+                  onEdit: setEditing,
+                  onDelete: (item) => remove.mutateAsync({ path: { id: item.id } }).catch(() => undefined),
+                })
           }
         </PagedQuery>
       </Card>

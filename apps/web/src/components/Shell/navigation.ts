@@ -26,7 +26,7 @@ export interface NavigationItem {
 export const NAVIGATION: NavigationItem[] = [
   { label: 'Overview', href: '/', icon: IconLayoutDashboard },
   { label: 'Databases', href: '/databases', icon: IconDatabase },
-  { label: 'Backups', href: '/backups', icon: IconArchive, soon: true },
+  { label: 'Backups', href: '/backups', icon: IconArchive },
   { label: 'Storage', href: '/storage', icon: IconServer2 },
   { label: 'Notifications', href: '/notifications', icon: IconBell },
   { label: 'Activity', href: '/activity', icon: IconActivity },

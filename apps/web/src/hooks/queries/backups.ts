@@ -15,6 +15,7 @@ import {
 } from '@dumpstation/api-client';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { retriedAsAttempt } from '@/components/Backups/status';
+import { watchJob } from '@/lib/jobs/watched-jobs';
 import { livePoll, useLiveEventsUp } from '@/lib/events/live-events';
 import { PAGE_SIZE, useInvalidateOperations } from './keys';
 
@@ -102,8 +103,15 @@ export function useInvalidateAfterBackup() {
 
 /** Starts a backup now; answers it in `pending`. */
 export function useStartBackup() {
-  const invalidate = useInvalidateOperations('listBackups');
-  return useMutation({ ...startBackupMutation(), onSuccess: () => invalidate() });
+  const invalidate = useInvalidateOperations('listBackups', 'listTenantBackups');
+  return useMutation({
+    ...startBackupMutation(),
+    onSuccess: (backup) => {
+      // Started in this tab: its end is told with a toast (JobToasts).
+      watchJob('backup', backup.id);
+      return invalidate();
+    },
+  });
 }
 
 /** Re-reads the stored object and checks both digests; answers `{ ok, message }` either way. */
@@ -119,7 +127,13 @@ export function useDeleteBackup() {
 /** Starts a restore; answers it in `pending` (follow it with useRestore). */
 export function useRestoreBackup() {
   const invalidate = useInvalidateOperations('listDatabaseRestores');
-  return useMutation({ ...restoreBackupMutation(), onSuccess: () => invalidate() });
+  return useMutation({
+    ...restoreBackupMutation(),
+    onSuccess: (restore) => {
+      watchJob('restore', restore.id);
+      return invalidate();
+    },
+  });
 }
 
 /**

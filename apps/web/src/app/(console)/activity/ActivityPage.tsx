@@ -1,13 +1,20 @@
 'use client';
 
 import { Card, Group, Stack, Text } from '@mantine/core';
-import { useState } from 'react';
 import { ActivityTable } from '@/components/Activity/ActivityTable';
+import { DateRangeFilter, SearchFilter } from '@/components/Common/ListFilters';
 import { FilterSelect } from '@/components/Common/FilterSelect';
 import { PagedQuery } from '@/components/Common/PagedQuery';
 import { PageHeader } from '@/components/Common/PageHeader';
 import { RequireRole } from '@/components/Common/RequireRole';
-import { useActivityLogs, type ActivityAction, type ActivityLevel } from '@/hooks/queries/activity';
+import {
+  useActivityLogs,
+  type ActivityAction,
+  type ActivityLevel,
+  type ActivityResourceType,
+} from '@/hooks/queries/activity';
+import { useMemberChoices } from '@/hooks/queries/tenant-backups';
+import { dayBound, oneOf, useUrlFilters, uuidOrNull } from '@/lib/url-filters';
 
 const LEVELS: { value: ActivityLevel; label: string }[] = [
   { value: 'Info', label: 'Info' },
@@ -25,40 +32,86 @@ const ACTIONS: { value: ActivityAction; label: string }[] = [
   { value: 'Test', label: 'Connection tests' },
 ];
 
+const RESOURCE_TYPES: { value: ActivityResourceType; label: string }[] = [
+  { value: 'Database', label: 'Databases' },
+  { value: 'Backup', label: 'Backups' },
+  { value: 'Restore', label: 'Restores' },
+  { value: 'Storage', label: 'Storage' },
+  { value: 'Notification', label: 'Notifications' },
+  { value: 'User', label: 'Users' },
+  { value: 'ApiToken', label: 'API tokens' },
+  { value: 'Membership', label: 'Members' },
+  { value: 'Invitation', label: 'Invitations' },
+  { value: 'Tenant', label: 'Tenant' },
+];
+
+const FILTERS = ['action', 'level', 'resource', 'user', 'from', 'to', 'search'] as const;
+const values = <T extends string>(options: { value: T }[]) => options.map((option) => option.value);
+
 function ActivityLog() {
-  const [page, setPage] = useState(1);
-  const [level, setLevel] = useState<ActivityLevel | null>(null);
-  const [action, setAction] = useState<ActivityAction | null>(null);
-  const logs = useActivityLogs(page, { level, action });
+  const { values: url, setFilters, page, setPage } = useUrlFilters(FILTERS);
+  const action = oneOf(url.action, values(ACTIONS));
+  const level = oneOf(url.level, values(LEVELS));
+  const resourceType = oneOf(url.resource, values(RESOURCE_TYPES));
+  const userId = uuidOrNull(url.user);
+  const logs = useActivityLogs(page, {
+    action,
+    level,
+    resource_type: resourceType,
+    user_id: userId,
+    from: dayBound(url.from, 'start'),
+    to: dayBound(url.to, 'end'),
+    search: url.search,
+  });
+  const members = useMemberChoices();
+  const users = (members.data?.items ?? []).map((member) => ({ value: member.user.id, label: member.user.username }));
 
   return (
     <Card>
       <Stack>
-        <Group justify="space-between">
-          <Group>
+        <Group justify="space-between" align="flex-end">
+          <Group gap="xs" align="flex-end">
+            <SearchFilter
+              value={url.search}
+              onChange={(search) => setFilters({ search })}
+              placeholder="Resource, event or user"
+            />
             <FilterSelect
               label="What"
               placeholder="Everything"
               data={ACTIONS}
               value={action}
-              onChange={(value) => {
-                setAction(value);
-                setPage(1);
-              }}
+              onChange={(value) => setFilters({ action: value })}
+              width={170}
             />
             <FilterSelect
               label="Level"
               placeholder="All levels"
               data={LEVELS}
               value={level}
-              onChange={(value) => {
-                setLevel(value);
-                setPage(1);
-              }}
+              onChange={(value) => setFilters({ level: value })}
+              width={140}
             />
+            <FilterSelect
+              label="Resource type"
+              placeholder="Any resource"
+              data={RESOURCE_TYPES}
+              value={resourceType}
+              onChange={(value) => setFilters({ resource: value })}
+              width={170}
+            />
+            <FilterSelect
+              label="User"
+              placeholder="Anyone"
+              data={users}
+              value={userId}
+              onChange={(value) => setFilters({ user: value })}
+              width={170}
+            />
+            <DateRangeFilter from={url.from} to={url.to} onChange={(range) => setFilters(range)} />
           </Group>
           {logs.data ? (
-            <Text size="sm" c="dimmed">
+            <Text size="sm" c="dimmed" data-testid="activity-count">
               {logs.data.total} {logs.data.total === 1 ? 'entry' : 'entries'}
             </Text>
           ) : null}
@@ -70,7 +123,7 @@ function ActivityLog() {
           errorTitle="Could not load the activity log"
           skeletonHeight={240}
         >
-          {(items) => <ActivityTable entries={items} />}
+          {(items) => <ActivityTable entries={items} filtered={Object.values(url).some(Boolean)} />}
         </PagedQuery>
       </Stack>
     </Card>
@@ -79,7 +132,7 @@ function ActivityLog() {
 
 export function ActivityPage() {
   return (
-    <Stack gap="lg" maw={1200}>
+    <Stack gap="lg" maw={1400}>
       <PageHeader title="Activity" description="Who did what in this tenant, newest first." />
       <RequireRole role="admin">
         <ActivityLog />

@@ -1,6 +1,8 @@
 'use client';
 
+import { Stack, Text } from '@mantine/core';
 import { useState } from 'react';
+import { NextStep } from '@/components/Common/NextStep';
 import { ResourceListPage } from '@/components/Common/ResourceListPage';
 import { DatabaseCheckAlert } from '@/components/Databases/DatabaseCheckAlert';
 import { DatabaseForm } from '@/components/Databases/DatabaseForm';
@@ -8,6 +10,7 @@ import { DatabasesTable } from '@/components/Databases/DatabasesTable';
 import { useDatabases, useDeleteDatabase, useTestDatabase, useUpdateDatabase } from '@/hooks/queries/databases';
 import { useStorageChoices } from '@/hooks/queries/storage';
 import { useSignedInSession } from '@/lib/auth/SessionProvider';
+import { hasRole } from '@/lib/auth/roles';
 
 export function DatabasesPage() {
   const session = useSignedInSession();
@@ -48,6 +51,14 @@ export function DatabasesPage() {
         />
       )}
       renderForm={(db, close) => <DatabaseForm database={db} onSaved={close} onCancel={close} />}
+      renderEmpty={(add) => (
+        <Stack>
+          <Text c="dimmed" size="sm">
+            No databases yet. Add one to start backing it up.
+          </Text>
+          <NextStep onAction={{ database: hasRole(session.tenant.role, 'admin') ? add : undefined }} />
+        </Stack>
+      )}
     />
   );
 }

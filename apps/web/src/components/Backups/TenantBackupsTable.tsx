@@ -1,0 +1,49 @@
+'use client';
+
+import { Anchor } from '@mantine/core';
+import type { TenantBackupDto } from '@dumpstation/api-client';
+import Link from 'next/link';
+import { DataTable, NOWRAP_CELL, type DataColumn } from '@/components/Common/DataTable';
+import { formatBytes, formatDateTime, formatDuration } from '@/lib/format';
+import { BackupStatusBadge } from './BackupStatusBadge';
+import { TRIGGER_LABELS } from './status';
+
+const COLUMNS: DataColumn<TenantBackupDto>[] = [
+  {
+    header: 'Database',
+    td: NOWRAP_CELL,
+    cell: (backup) => (
+      <Anchor component={Link} href={`/databases/${backup.database_id}`} fw={500} size="sm">
+        {backup.database_name}
+      </Anchor>
+    ),
+  },
+  { header: 'Name', td: NOWRAP_CELL, cell: (backup) => backup.name },
+  { header: 'Status', td: NOWRAP_CELL, cell: (backup) => <BackupStatusBadge job={backup} /> },
+  { header: 'Trigger', cell: (backup) => TRIGGER_LABELS[backup.trigger] },
+  {
+    header: 'Size',
+    td: NOWRAP_CELL,
+    cell: (backup) => <span data-testid="backup-size">{formatBytes(backup.size_bytes)}</span>,
+  },
+  { header: 'Started', td: NOWRAP_CELL, cell: (backup) => formatDateTime(backup.started_at ?? backup.created_at) },
+  { header: 'Duration', td: NOWRAP_CELL, cell: (backup) => formatDuration(backup.duration_ms) },
+];
+
+/** The tenant's backups of all its databases: which database, state, how started, size and timing. */
+export function TenantBackupsTable({ backups, empty }: { backups: TenantBackupDto[]; empty: string }) {
+  return (
+    <DataTable
+      items={backups}
+      empty={empty}
+      minWidth={900}
+      testId="tenant-backups-table"
+      rowAttributes={(backup) => ({
+        'data-testid': `backup-row-${backup.name}`,
+        'data-status': backup.status,
+        'data-database': backup.database_name,
+      })}
+      columns={COLUMNS}
+    />
+  );
+}
