@@ -94,7 +94,7 @@ export function servedRoutes(api: TestApp): string[] {
 export const describeOperation = (op: Operation) => `${op.method.toUpperCase()} ${op.path}`;
 
 /** A response parser that closes an event stream as soon as it opens, and reads any other answer as JSON. */
-function closeEventStream(response: request.Response, done: (error: Error | null, body: unknown) => void): void {
+export function closeEventStream(response: request.Response, done: (error: Error | null, body: unknown) => void): void {
   // In Node, superagent hands its parser the raw message.
   const res = response as unknown as IncomingMessage;
   if (String(res.headers['content-type']).startsWith('text/event-stream')) {
