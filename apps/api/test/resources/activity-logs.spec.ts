@@ -4,6 +4,7 @@ import { bearer, type Session } from '../helpers/auth';
 import { startSignedIn, type SignedInApp } from '../helpers/signed-in';
 
 type Entry = {
+  id: string;
   action: string;
   event: string;
   level: string;
