@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { bearer } from '../helpers/auth';
 import { uniqueWebhook, webhookCalls } from '../helpers/discord';
 import { startPostgres, type RunningPostgres } from '@dumpstation/testing';
@@ -98,6 +99,17 @@ describe('staleness alerts', () => {
   it('stale past twice the interval (told once, whatever the checks), ok after a new success (told once)', async () => {
     const hook = uniqueWebhook();
     const id = await scheduledDatabase('orders', hook.url);
+    // The live events every API process relays to its tenant's open streams.
+    const listener = new Client({ connectionString: app.api.databaseUrl });
+    const protectionEvents: { protection: string; previous: string | null }[] = [];
+    await listener.connect();
+    listener.on('notification', (message) => {
+      const envelope = JSON.parse(message.payload ?? '{}') as { e: string; d: { database_id: string } };
+      if (envelope.e === 'database.protection' && envelope.d.database_id === id) {
+        protectionEvents.push(envelope.d as unknown as { protection: string; previous: string | null });
+      }
+    });
+    await listener.query('LISTEN dumpstation_events');
     await succeededAt(id, new Date(start));
 
     offset = 1.5 * HOUR;
@@ -143,6 +155,13 @@ describe('staleness alerts', () => {
     expect(await entries('database.stale', id)).toHaveLength(1);
     const [after] = await sql(app.api.databaseUrl, `SELECT staleness_notified FROM databases WHERE id = $1`, [id]);
     expect(after.staleness_notified).toBe('ok');
+    // One live event per change, like the notifications.
+    await until(async () => protectionEvents.length >= 2, 'the protection events');
+    await listener.end();
+    expect(protectionEvents).toEqual([
+      expect.objectContaining({ protection: 'stale', previous: 'ok' }),
+      expect.objectContaining({ protection: 'ok', previous: 'stale' }),
+    ]);
   }, 60_000);
 
   it('max_age_hours overrides the schedule; the periodic job alone notifies (registered on its queue)', async () => {

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { AppConfig } from '../../config/app-config';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { BackupNotifier } from '../backups/backup-notifier';
+import { EventPublisher } from '../events/event-publisher';
 import { JobQueue, QUEUES } from '../jobs/job-queue';
 import type { ProtectionRow } from '../protection/protection.repository';
 import { ProtectionService, type Assessment } from '../protection/protection.service';
@@ -48,6 +49,7 @@ export class StalenessService implements OnModuleInit, OnModuleDestroy {
     private readonly notifier: BackupNotifier,
     private readonly activity: ActivityLogService,
     private readonly queue: JobQueue,
+    private readonly events: EventPublisher,
   ) {}
 
   onModuleInit(): void {
@@ -132,6 +134,13 @@ export class StalenessService implements OnModuleInit, OnModuleDestroy {
     const neverSucceeded = row.lastSuccessAt === null;
     await this.notifier.stalenessChanged(row, { state, age, maxAge, neverSucceeded, at: now });
     const stale = state === 'stale';
+    // Open consoles refetch the database and the stats at once.
+    this.events.databaseProtection(row.tenantId, {
+      database_id: row.id,
+      name: row.name,
+      protection: assessment.protection,
+      previous: stale ? (row.stalenessNotified ?? 'ok') : 'stale',
+    });
     await this.activity.record({
       event: stale ? 'database.stale' : 'database.recovered',
       outcome: stale ? 'failure' : 'success',
