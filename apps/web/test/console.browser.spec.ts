@@ -27,6 +27,11 @@ describe('console in Chromium', () => {
     expect(await page.getByRole('navigation', { name: 'Main navigation' }).getByText('Databases').isVisible()).toBe(
       true,
     );
+    // The dashboard's counters of a fresh instance (no database, no backup, nothing stored).
+    await page.getByTestId('stat-cards').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('stat-databases-value').innerText()).toBe('0');
+    expect(await page.getByTestId('stat-backups-24h-value').innerText()).toBe('0');
+    expect(await page.getByTestId('stat-storage-value').innerText()).toBe('0 B');
     await page.screenshot({ path: join(SCREENSHOTS, 'overview-healthy.png'), fullPage: true });
   });
 
@@ -35,6 +40,8 @@ describe('console in Chromium', () => {
     await page.reload();
     await page.getByTestId('health-unreachable').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('health-unreachable').innerText()).toMatch(/unreachable/i);
+    // The dashboard says it could not load, rather than keep its placeholders.
+    await page.getByRole('alert').filter({ hasText: 'Could not load the dashboard' }).waitFor({ timeout: 20_000 });
     await page.screenshot({ path: join(SCREENSHOTS, 'overview-api-down.png'), fullPage: true });
   });
 });

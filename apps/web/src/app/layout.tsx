@@ -1,4 +1,6 @@
 import '@mantine/core/styles.css';
+// After core's styles (charts' build on them).
+import '@mantine/charts/styles.css';
 import { ColorSchemeScript, mantineHtmlProps } from '@mantine/core';
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';

@@ -72,8 +72,20 @@ function invalidate(queryClient: QueryClient, operations: string[]): void {
 const operationOf = (key: readonly unknown[]) => (key[0] as { _id?: unknown } | undefined)?._id;
 
 /**
+ * Whether this is a complete, un-narrowed list of the tenant's running backups (the dashboard's)
+ * that lacks `backupId`: then the backup started running since it was fetched.
+ */
+function missesRunning(key: readonly unknown[], items: BackupDto[], total: number | undefined, backupId: string) {
+  const { _id, query } = key[0] as { _id?: unknown; query?: Record<string, unknown> };
+  if (_id !== 'listTenantBackups' || query?.status !== 'running') return false;
+  if (Object.keys(query).some((name) => !['status', 'page', 'limit'].includes(name))) return false;
+  return items.length === total && !items.some((b) => b.id === backupId);
+}
+
+/**
  * A running backup's progress, written into every cached view of it. False when some view does
- * not show it running yet (it just started): those are refetched instead.
+ * not show it running yet (it just started), or a complete list of running backups lacks it:
+ * those are refetched instead.
  */
 function patchProgress(queryClient: QueryClient, backupId: string, bytes: number): boolean {
   let current = true;
@@ -85,8 +97,10 @@ function patchProgress(queryClient: QueryClient, backupId: string, bytes: number
   for (const query of queryClient.getQueryCache().getAll()) {
     const operation = operationOf(query.queryKey);
     if (typeof operation !== 'string' || !BACKUP_VIEWS.includes(operation)) continue;
-    const data = query.state.data as (BackupDto & { items?: undefined }) | { items: BackupDto[] } | undefined;
+    const data = query.state.data as
+      (BackupDto & { items?: undefined }) | { items: BackupDto[]; total?: number } | undefined;
     if (!data) continue;
+    if (data.items && missesRunning(query.queryKey, data.items, data.total, backupId)) current = false;
     queryClient.setQueryData(
       query.queryKey,
       data.items ? { ...data, items: data.items.map(patch) } : patch(data as BackupDto),
