@@ -89,7 +89,7 @@ describe('dashboard in Chromium', () => {
       started.id,
       { timeout: 20_000 },
     );
-    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-running-1440.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-first-run-1440.png'), fullPage: true });
 
     // It ends: gone from the running ones, counted in the last 24 hours.
     await running.waitFor({ state: 'detached', timeout: 90_000 });
@@ -109,6 +109,31 @@ describe('dashboard in Chromium', () => {
     expect(await page.getByTestId('chart-storage-summary').getAttribute('aria-label')).toMatch(
       /^Successful backups wrote \d+(\.\d)? (KB|MB) from /,
     );
+
+    // Another backup of it: measured against the first one's size, its bar fills (aria-valuenow grows).
+    const second = await api('POST', `/databases/${big.id}/backup`);
+    const secondBar = page.getByTestId(`running-${second.id}`).getByRole('progressbar');
+    await secondBar.waitFor({ timeout: 30_000 });
+    // Some progress first, then more: the share grows while it runs.
+    const grows = async (from: number) =>
+      page.waitForFunction(
+        ({ id, from }) => {
+          const bar = document.querySelector(`[data-testid="running-${id}"] [role="progressbar"]`);
+          return Number(bar?.getAttribute('aria-valuenow') ?? 0) > from;
+        },
+        { id: second.id, from },
+        { timeout: 30_000 },
+      );
+    await grows(0);
+    await grows(Number(await secondBar.getAttribute('aria-valuenow')));
+    expect(await secondBar.getAttribute('aria-valuetext')).toMatch(/written, about \d+ % of the last backup's size$/);
+    expect(await page.getByTestId(`running-${second.id}-facts`).innerText()).toMatch(/ of about \d/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-running-1440.png'), fullPage: true });
+    await page.getByTestId(`running-${second.id}`).waitFor({ state: 'detached', timeout: 90_000 });
+    await page
+      .getByTestId('stat-backups-24h-detail')
+      .getByText(/2 succeeded · 0 failed/)
+      .waitFor({ timeout: 20_000 });
 
     // A database whose password is wrong: its backup fails and it is failing, listed first.
     const wrong = await api('POST', '/databases', {
@@ -135,9 +160,9 @@ describe('dashboard in Chromium', () => {
     expect(await page.getByTestId('stat-failing-detail').innerText()).toMatch(/1 database whose last backup failed/);
     await page
       .getByTestId('stat-backups-24h-detail')
-      .getByText(/1 succeeded · 1 failed/)
+      .getByText(/2 succeeded · 1 failed/)
       .waitFor({ timeout: 20_000 });
-    expect(await page.getByTestId('stat-success-rate-value').innerText()).toBe('50 %');
+    expect(await page.getByTestId('stat-success-rate-value').innerText()).toBe('66.7 %');
     // Still the same document: everything came by the live events.
     expect(await page.evaluate(() => (window as unknown as { dashboardMark?: number }).dashboardMark)).toBe(1);
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-1440.png'), fullPage: true });
