@@ -60,8 +60,9 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   private started: Promise<void> | undefined;
   private readonly shutdown = new AbortController();
   private readonly running = new Set<Promise<void>>();
-  /** pg-boss worker ids of this process, by queue (to wake them after a local send). */
-  private readonly workers = new Map<QueueName, string[]>();
+  /** This process's fetch loops, and the idle ones' wake-ups by queue (a local send wakes them). */
+  private readonly loops = new Set<Promise<void>>();
+  private readonly idlers = new Map<QueueName, Set<() => void>>();
   private stopping = false;
 
   constructor(private readonly config: AppConfig) {
@@ -127,7 +128,7 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
       expireInHours: ACTIVE_FOR_AT_MOST_HOURS,
     });
     // A worker of this process need not wait for its next poll.
-    if (!options.startAfterSeconds) for (const id of this.workers.get(name) ?? []) this.boss.notifyWorker(id);
+    if (!options.startAfterSeconds) this.wake(name);
   }
 
   /** Sends `name` once per slot of `cron` (in UTC) across the cluster, from the processes that run jobs. */
@@ -137,37 +138,83 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Works `name` in this process, `concurrency` jobs at a time (one pg-boss worker each). Only
-   * for processes that run jobs; a handler that throws fails its job (retried per its retryLimit).
+   * Works `name` in this process, `concurrency` jobs at a time. Only for processes that run jobs;
+   * a handler that throws fails its job (retried per its retryLimit).
+   *
+   * Our own fetch loops rather than pg-boss's work(): a shutdown then waits for every fetch in
+   * flight and every handler, so nothing of the queue runs on after the process (or a test app)
+   * closed.
    */
   async work<T>(name: QueueName, concurrency: number, handler: JobHandler<T>): Promise<void> {
     if (!this.runsJobs || this.stopping) return;
     await this.ready();
-    const ids: string[] = [];
-    for (let i = 0; i < concurrency; i++) {
-      ids.push(
-        await this.boss.work<T>(
-          name,
-          { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.config.env.JOB_POLL_SECONDS },
-          async ([job]) => {
-            if (!job) return;
-            const run = handler(job.data, {
-              signal: this.shutdown.signal,
-              retryCount: job.retryCount,
-              retryLimit: job.retryLimit,
-            });
-            const tracked = run.catch(() => undefined);
-            this.running.add(tracked);
-            try {
-              await run;
-            } finally {
-              this.running.delete(tracked);
-            }
-          },
-        ),
-      );
+    for (let i = 0; i < concurrency; i++) this.loops.add(this.workLoop(name, handler));
+  }
+
+  private async workLoop<T>(name: QueueName, handler: JobHandler<T>): Promise<void> {
+    while (!this.stopping) {
+      let job: PgBoss.JobWithMetadata<T> | undefined;
+      try {
+        [job] = await this.boss.fetch<T>(name, { batchSize: 1, includeMetadata: true });
+      } catch (error) {
+        if (!this.stopping) this.logger.warn({ queue: name, reason: (error as Error).message }, 'could not fetch jobs');
+      }
+      // Fetched just as the process began to stop: back into the queue, for another worker.
+      if (job && this.stopping) await this.handBack(name, job.id);
+      else if (job) await this.runJob(name, job, handler);
+      // Busy: straight on to the next job; idle: until the next poll or a local send.
+      else await this.idle(name);
     }
-    this.workers.set(name, [...(this.workers.get(name) ?? []), ...ids]);
+  }
+
+  private async runJob<T>(name: QueueName, job: PgBoss.JobWithMetadata<T>, handler: JobHandler<T>): Promise<void> {
+    const run = handler(job.data, {
+      signal: this.shutdown.signal,
+      retryCount: job.retryCount,
+      retryLimit: job.retryLimit,
+    });
+    const tracked = run.catch(() => undefined);
+    this.running.add(tracked);
+    try {
+      await run;
+      await this.boss.complete(name, job.id);
+    } catch (error) {
+      await this.boss.fail(name, job.id, { message: (error as Error).message }).catch(() => undefined);
+    } finally {
+      this.running.delete(tracked);
+    }
+  }
+
+  private async handBack(name: QueueName, id: string): Promise<void> {
+    try {
+      await this.boss.fail(name, id, { message: 'handed back: the process was stopping' });
+      await this.boss.retry(name, id);
+    } catch (error) {
+      // Left active: a backup or restore row stays pending and is queued again (JobSupervisor).
+      this.logger.warn({ queue: name, reason: (error as Error).message }, 'could not hand a job back');
+    }
+  }
+
+  /** Waits JOB_POLL_SECONDS, or less when this process sends a job to `name` or stops. */
+  private idle(name: QueueName): Promise<void> {
+    return new Promise((resolve) => {
+      const waiters = this.idlers.get(name) ?? new Set<() => void>();
+      this.idlers.set(name, waiters);
+      const wake = () => {
+        clearTimeout(timer);
+        waiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, this.config.env.JOB_POLL_SECONDS * 1000);
+      waiters.add(wake);
+    });
+  }
+
+  private wake(name?: QueueName): void {
+    for (const [queue, waiters] of this.idlers) {
+      if (name && queue !== name) continue;
+      for (const wake of [...waiters]) wake();
+    }
   }
 
   /**
@@ -176,7 +223,7 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
    */
   async shutDown(signalName: string, graceMs: number): Promise<void> {
     this.stopping = true;
-    for (const name of this.workers.keys()) await this.boss.offWork(name).catch(() => undefined);
+    this.wake();
     if (this.running.size) {
       let timer: NodeJS.Timeout | undefined;
       const inTime = await Promise.race([
@@ -206,8 +253,11 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async stopBoss(): Promise<void> {
-    // A start still under way ends first (stopping it halfway would leave its work running on).
+    // A start still under way ends first (stopping it halfway would leave its work running on),
+    // then every fetch loop (a fetch in flight, a handler that just began).
     await this.started?.catch(() => undefined);
+    this.wake();
+    await Promise.allSettled([...this.loops]);
     // Handlers have ended (recording their outcome): nothing is left for pg-boss to wait for.
     await this.boss.stop({ graceful: false, close: true }).catch(() => undefined);
   }
