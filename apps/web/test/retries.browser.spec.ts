@@ -176,5 +176,12 @@ describe('backup retries in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'backup-retry-details.png') });
     await page.keyboard.press('Escape');
     await closed(page, retryDrawer);
+
+    // The databases list says, in words, that it is not protected: its newest backup failed.
+    await page.goto(`${stack.webUrl}/databases`);
+    const protection = page.getByTestId('database-protection-flaky');
+    await protection.waitFor({ timeout: 20_000 });
+    expect(await protection.getAttribute('data-protection')).toBe('failing');
+    expect(await protection.innerText()).toMatch(/^failing$/i);
   });
 });

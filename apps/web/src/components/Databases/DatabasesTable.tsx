@@ -1,6 +1,6 @@
 'use client';
 
-import { Anchor, ColorSwatch, Group, Stack, Switch, Text } from '@mantine/core';
+import { Anchor, Badge, ColorSwatch, Group, Stack, Switch, Text, Tooltip } from '@mantine/core';
 import type { DatabaseDto, StorageDto } from '@dumpstation/api-client';
 import Link from 'next/link';
 import { NOWRAP_CELL, type DataColumn } from '@/components/Common/DataTable';
@@ -37,6 +37,38 @@ function EnabledCell({ db, toggle }: { db: DatabaseDto; toggle: EnabledToggle })
       aria-label={db.enabled ? `Pause ${db.name}` : `Resume ${db.name}`}
       data-testid={`database-enabled-${db.name}`}
     />
+  );
+}
+
+/** Whether the database is protected, in words (colour only repeats them). */
+const PROTECTION: Record<DatabaseDto['protection'], { label: string; color: string; why: string }> = {
+  ok: { label: 'Protected', color: 'teal', why: 'Its newest successful backup is recent enough.' },
+  stale: {
+    label: 'Stale',
+    color: 'orange',
+    why: 'Its newest successful backup is older than it may be (max_age_hours, or twice the schedule interval).',
+  },
+  failing: { label: 'Failing', color: 'red', why: 'Its newest backup failed.' },
+  unscheduled: {
+    label: 'Unscheduled',
+    color: 'gray',
+    why: 'No schedule and no maximum age: nothing says how fresh it must be.',
+  },
+};
+
+function ProtectionBadge({ db }: { db: DatabaseDto }) {
+  const protection = PROTECTION[db.protection];
+  return (
+    <Tooltip label={protection.why} multiline w={260}>
+      <Badge
+        color={protection.color}
+        variant={db.protection === 'ok' || db.protection === 'unscheduled' ? 'light' : 'filled'}
+        data-testid={`database-protection-${db.name}`}
+        data-protection={db.protection}
+      >
+        {protection.label}
+      </Badge>
+    </Tooltip>
   );
 }
 
@@ -87,6 +119,11 @@ function columns(storageNames: Map<string, string>, toggle: EnabledToggle): Data
       header: 'Status',
       td: NOWRAP_CELL,
       cell: (db) => <EnabledCell db={db} toggle={toggle} />,
+    },
+    {
+      header: 'Protection',
+      td: NOWRAP_CELL,
+      cell: (db) => <ProtectionBadge db={db} />,
     },
     {
       header: 'Last backup',
