@@ -60,6 +60,8 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(JobSupervisor.name);
   private timer: NodeJS.Timeout | undefined;
   private uploadTimer: NodeJS.Timeout | undefined;
+  /** The look for pending rows missing from the queue, while one runs. */
+  private requeueing: Promise<void> | undefined;
   /** Jobs of this process whose runner could not record their state: no longer heart-beaten. */
   private readonly lost = new Set<string>();
 
@@ -101,9 +103,10 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
     this.uploadTimer.unref();
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
     clearTimeout(this.uploadTimer);
+    await this.requeueing;
   }
 
   private abandonedAfterMs(): number {
@@ -176,7 +179,8 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
       (id) => id !== this.workerId && isProvablyGone(identityOf(id)),
     );
     const staleBefore = new Date(Date.now() - ABANDONED_AFTER_HEARTBEATS * this.config.env.JOB_HEARTBEAT_MS);
-    await this.requeueOrphans();
+    // Beside, not before, failing the abandoned: a queue not started yet must not hold that up.
+    this.requeueOrphansInBackground();
     const byDeath = dead.length ? await this.backups.failAbandoned({ workerIds: dead }, ABANDONED_JOB_MESSAGES) : null;
     const byStaleness = await this.backups.failAbandoned({ staleBefore }, ABANDONED_JOB_MESSAGES);
     const backups = [...(byDeath?.backups ?? []), ...byStaleness.backups];
@@ -196,6 +200,19 @@ export class JobSupervisor implements OnModuleInit, OnModuleDestroy {
    * recording the row and queueing it, or the queue refused it then) are queued again, oldest
    * first. A duplicate job is harmless: its handler claims the row pending → running once.
    */
+  private requeueOrphansInBackground(): void {
+    // Not while the queue is starting (or the service database is down): next heartbeat.
+    if (this.requeueing || !this.queue.isStarted) return;
+    this.requeueing = this.requeueOrphans()
+      .catch((error: unknown) =>
+        this.logger.warn(
+          { reason: (error as Error).message },
+          'could not look for pending jobs missing from the queue',
+        ),
+      )
+      .finally(() => (this.requeueing = undefined));
+  }
+
   private async requeueOrphans(): Promise<void> {
     const before = new Date(Date.now() - this.abandonedAfterMs());
     const orphans = await this.backups.pendingWithoutJob(before);

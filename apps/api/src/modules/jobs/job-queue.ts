@@ -64,6 +64,7 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly loops = new Set<Promise<void>>();
   private readonly idlers = new Map<QueueName, Set<() => void>>();
   private stopping = false;
+  private startedOk = false;
 
   constructor(private readonly config: AppConfig) {
     this.boss = new PgBoss({
@@ -78,6 +79,11 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
       deleteAfterDays: 7,
     });
     this.boss.on('error', (error) => this.logger.warn({ reason: error.message }, 'job queue error'));
+  }
+
+  /** pg-boss is started: a send goes straight to the database instead of waiting for the start. */
+  get isStarted(): boolean {
+    return this.startedOk;
   }
 
   get runsJobs(): boolean {
@@ -97,6 +103,7 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
         for (const name of Object.values(QUEUES)) {
           if (!(await this.boss.getQueue(name))) await this.boss.createQueue(name);
         }
+        this.startedOk = true;
         return;
       } catch (error) {
         if (this.stopping) break;
