@@ -50,20 +50,7 @@ describe('concurrency limits', () => {
       MAX_CONCURRENT_BACKUPS_PER_TENANT: '2',
       JOB_POLL_SECONDS: '0.5',
     });
-    const created = await app
-      .http()
-      .post('/api/v1/tenants')
-      .set(bearer(app.root.access_token))
-      .send({ name: 'Beta', slug: 'beta' })
-      .expect(201);
-    tenantB = (
-      await app
-        .http()
-        .post('/api/v1/auth/switch-tenant')
-        .set(bearer(app.root.access_token))
-        .send({ tenant_id: created.body.id })
-        .expect(200)
-    ).body as Session;
+    tenantB = await app.newTenant('Beta', 'beta');
   }, 60_000);
   afterAll(async () => {
     await blocker.client?.query('ROLLBACK').catch(() => undefined);

@@ -12,6 +12,8 @@ export interface SignedInApp {
   http(): ReturnType<typeof request>;
   /** A new member of the first tenant with `role`, signed in. */
   member(username: string, role: string): Promise<Session>;
+  /** A new tenant made by the instance admin, and the admin's session in it (its owner). */
+  newTenant(name: string, slug: string): Promise<Session>;
   /** Signs an existing user in again (codes come from the stand-in). */
   signIn(username: string, options?: { twoFactor?: string; tenantId?: string }): Promise<Session>;
 }
@@ -37,6 +39,19 @@ export async function startSignedIn(env: Record<string, string | undefined> = {}
     http,
     signIn: (username, options) =>
       signIn(api, username, username === 'root' ? rootHook.path : membersHook.path, options),
+    async newTenant(name, slug) {
+      const tenant = await http()
+        .post('/api/v1/tenants')
+        .set(bearer(root.access_token))
+        .send({ name, slug })
+        .expect(201);
+      const switched = await http()
+        .post('/api/v1/auth/switch-tenant')
+        .set(bearer(root.access_token))
+        .send({ tenant_id: tenant.body.id })
+        .expect(200);
+      return switched.body as Session;
+    },
     async member(username, role) {
       await http()
         .post('/api/v1/members')

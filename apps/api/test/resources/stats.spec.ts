@@ -73,20 +73,7 @@ describe('GET /api/v1/stats', () => {
     backupsOfA.push(await backUp(app.root.access_token, a.shop));
 
     // Tenant B, with a backup of its own that must not count for tenant A.
-    const tenant = await app
-      .http()
-      .post('/api/v1/tenants')
-      .set(bearer(app.root.access_token))
-      .send({ name: 'Beta', slug: 'beta' })
-      .expect(201);
-    tenantB = (
-      await app
-        .http()
-        .post('/api/v1/auth/switch-tenant')
-        .set(bearer(app.root.access_token))
-        .send({ tenant_id: tenant.body.id })
-        .expect(200)
-    ).body as Session;
+    tenantB = await app.newTenant('Beta', 'beta');
     const b = await setUp(tenantB.access_token, { other: source.dbname });
     backupOfB = await backUp(tenantB.access_token, b.other);
   }, 120_000);
@@ -261,20 +248,7 @@ describe('GET /api/v1/stats: success rate, storages, databases, the daily series
       ['b', 'beta-stats'],
       ['c', 'gamma-stats'],
     ] as const) {
-      const tenant = await app
-        .http()
-        .post('/api/v1/tenants')
-        .set(bearer(app.root.access_token))
-        .send({ name: slug, slug })
-        .expect(201);
-      sessions[key] = (
-        await app
-          .http()
-          .post('/api/v1/auth/switch-tenant')
-          .set(bearer(app.root.access_token))
-          .send({ tenant_id: tenant.body.id })
-          .expect(200)
-      ).body as Session;
+      sessions[key] = await app.newTenant(slug, slug);
     }
     const layout: { tenant: 'a' | 'b' | 'c'; storage: string; databases: Record<string, unknown>[] }[] = [
       {

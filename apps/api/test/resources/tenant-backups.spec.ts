@@ -55,20 +55,7 @@ describe('GET /api/v1/backups', () => {
       `UPDATE backups SET trigger = 'scheduled', created_at = '2025-01-15T12:00:00Z' WHERE id = '${made.first.id}'`,
     );
 
-    const tenant = await app
-      .http()
-      .post('/api/v1/tenants')
-      .set(bearer(app.root.access_token))
-      .send({ name: 'Beta', slug: 'beta' })
-      .expect(201);
-    tenantB = (
-      await app
-        .http()
-        .post('/api/v1/auth/switch-tenant')
-        .set(bearer(app.root.access_token))
-        .send({ tenant_id: tenant.body.id })
-        .expect(200)
-    ).body as Session;
+    tenantB = await app.newTenant('Beta', 'beta');
     await setUp(tenantB.access_token, { 'billing-of-beta': 'no_such_database' });
     backupOfB = await backUp(tenantB.access_token, ids['billing-of-beta']);
   }, 120_000);
