@@ -62,6 +62,7 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly running = new Set<Promise<void>>();
   /** This process's fetch loops, and the idle ones' wake-ups by queue (a local send wakes them). */
   private readonly loops = new Set<Promise<void>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly idlers = new Map<QueueName, Set<() => void>>();
   private stopping = false;
   private startedOk = false;
@@ -136,6 +137,23 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     });
     // A worker of this process need not wait for its next poll.
     if (!options.startAfterSeconds) this.wake(name);
+  }
+
+  /**
+   * A periodic job run once per interval for the whole cluster: this process offers `name` every
+   * half interval with pg-boss's singleton (key `name`, `minutes` slots), which stores one job per
+   * slot whoever offers it; one worker then works it. Only processes that run jobs offer; the
+   * timer ends with the process.
+   */
+  offerEvery(name: QueueName, minutes: number): void {
+    if (!this.runsJobs || minutes <= 0) return;
+    const offer = () =>
+      void this.send(name, {}, { singleton: { key: name, seconds: minutes * 60 } }).catch((error: unknown) =>
+        this.logger.warn({ queue: name, reason: (error as Error).message }, 'periodic job not queued'),
+      );
+    const timer = setInterval(offer, Math.max(1_000, (minutes * 60_000) / 2));
+    timer.unref();
+    this.timers.add(timer);
   }
 
   /** Sends `name` once per slot of `cron` (in UTC) across the cluster, from the processes that run jobs. */
@@ -260,6 +278,7 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async stopBoss(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
     // A start still under way ends first (stopping it halfway would leave its work running on),
     // then every fetch loop (a fetch in flight, a handler that just began).
     await this.started?.catch(() => undefined);

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { ValidationFailedException } from '../../common/errors/api-exception';
 import { JobQueue, QUEUES } from '../jobs/job-queue';
@@ -33,9 +33,8 @@ function decide(
  * per cluster). What it removes is exactly what GET /databases/{id}/retention-preview lists.
  */
 @Injectable()
-export class RetentionService implements OnModuleInit, OnModuleDestroy {
+export class RetentionService implements OnModuleInit {
   private readonly logger = new Logger(RetentionService.name);
-  private timer: NodeJS.Timeout | undefined;
   private sweeping = false;
 
   constructor(
@@ -50,23 +49,13 @@ export class RetentionService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     const minutes = this.config.env.RETENTION_INTERVAL_MINUTES;
     if (minutes <= 0 || !this.queue.runsJobs) return;
-    // Every worker offers the run each interval; pg-boss's singleton keeps one job per interval
-    // for the whole cluster, which one worker then works.
+    // One run per interval for the whole cluster (JobQueue.offerEvery).
     void this.queue
       .work(QUEUES.retention, 1, () => this.runPeriodic())
       .catch((error: unknown) =>
         this.logger.warn({ reason: (error as Error).message }, 'retention worker not started'),
       );
-    const offer = () =>
-      void this.queue
-        .send(QUEUES.retention, {}, { singleton: { key: 'retention', seconds: minutes * 60 } })
-        .catch((error: unknown) => this.logger.warn({ reason: (error as Error).message }, 'retention run not queued'));
-    this.timer = setInterval(offer, Math.max(1_000, (minutes * 60_000) / 2));
-    this.timer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.queue.offerEvery(QUEUES.retention, minutes);
   }
 
   /** What the next run would keep and remove, under the stored policy or the proposed one. */

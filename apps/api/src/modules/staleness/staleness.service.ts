@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { BackupNotifier } from '../backups/backup-notifier';
@@ -37,9 +37,8 @@ export interface StalenessCheckResult {
  * change is claimed with a conditional UPDATE first, so two replicas never both tell it.
  */
 @Injectable()
-export class StalenessService implements OnModuleInit, OnModuleDestroy {
+export class StalenessService implements OnModuleInit {
   private readonly logger = new Logger(StalenessService.name);
-  private timer: NodeJS.Timeout | undefined;
   private checking = false;
 
   constructor(
@@ -62,22 +61,8 @@ export class StalenessService implements OnModuleInit, OnModuleDestroy {
       .catch((error: unknown) =>
         this.logger.warn({ reason: (error as Error).message }, 'staleness worker not started'),
       );
-    const minutes = this.config.env.STALENESS_CHECK_MINUTES;
-    if (minutes <= 0) return;
-    // As retention: every worker offers the check each half interval; pg-boss's singleton keeps
-    // one job per interval for the whole cluster, which one worker then works.
-    const offer = () =>
-      void this.queue
-        .send(QUEUES.staleness, {}, { singleton: { key: 'staleness', seconds: minutes * 60 } })
-        .catch((error: unknown) =>
-          this.logger.warn({ reason: (error as Error).message }, 'staleness check not queued'),
-        );
-    this.timer = setInterval(offer, Math.max(1_000, (minutes * 60_000) / 2));
-    this.timer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+    // As retention: one check per interval for the whole cluster.
+    this.queue.offerEvery(QUEUES.staleness, this.config.env.STALENESS_CHECK_MINUTES);
   }
 
   /** One check over every database of every tenant, as of the injected clock. */
