@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../../generated/prisma/client';
+import { ProtectionRepository, toRow } from '../protection/protection.repository';
 import { PrismaService } from '../../prisma/prisma.service';
 
 /** Cumulative counts of a histogram: `buckets[i]` observations at most `bounds[i]`. */
@@ -59,7 +60,10 @@ const histogram = (row: HistogramRow | undefined, bounds: readonly number[]): Hi
 
 @Injectable()
 export class MetricsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly protectionRows: ProtectionRepository,
+  ) {}
 
   /**
    * Every cluster-wide fact of /metrics, from one snapshot (repeatable read) so that they agree
@@ -88,30 +92,8 @@ export class MetricsRepository {
                  count(*)::float8 AS count, sum(size_bytes)::float8 AS sum,
                  sum(size_bytes) FILTER (WHERE status = 'success')::float8 AS stored
           FROM backups WHERE status IN ('success', 'deleted') AND size_bytes IS NOT NULL`,
-        this.prisma.$queryRaw<
-          {
-            tenant: string;
-            database: string;
-            schedule: string | null;
-            timezone: string;
-            enabled: boolean;
-            max_age_hours: number | null;
-            schedule_updated_at: Date;
-            last_success_at: Date | null;
-            last_finished_status: string | null;
-          }[]
-        >`
-          SELECT t.slug AS tenant, d.name AS database, d.schedule, d.timezone, d.enabled, d.max_age_hours,
-                 d.schedule_updated_at, s.last_success_at, l.status::text AS last_finished_status
-          FROM databases d
-          JOIN tenants t ON t.id = d.tenant_id
-          LEFT JOIN LATERAL (SELECT max(b.finished_at) AS last_success_at FROM backups b
-                             WHERE b.database_id = d.id AND b.status = 'success') s ON true
-          LEFT JOIN LATERAL (SELECT b.status FROM backups b
-                             WHERE b.database_id = d.id AND b.status IN ('success', 'failed', 'deleted')
-                               AND b.finished_at IS NOT NULL
-                             ORDER BY b.finished_at DESC LIMIT 1) l ON true
-          ORDER BY t.slug, d.name`,
+        // The same facts the protection of a database is decided from everywhere else.
+        this.protectionRows.query({}),
         // A retry waits its database's delay before it is due: it is not late meanwhile.
         this.prisma.$queryRaw<{ kind: 'backup' | 'restore'; depth: number; oldest: number | null }[]>`
           SELECT 'backup' AS kind, count(*)::float8 AS depth,
@@ -134,17 +116,16 @@ export class MetricsRepository {
       sizes: histogram(sizes[0], sizeBounds),
       writtenBytes: Number(sizes[0]?.sum ?? 0),
       storedBytes: Number(sizes[0]?.stored ?? 0),
-      databases: databases.map((row) => ({
-        tenant: row.tenant,
-        database: row.database,
+      databases: databases.map(toRow).map((row) => ({
+        tenant: row.tenantSlug,
+        database: row.name,
         schedule: row.schedule,
         timezone: row.timezone,
         enabled: row.enabled,
-        maxAgeHours: row.max_age_hours,
-        scheduleUpdatedAt: row.schedule_updated_at,
-        lastSuccessAt: row.last_success_at,
-        lastFinishedStatus:
-          row.last_finished_status === null ? null : row.last_finished_status === 'failed' ? 'failed' : 'success',
+        maxAgeHours: row.maxAgeHours,
+        scheduleUpdatedAt: row.scheduleUpdatedAt,
+        lastSuccessAt: row.lastSuccessAt,
+        lastFinishedStatus: row.lastFinishedStatus,
       })),
       queue: queue.map((row) => ({
         kind: row.kind,

@@ -3,5 +3,5 @@ import { ProtectionRepository } from './protection.repository';
 import { ProtectionService } from './protection.service';
 
 /** Whether databases are protected (ok, stale, failing, unscheduled): databases, stats and staleness alerts. */
-@Module({ providers: [ProtectionRepository, ProtectionService], exports: [ProtectionService] })
+@Module({ providers: [ProtectionRepository, ProtectionService], exports: [ProtectionService, ProtectionRepository] })
 export class ProtectionModule {}

@@ -6,6 +6,7 @@ import { PrismaService } from '../../prisma/prisma.service';
 export interface ProtectionRow {
   id: string;
   tenantId: string;
+  tenantSlug: string;
   name: string;
   schedule: string | null;
   timezone: string;
@@ -21,9 +22,10 @@ export interface ProtectionRow {
   lastFinishedStatus: 'success' | 'failed' | null;
 }
 
-interface RawRow {
+export interface RawProtectionRow {
   id: string;
   tenant_id: string;
+  tenant_slug: string;
   name: string;
   schedule: string | null;
   timezone: string;
@@ -42,17 +44,21 @@ interface RawRow {
 export class ProtectionRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** The databases of one tenant (every tenant when null), or only `ids`, by name. */
+  /**
+   * The databases of one tenant (every tenant when null), or only `ids`, by name: a query that
+   * may also run inside a batch transaction (metrics read it in their snapshot); `toRow` maps it.
+   */
   query(filter: { tenantId?: string | null; ids?: string[] }) {
     const conditions: Prisma.Sql[] = [];
     if (filter.tenantId) conditions.push(Prisma.sql`d.tenant_id = ${filter.tenantId}::uuid`);
     if (filter.ids) conditions.push(Prisma.sql`d.id = ANY(${filter.ids}::uuid[])`);
     const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
-    return this.prisma.$queryRaw<RawRow[]>`
-      SELECT d.id, d.tenant_id, d.name, d.schedule, d.timezone, d.enabled, d.max_age_hours,
+    return this.prisma.$queryRaw<RawProtectionRow[]>`
+      SELECT d.id, d.tenant_id, t.slug AS tenant_slug, d.name, d.schedule, d.timezone, d.enabled, d.max_age_hours,
              d.schedule_updated_at, d.notification_id, d.staleness_notified,
              s.last_success_at, f.last_failure_at, l.status::text AS last_finished_status
       FROM databases d
+      JOIN tenants t ON t.id = d.tenant_id
       LEFT JOIN LATERAL (SELECT max(b.finished_at) AS last_success_at FROM backups b
                          WHERE b.database_id = d.id AND b.status = 'success') s ON true
       LEFT JOIN LATERAL (SELECT max(b.finished_at) AS last_failure_at FROM backups b
@@ -70,10 +76,11 @@ export class ProtectionRepository {
   }
 }
 
-export function toRow(raw: RawRow): ProtectionRow {
+export function toRow(raw: RawProtectionRow): ProtectionRow {
   return {
     id: raw.id,
     tenantId: raw.tenant_id,
+    tenantSlug: raw.tenant_slug,
     name: raw.name,
     schedule: raw.schedule,
     timezone: raw.timezone,
