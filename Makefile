@@ -14,10 +14,13 @@ include .env
 export
 endif
 
+# PostgreSQL clients Debian bookworm lacks (17), cached outside the checkout by scripts/install-pg-client-17.sh.
+export PG_CLIENTS_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/dumpstation/pg-clients
+
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 COMPOSE := docker compose -f docker-compose.yml
 
-.PHONY: help deps system-deps dev build test test-only lint format typecheck swagger check-generated \
+.PHONY: help deps system-deps pg-clients dev build test test-only lint format typecheck swagger check-generated \
 	compose-lint docker-build docker-up docker-down docker-logs check-pg
 
 help: ## List the targets
@@ -39,7 +42,10 @@ system-deps: ## Install the Debian tools the tests use (chromium, age, pg_dump) 
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-dev: deps ## Run API (:8080) and console (:3000); embedded PostgreSQL under .data/ when DATABASE_URL is unset
+pg-clients: ## Cache pg_dump/pg_restore/pg_dumpall/psql 17 (Debian trixie's, unpacked) under PG_CLIENTS_DIR when absent
+	@bash scripts/install-pg-client-17.sh
+
+dev: deps pg-clients ## Run API (:8080) and console (:3000); embedded PostgreSQL under .data/ when DATABASE_URL is unset
 	node packages/testing/bin/dev-stack.mjs
 
 build: deps ## Build every package (API to apps/api/dist, console to apps/web/.next)
@@ -70,7 +76,7 @@ check-generated: deps ## Fail when docs/openapi.json or packages/api-client diff
 compose-lint: deps ## Validate docker-compose.yml and docker-compose.prod.yml
 	pnpm run compose:lint
 
-test: deps system-deps ## Everything CI runs: lint, types, generated-code freshness, compose files, all test suites
+test: deps system-deps pg-clients ## Everything CI runs: lint, types, generated-code freshness, compose files, all test suites
 	$(MAKE) --no-print-directory lint typecheck check-generated compose-lint
 	pnpm run build
 	pnpm run test
@@ -78,8 +84,8 @@ test: deps system-deps ## Everything CI runs: lint, types, generated-code freshn
 test-only: ## Run the test suites without the checks (after one `make test`)
 	pnpm run test
 
-check-pg: ## List the installed pg_dump/pg_restore majors and which servers they can back up
-	@bash apps/api/src/bin/check-pg.sh
+check-pg: ## List the installed pg_dump/pg_restore majors (system and PG_CLIENTS_DIR) and which servers they can back up
+	@PG_BIN_DIR_TEMPLATE='$(or $(PG_BIN_DIR_TEMPLATE),/usr/lib/postgresql/{major}/bin:$(PG_CLIENTS_DIR)/{major}/bin)' bash apps/api/src/bin/check-pg.sh
 
 docker-build: ## Build the api and web images
 	$(COMPOSE) build
