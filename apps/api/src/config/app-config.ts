@@ -124,10 +124,19 @@ const environmentSchema = z.object({
   /** Discord's REST API root; tests point it at a local stand-in. */
   DISCORD_API_URL: z.url().default('https://discord.com/api'),
 
-  /** Where pg_dump/pg_restore of each major live; {major} is replaced (Debian/PGDG layout by default). */
+  /**
+   * Where pg_dump/pg_restore of each major live; {major} is replaced (Debian/PGDG layout by default).
+   * Several templates separated by `:` are searched in order for each major.
+   */
   PG_BIN_DIR_TEMPLATE: z
     .string()
-    .includes('{major}', { error: 'must contain {major}, e.g. /usr/lib/postgresql/{major}/bin' })
+    .refine(
+      (value) =>
+        value.split(':').some((t) => t.trim()) && value.split(':').every((t) => !t.trim() || t.includes('{major}')),
+      {
+        error: 'each `:`-separated template must contain {major}, e.g. /usr/lib/postgresql/{major}/bin',
+      },
+    )
     .default('/usr/lib/postgresql/{major}/bin'),
   /** Root of `local` storage; each tenant gets its own folder below it (tenants never name a path). */
   STORAGE_LOCAL_ROOT: z.string().min(1).default('./.data/storage'),

@@ -18,6 +18,20 @@ export interface ResolvedPgClient {
 }
 
 export const DEFAULT_PG_BIN_DIR_TEMPLATE = '/usr/lib/postgresql/{major}/bin';
+/** Separates the templates of a PG_BIN_DIR_TEMPLATE list, as in PATH. */
+export const PG_BIN_DIR_TEMPLATE_SEPARATOR = ':';
+
+/** The templates of a PG_BIN_DIR_TEMPLATE value (one, or several separated by `:`), in search order. */
+export function parseBinDirTemplates(value: string): string[] {
+  const templates = value
+    .split(PG_BIN_DIR_TEMPLATE_SEPARATOR)
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
+  if (!templates.length) throw new RangeError('PG_BIN_DIR_TEMPLATE names no folder');
+  return templates;
+}
+/** pg_restore from this major on sends `SET transaction_timeout`, which older servers reject. */
+const TRANSACTION_TIMEOUT_MAJOR = 17;
 /** Highest major scanned for a newer client; far above any release today. */
 const HIGHEST_MAJOR = 30;
 
@@ -27,11 +41,24 @@ export class PgClientMissingError extends Error {
     readonly tool: PgTool,
     readonly serverMajor: number,
     lookedIn: string,
+    /** What the client is for, when not a server of `serverMajor` (e.g. reading an archive). */
+    purpose = `for PostgreSQL ${serverMajor}`,
   ) {
-    super(
-      `No ${tool} for PostgreSQL ${serverMajor}: install postgresql-client-${serverMajor} (looked in ${lookedIn} and above)`,
-    );
+    super(`No ${tool} ${purpose}: install postgresql-client-${serverMajor} (looked in ${lookedIn} and above)`);
     this.name = 'PgClientMissingError';
+  }
+}
+
+/**
+ * The archive is read only by a pg_restore of 17 or later, which sets `transaction_timeout`, and
+ * the target server predates it: no installable client helps (an older pg_restore cannot read it).
+ */
+export class PgRestoreTooNewError extends Error {
+  constructor(pgRestoreMajor: number, archiveMajor: number, targetMajor: number) {
+    super(
+      `This archive (written by pg_dump ${archiveMajor}) is read only by pg_restore ${pgRestoreMajor} or newer, which cannot restore into PostgreSQL ${targetMajor} (it sets transaction_timeout, new in PostgreSQL ${TRANSACTION_TIMEOUT_MAJOR}): restore it into a PostgreSQL ${Math.max(archiveMajor, TRANSACTION_TIMEOUT_MAJOR)} or newer server`,
+    );
+    this.name = 'PgRestoreTooNewError';
   }
 }
 
@@ -66,54 +93,93 @@ async function isExecutableFile(path: string): Promise<boolean> {
  * lowest newer one (a newer client can dump and restore older servers; an older one refuses).
  */
 export class PgClientResolver {
-  private readonly binDirTemplate: string;
+  private readonly binDirTemplates: string[];
 
+  /** `binDirTemplate`: one template with `{major}`, or several separated by `:`, searched in order. */
   constructor(options: { binDirTemplate?: string } = {}) {
-    this.binDirTemplate = options.binDirTemplate ?? DEFAULT_PG_BIN_DIR_TEMPLATE;
+    this.binDirTemplates = parseBinDirTemplates(options.binDirTemplate ?? DEFAULT_PG_BIN_DIR_TEMPLATE);
   }
 
-  binDirFor(major: number): string {
-    return this.binDirTemplate.replaceAll('{major}', String(major));
+  /** The folders searched for a major's tools, in order. */
+  binDirsFor(major: number): string[] {
+    return this.binDirTemplates.map((template) => template.replaceAll('{major}', String(major)));
+  }
+
+  /** The first executable `tool` of exactly `major` in the template list, if any. */
+  private async find(tool: PgTool, major: number): Promise<string | undefined> {
+    for (const dir of this.binDirsFor(major)) {
+      const binary = resolvePath(dir, tool);
+      if (await isExecutableFile(binary)) return binary;
+    }
+    return undefined;
+  }
+
+  private lookedIn(major: number): string {
+    return this.binDirsFor(major).join(', ');
   }
 
   async resolve(tool: PgTool, serverVersionNum: number): Promise<ResolvedPgClient> {
     const wanted = serverMajor(serverVersionNum);
     for (let major = wanted; major <= Math.max(wanted, HIGHEST_MAJOR); major++) {
-      const binary = resolvePath(this.binDirFor(major), tool);
-      if (!(await isExecutableFile(binary))) continue;
+      const binary = await this.find(tool, major);
+      if (!binary) continue;
       // The version is informative (it goes into the sidecar); a failure to read it is not fatal here.
       const version = await readToolVersion(binary).catch(() => undefined);
       return version === undefined ? { major, binary } : { major, binary, version };
     }
-    throw new PgClientMissingError(tool, wanted, this.binDirFor(wanted));
+    throw new PgClientMissingError(tool, wanted, this.lookedIn(wanted));
   }
 
-  /** Every major with `tool` installed, ascending. */
+  /** Every major with `tool` installed (in any folder of the list), ascending. */
   async installedMajors(tool: PgTool): Promise<number[]> {
     const majors: number[] = [];
     for (let major = 9; major <= HIGHEST_MAJOR; major++) {
-      if (await isExecutableFile(resolvePath(this.binDirFor(major), tool))) majors.push(major);
+      if (await this.find(tool, major)) majors.push(major);
     }
     return majors;
   }
 
   /**
-   * pg_restore for restoring an archive written by pg_dump `archiveMajor` into a server:
-   * the server's major or the lowest above it, as for pg_dump; failing those, the newest
-   * installed one that can still read the archive (pg_restore replays SQL, which newer servers
-   * accept from older clients). `fallback` says when that last rule was used.
+   * pg_restore for restoring an archive written by pg_dump `archiveMajor` into a server. Only a
+   * pg_restore at least as new as the archive reads it (an older one stops at `unsupported version
+   * (1.16) in file header`). Among those: the server's major; else the newest older one (newer
+   * servers accept the SQL older clients send; `fallback` says so); else the lowest newer one. A
+   * pg_restore of 17 or later sets `transaction_timeout`, which servers before 17 reject, so it is
+   * never used for those. When nothing fits this fails before anything is fetched or touched,
+   * naming the client to install.
    */
   async resolveForRestore(
     targetVersionNum: number,
     archiveMajor: number,
   ): Promise<ResolvedPgClient & { fallback: boolean }> {
     const target = serverMajor(targetVersionNum);
-    const usable = (await this.installedMajors('pg_restore')).filter((major) => major >= archiveMajor);
-    const major = usable.find((m) => m >= target) ?? usable.filter((m) => m < target).pop();
+    const readers = (await this.installedMajors('pg_restore')).filter((major) => major >= archiveMajor);
+    const usable = readers.filter(
+      (major) => major <= target || target >= TRANSACTION_TIMEOUT_MAJOR || major < TRANSACTION_TIMEOUT_MAJOR,
+    );
+    const major =
+      usable.find((m) => m === target) ?? usable.filter((m) => m < target).pop() ?? usable.find((m) => m > target);
     if (major === undefined) {
-      throw new PgClientMissingError('pg_restore', Math.max(target, archiveMajor), this.binDirFor(target));
+      if (readers.length && archiveMajor > target) throw new PgRestoreTooNewError(readers[0], archiveMajor, target);
+      if (readers.length) {
+        throw new PgClientMissingError(
+          'pg_restore',
+          target,
+          this.lookedIn(target),
+          `for PostgreSQL ${target} (pg_restore ${readers.join(', ')} sets transaction_timeout, which PostgreSQL ${target} lacks)`,
+        );
+      }
+      if (archiveMajor >= target) {
+        throw new PgClientMissingError(
+          'pg_restore',
+          archiveMajor,
+          this.lookedIn(archiveMajor),
+          `${archiveMajor} or newer to read this archive (written by pg_dump ${archiveMajor})`,
+        );
+      }
+      throw new PgClientMissingError('pg_restore', target, this.lookedIn(target));
     }
-    const binary = resolvePath(this.binDirFor(major), 'pg_restore');
+    const binary = (await this.find('pg_restore', major))!;
     const version = await readToolVersion(binary).catch(() => undefined);
     return { major, binary, ...(version ? { version } : {}), fallback: major < target };
   }

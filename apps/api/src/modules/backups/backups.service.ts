@@ -272,10 +272,11 @@ export class BackupsService {
     const backup = await this.requireSuccessful(auth, id);
     let result: VerifyResultDto;
     try {
+      // A pg_restore able to read the archive (as new as the pg_dump that wrote it) before anything is fetched.
+      const major = archiveMajor(backup.pgDumpVersion);
+      const pgRestore = await this.resolver.resolveForRestore(major * 10_000, major);
       const archive = await fetchVerifiedArchive(await this.archives.locate(backup), this.config.env.RESTORE_TEMP_DIR);
       try {
-        const major = archiveMajor(backup.pgDumpVersion);
-        const pgRestore = await this.resolver.resolveForRestore(major * 10_000, major);
         const entries = await listArchive(pgRestore.binary, archive.path);
         result = {
           ok: true,

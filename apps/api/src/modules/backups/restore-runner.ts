@@ -165,7 +165,7 @@ export class RestoreRunner {
     if (pgRestore.fallback) {
       this.logger.warn(
         { restoreId: restore.id, pgRestore: pgRestore.version, server: serverMajor(server.versionNum) },
-        'no pg_restore for the target major or above: using an older one that reads the archive',
+        'no pg_restore of the target major: using an older one that reads the archive',
       );
     }
     // Verified before the target is touched in any way: a bad archive changes nothing.
