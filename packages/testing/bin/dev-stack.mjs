@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -102,8 +103,13 @@ function devEncryptionKey() {
 const databaseUrl = process.env.DATABASE_URL || (process.env.DB_HOST ? undefined : await startEmbeddedPostgres());
 const encryptionKey = process.env.APP_ENCRYPTION_KEY || devEncryptionKey();
 const apiPort = process.env.PORT || process.env.SERVER_PORT || '8080';
+// The system's clients, then the ones `make dev` cached (scripts/install-pg-client-17.sh): servers 12–17.
+const pgClientsDir =
+  process.env.PG_CLIENTS_DIR ||
+  join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dumpstation', 'pg-clients');
 run('api', ['--filter', '@dumpstation/api', 'run', 'dev'], {
   ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  PG_BIN_DIR_TEMPLATE: process.env.PG_BIN_DIR_TEMPLATE || `/usr/lib/postgresql/{major}/bin:${pgClientsDir}/{major}/bin`,
   APP_ENCRYPTION_KEY: encryptionKey,
   PORT: apiPort,
 });

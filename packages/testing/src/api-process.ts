@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { freePort } from './free-port';
+import { testPgBinDirTemplate } from './pg-clients';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
 export const API_ENTRY = join(REPO_ROOT, 'apps/api/dist/main.js');
@@ -39,6 +40,7 @@ export async function spawnApi(
     PORT: String(port),
     DATABASE_URL: options.databaseUrl,
     APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    PG_BIN_DIR_TEMPLATE: testPgBinDirTemplate(),
     ...options.env,
   })) {
     if (value !== undefined) env[key] = value;

@@ -7,3 +7,4 @@ export { startDiscordStandIn } from './discord';
 export type { RunningDiscord, RecordedDiscordCall } from './discord';
 export { spawnApi, startApiProcess, REPO_ROOT, API_ENTRY } from './api-process';
 export type { ApiProcess, SpawnApiOptions } from './api-process';
+export { pgClientsCacheDir, testPgBinDirTemplate } from './pg-clients';

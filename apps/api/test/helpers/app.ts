@@ -4,6 +4,7 @@ import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { Migrator, defaultMigrationsDir } from '../../src/prisma/migrator';
 import { createTestDatabase } from './database';
 import { InstanceBootstrap } from '../../src/modules/bootstrap/instance-bootstrap';
+import { testPgBinDirTemplate } from '@dumpstation/testing';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,8 @@ export function testConfig(env: Record<string, string | undefined>): AppConfig {
     DISCORD_API_URL: process.env.TEST_DISCORD_API,
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
     STORAGE_LOCAL_ROOT: join(tmpdir(), `dumpstation-test-storage-${process.pid}`),
+    // The system's clients and the cached 17 (scripts/install-pg-client-17.sh): servers 12–17.
+    PG_BIN_DIR_TEMPLATE: testPgBinDirTemplate(),
     ...env,
   });
 }

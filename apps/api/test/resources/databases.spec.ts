@@ -20,7 +20,11 @@ describe('databases', () => {
   const auth = () => bearer(app.root.access_token);
 
   beforeAll(async () => {
-    [app, pg15] = await Promise.all([startSignedIn(), startPostgres({ major: 15 })]);
+    // Only the system's clients (bookworm: 15), not the cached 17: a 17 server has no pg_dump here.
+    [app, pg15] = await Promise.all([
+      startSignedIn({ PG_BIN_DIR_TEMPLATE: '/usr/lib/postgresql/{major}/bin' }),
+      startPostgres({ major: 15 }),
+    ]);
     const admin = new URL(process.env.TEST_DATABASE_ADMIN_URL!);
     pg17 = {
       host: admin.hostname,
