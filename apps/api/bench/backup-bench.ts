@@ -208,10 +208,13 @@ async function sql<T = Record<string, unknown>>(url: string, text: string, value
 
 /** The pg tool the API picks: the server's major, or the lowest newer one installed. */
 function pgBinary(tool: 'pg_dump' | 'pg_restore', major: number): string {
+  // One template or several separated by `:`, searched in order per major (as PG_BIN_DIR_TEMPLATE).
   const template = process.env.PG_BIN_DIR_TEMPLATE || '/usr/lib/postgresql/{major}/bin';
   for (let m = major; m <= 30; m++) {
-    const binary = join(template.replace('{major}', String(m)), tool);
-    if (existsSync(binary)) return binary;
+    for (const one of template.split(':').filter(Boolean)) {
+      const binary = join(one.replaceAll('{major}', String(m)), tool);
+      if (existsSync(binary)) return binary;
+    }
   }
   throw new Error(`no ${tool} for PostgreSQL ${major} or newer under ${template}`);
 }
