@@ -208,10 +208,12 @@ describe('jobs whose process, storage or service database fails under them', () 
     const notification = await call('POST', '/notifications', { name: 'ops-kill', discord_webhook_url: hook.url });
     const storage = await call('POST', '/storage', { name: 'killed', ...s3Settings(await createBucket('killed')) });
     const database = await blockedDatabase('killed', storage, notification.id as string);
-    const other = await boot();
+    let other: ApiProcess | undefined;
     try {
       const backup = await call('POST', `/databases/${database.id}/backup`);
       await until(database.dumpWaiting, 'pg_dump to wait for the lock');
+      // Started once the backup runs, so that it is surely the killed process's (any worker may take a job).
+      other = await boot();
       const exited = new Promise((resolve) => api!.process.once('exit', resolve));
       api!.process.kill('SIGKILL');
       await exited;
@@ -313,7 +315,7 @@ describe('jobs whose process, storage or service database fails under them', () 
   it('SIGKILL mid-multipart-upload: the upload id is on the job, and whoever fails the job aborts the upload', async () => {
     const bucket = await createBucket('killed-mp');
     const proxy = await partHoldingProxy();
-    const other = await boot();
+    let other: ApiProcess | undefined;
     try {
       const storage = await call('POST', '/storage', { name: 'killed-mp', ...s3Settings(bucket), endpoint: proxy.url });
       const seeded = await seededDatabase(source, BIG_SEED);
@@ -326,6 +328,8 @@ describe('jobs whose process, storage or service database fails under them', () 
       const id = backup.id as string;
       await until(async () => Boolean((await backupRow(id))?.upload_id), 'the upload id to be recorded', 30_000);
       expect(await unfinishedUploads(bucket)).toBe(1);
+      // Started once the backup runs, so that it is surely the killed process's.
+      other = await boot();
       const exited = new Promise((resolve) => api!.process.once('exit', resolve));
       api!.process.kill('SIGKILL');
       await exited;
