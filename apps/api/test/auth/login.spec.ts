@@ -173,6 +173,23 @@ describe('sign-in with a one-time code', () => {
     ).toBe(401);
   });
 
+  it('a sign-out racing a reuse of the same refresh token ends the session without a 500', async () => {
+    for (let round = 0; round < 3; round++) {
+      const session = await signIn(api, 'root', adminHook.path);
+      const token = { refresh_token: session.refresh_token };
+      // The console signs the replaced session out while a stolen copy is presented: both end the session.
+      const answers = await Promise.all([
+        http().post('/api/v1/auth/logout').send(token),
+        http().post('/api/v1/auth/refresh').send(token),
+        http().post('/api/v1/auth/logout').send(token),
+        http().post('/api/v1/auth/refresh').send(token),
+      ]);
+      for (const answer of answers) expect([200, 204, 401]).toContain(answer.status);
+      expect((await http().post('/api/v1/auth/refresh').send(token)).status).toBe(401);
+      expect((await http().get('/api/v1/users/me').set(bearer(session.access_token))).status).toBe(401);
+    }
+  });
+
   it('records sign-in successes and failures in the activity log', async () => {
     await invite('ivan');
     // The first sign-in accepts ivan's invitation: a member's sign-in attempts are the tenant's to see.

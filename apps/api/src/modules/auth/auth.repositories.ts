@@ -92,7 +92,9 @@ export class RevokedSessionsRepository {
   async add(sessionId: string, keepForMs = 86_400_000): Promise<void> {
     await this.prisma.$transaction([
       this.prisma.revokedSession.deleteMany({ where: { revokedAt: { lt: new Date(Date.now() - keepForMs) } } }),
-      this.prisma.revokedSession.upsert({ where: { sessionId }, create: { sessionId }, update: {} }),
+      // INSERT … ON CONFLICT DO NOTHING: two requests ending the same session at once (a sign-out
+      // racing a reused refresh token) both succeed; an upsert would let one fail on the unique key.
+      this.prisma.revokedSession.createMany({ data: [{ sessionId }], skipDuplicates: true }),
     ]);
   }
 }
