@@ -1,15 +1,23 @@
-// `pnpm bench`: the API's backup and restore against plain pg_dump/pg_restore, in one run, on
-// the same servers, plus the API process's memory. A measurement, not a test: it exits 0 whether
-// or not the targets are met, and non-zero only when a backup or restore fails.
+// `pnpm bench`: what a user would compare, in one run, on the same source database and servers:
+//   1. local: the API's backup vs `pg_dump -Fc --compress=… > /dev/null`, for gzip 6 and zstd 3;
+//   2. S3: the API's backup (age-encrypted, checksummed, sidecar) vs
+//      `pg_dump -Fc | age -r KEY | aws s3 cp - s3://…`, against one s3rver running as its own process;
+//   3. restore from S3: the API's restore vs `aws s3 cp s3://… - | age -d -i ID -o FILE` then
+//      `pg_restore --jobs=N FILE` into a fresh database;
+//   4. zstd vs gzip: the API's backup time and stored size of the same database;
+// plus peak RSS of the API and worker processes and CPU seconds per GB dumped of every process.
+// A measurement, not a test: it exits 0 whether or not the targets are met, and non-zero only when a
+// backup or restore fails, restored row counts differ, or the setup breaks.
 //
-// Options (environment or arguments): BENCH_SIZE_MB / --size-mb (1024), BENCH_MAJOR / --major (15),
-// BENCH_STORAGE / --storage (local | s3), BENCH_RUNS / --runs (3, at least 2), BENCH_RESTORE_JOBS / --restore-jobs (2).
+// Options (environment or arguments): BENCH_SIZE_MB / --size-mb (1024), BENCH_MAJOR / --major (17),
+// BENCH_RUNS / --runs (3, at least 2), BENCH_RESTORE_JOBS / --restore-jobs (2),
+// BENCH_ROLES / --roles (split: an APP_ROLE=api and an APP_ROLE=worker process; all: one process).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import {
@@ -17,11 +25,11 @@ import {
   startApiProcess,
   startDiscordStandIn,
   startPostgres,
-  startS3,
+  testPgBinDirTemplate,
   type ApiProcess,
   type RunningDiscord,
-  type RunningPostgres,
 } from '@dumpstation/testing';
+import { startS3Process } from '@dumpstation/testing/src/s3-process';
 
 // ---------------------------------------------------------------- options
 
@@ -41,19 +49,36 @@ function positiveInt(name: string, value: string): number {
 }
 
 const SIZE_MB = positiveInt('BENCH_SIZE_MB', option('size-mb', 'BENCH_SIZE_MB', '1024'));
-const MAJOR = positiveInt('BENCH_MAJOR', option('major', 'BENCH_MAJOR', '15'));
-const STORAGE = option('storage', 'BENCH_STORAGE', 'local');
+// 17: the API dumps it with pg_dump 17, which writes zstd (pg_dump 15, the system's, cannot).
+const MAJOR = positiveInt('BENCH_MAJOR', option('major', 'BENCH_MAJOR', '17'));
 const RUNS = Math.max(2, positiveInt('BENCH_RUNS', option('runs', 'BENCH_RUNS', '3')));
 const RESTORE_JOBS = positiveInt('BENCH_RESTORE_JOBS', option('restore-jobs', 'BENCH_RESTORE_JOBS', '2'));
-if (STORAGE !== 'local' && STORAGE !== 's3') throw new Error(`BENCH_STORAGE must be local or s3 (got "${STORAGE}")`);
+const ROLES = option('roles', 'BENCH_ROLES', 'split');
+if (ROLES !== 'split' && ROLES !== 'all') throw new Error(`BENCH_ROLES must be split or all (got "${ROLES}")`);
+// The clients the API is given, and the ones the baselines run: the same.
+const PG_BIN_DIR_TEMPLATE = process.env.PG_BIN_DIR_TEMPLATE || testPgBinDirTemplate();
 
-const TARGETS = { backupRatio: 1.1, restoreRatio: 1.2, rssGrowthMb: 150 };
+const TARGETS = {
+  /** API / plain pg_dump to /dev/null, each algorithm. */
+  localBackupRatio: 1.05,
+  /** API / shell pipeline, to and from the same S3 server. */
+  s3BackupRatio: 1.0,
+  s3RestoreRatio: 1.0,
+  /** API gzip-6 backup time / API zstd-3 backup time. */
+  zstdSpeedup: 2,
+  rssGrowthMb: 150,
+};
+const GZIP = { algorithm: 'gzip', level: 6 } as const;
+const ZSTD = { algorithm: 'zstd', level: 3 } as const;
+type Algorithm = typeof GZIP | typeof ZSTD;
+
 // As often as the console polls; the wall time it measures can only err against the API (by < 1 s).
 const POLL_MS = 1000;
 const RSS_SAMPLE_MS = 50;
 const JOB_TIMEOUT_MS = 2 * 60 * 60 * 1000;
 const RESULTS_FILE = join(__dirname, 'results', 'latest.json');
 const CLOCK_TICKS = 100; // USER_HZ on Linux (getconf CLK_TCK)
+const BUCKET = 'bench';
 
 // ---------------------------------------------------------------- cleanup
 
@@ -96,35 +121,48 @@ const median = (values: number[]) => {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-const best = (values: number[]) => Math.min(...values);
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+const compressArg = (c: Algorithm) => (c.algorithm === 'gzip' ? `--compress=${c.level}` : `--compress=zstd:${c.level}`);
+const label = (c: Algorithm) => `${c.algorithm}-${c.level}`;
+
+class JobFailed extends Error {}
+
+function statFields(path: string): string[] {
+  const text = readFileSync(path, 'utf8');
+  return text.slice(text.lastIndexOf(')') + 2).split(' '); // [0] is field 3 (state)
+}
+const tick = (fields: string[], field: number) => Number(fields[field - 3]) / CLOCK_TICKS;
 
 /** utime+stime of the process itself and of its waited-for children, in seconds (/proc/<pid>/stat). */
 function cpuOf(pid: number | 'self'): { own: number; children: number } {
-  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 (state)
-  const tick = (field: number) => Number(fields[field - 3]) / CLOCK_TICKS;
-  return { own: tick(14) + tick(15), children: tick(16) + tick(17) };
+  const f = statFields(`/proc/${pid}/stat`);
+  return { own: tick(f, 14) + tick(f, 15), children: tick(f, 16) + tick(f, 17) };
+}
+
+/** utime+stime of each live thread of a process, by thread id. */
+function threadCpu(pid: number): Map<number, number> {
+  const cpu = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const f = statFields(`/proc/${pid}/task/${tid}/stat`);
+      cpu.set(Number(tid), tick(f, 14) + tick(f, 15));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return cpu;
 }
 
 /** The machine's CPU time counters (/proc/stat, in ticks): busy, iowait and steal (stolen by the hypervisor). */
-function machineCpu(): { total: number; iowait: number; steal: number } {
+function machineCpu(): { total: number; idle: number; iowait: number; steal: number } {
   const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-  return { total: ticks.slice(0, 8).reduce((a, b) => a + b, 0), iowait: ticks[4], steal: ticks[7] ?? 0 };
-}
-
-/** Scheduler time of a process (/proc/<pid>/schedstat): on a CPU, and runnable but waiting for one, in seconds. */
-interface Sched {
-  runS: number;
-  waitS: number;
-}
-function schedOf(pid: number): Sched | null {
-  try {
-    const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ').map(Number);
-    return { runS: run / 1e9, waitS: wait / 1e9 };
-  } catch {
-    return null;
-  }
+  return {
+    total: ticks.slice(0, 8).reduce((a, b) => a + b, 0),
+    idle: ticks[3],
+    iowait: ticks[4],
+    steal: ticks[7] ?? 0,
+  };
 }
 
 /** VmRSS and VmHWM of a process, in kB. */
@@ -132,6 +170,16 @@ function memoryOf(pid: number): { rssKb: number; hwmKb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rssKb: field('VmRSS'), hwmKb: field('VmHWM') };
+}
+
+/** Resets VmHWM to the current RSS (`echo 5 > /proc/<pid>/clear_refs`, needs to own the process or root). */
+function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The pg_dump/pg_restore children of a process (not `--version` probes), by pid. */
@@ -147,53 +195,14 @@ function pgToolChildren(pid: number): number[] {
     for (const child of children.split(' ').filter(Boolean).map(Number)) {
       try {
         const argv = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0');
-        if (/pg_(dump|restore)$/.test(argv[0]) && !argv.includes('--version')) found.push(child);
+        // The cached client 17 is a shell wrapper around trixie's loader: the tool is an argument.
+        if (argv.some((a) => /pg_(dump|restore)$/.test(a)) && !argv.includes('--version')) found.push(child);
       } catch {
         // already gone
       }
     }
   }
   return found;
-}
-
-interface Watched {
-  peakKb: number;
-  samples: number;
-  /** Seconds from the start until the API's pg_dump/pg_restore was first and last seen running (sampled). */
-  toolFirstSeenS: number | null;
-  toolLastSeenS: number | null;
-  /** The pg tool's main process, last sampled. */
-  toolSched: Sched | null;
-}
-
-/** Samples a process's VmRSS, and whether its pg tool runs, every RSS_SAMPLE_MS while an operation runs. */
-function watchProcess(pid: number): { stop(): Watched } {
-  const t0 = performance.now();
-  const watched: Watched = { peakKb: 0, samples: 0, toolFirstSeenS: null, toolLastSeenS: null, toolSched: null };
-  const sample = () => {
-    try {
-      watched.peakKb = Math.max(watched.peakKb, memoryOf(pid).rssKb);
-      watched.samples++;
-      const tools = pgToolChildren(pid);
-      if (tools.length) {
-        watched.toolSched = schedOf(tools[0]) ?? watched.toolSched;
-        const at = (performance.now() - t0) / 1000;
-        watched.toolFirstSeenS ??= at;
-        watched.toolLastSeenS = at;
-      }
-    } catch {
-      // the process is gone; the run will report it
-    }
-  };
-  sample();
-  const timer = setInterval(sample, RSS_SAMPLE_MS);
-  return {
-    stop() {
-      clearInterval(timer);
-      sample();
-      return watched;
-    },
-  };
 }
 
 async function sql<T = Record<string, unknown>>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
@@ -208,73 +217,160 @@ async function sql<T = Record<string, unknown>>(url: string, text: string, value
 
 /** The pg tool the API picks: the server's major, or the lowest newer one installed. */
 function pgBinary(tool: 'pg_dump' | 'pg_restore', major: number): string {
-  // One template or several separated by `:`, searched in order per major (as PG_BIN_DIR_TEMPLATE).
-  const template = process.env.PG_BIN_DIR_TEMPLATE || '/usr/lib/postgresql/{major}/bin';
   for (let m = major; m <= 30; m++) {
-    for (const one of template.split(':').filter(Boolean)) {
+    for (const one of PG_BIN_DIR_TEMPLATE.split(':').filter(Boolean)) {
       const binary = join(one.replaceAll('{major}', String(m)), tool);
       if (existsSync(binary)) return binary;
     }
   }
-  throw new Error(`no ${tool} for PostgreSQL ${major} or newer under ${template}`);
+  throw new Error(
+    `no ${tool} for PostgreSQL ${major} or newer under ${PG_BIN_DIR_TEMPLATE}` +
+      (major >= 16 ? ' (run `make pg-clients` for client 17)' : ''),
+  );
 }
 
-interface ToolRun {
+function onPath(name: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    if (existsSync(join(dir, name))) return join(dir, name);
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- who spends the CPU
+
+/** The processes whose CPU the bench reads, set once they run. */
+const pids: { api?: number; worker?: number; s3?: number; postmaster?: number } = {};
+
+interface CpuSnapshot {
+  at: number;
+  api: { own: number; children: number };
+  worker: { own: number; children: number };
+  workerThreads: Map<number, number>;
+  s3: number;
+  postgres: number;
+  machine: ReturnType<typeof machineCpu>;
+}
+
+function ownPlusReaped(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const cpu = cpuOf(pid);
+    return cpu.own + cpu.children;
+  } catch {
+    return NaN;
+  }
+}
+
+function snapshot(): CpuSnapshot {
+  return {
+    at: performance.now(),
+    api: pids.api ? cpuOf(pids.api) : { own: NaN, children: NaN },
+    worker: pids.worker ? cpuOf(pids.worker) : { own: NaN, children: NaN },
+    workerThreads: pids.worker ? threadCpu(pids.worker) : new Map(),
+    s3: pids.s3 ? cpuOf(pids.s3).own : NaN,
+    // The postmaster's own CPU plus that of its exited children (backends, parallel workers).
+    postgres: ownPlusReaped(pids.postmaster),
+    machine: machineCpu(),
+  };
+}
+
+/** CPU seconds spent between two snapshots, by whom. */
+interface CpuSpent {
+  /** The API's Node process (with ROLES=all it is the worker too, counted under worker). */
+  api: number;
+  /** The worker process's own CPU (all its threads, the backup thread included). */
+  worker: number;
+  /** Of `worker`: threads that ended during the job (the backup's worker_thread). */
+  workerEndedThreads: number;
+  /** The worker's pg_dump/pg_restore (reaped children). */
+  tool: number;
+  s3rver: number;
+  postgres: number;
+  /** Everything else on the machine (other processes, the bench itself), from /proc/stat. */
+  otherBusy: number;
+}
+
+function cpuBetween(a: CpuSnapshot, b: CpuSnapshot, toolS?: number): CpuSpent {
+  const worker = b.worker.own - a.worker.own;
+  let liveThreads = 0;
+  for (const [tid, cpu] of b.workerThreads) liveThreads += cpu - (a.workerThreads.get(tid) ?? 0);
+  const api = pids.api === pids.worker ? 0 : b.api.own - a.api.own;
+  const tool = toolS ?? b.worker.children - a.worker.children;
+  const s3rver = b.s3 - a.s3;
+  const postgres = b.postgres - a.postgres;
+  const busy =
+    (b.machine.total - b.machine.idle - b.machine.iowait - (a.machine.total - a.machine.idle - a.machine.iowait)) /
+    CLOCK_TICKS;
+  const known = [api, worker, tool, s3rver, postgres].filter(Number.isFinite).reduce((x, y) => x + y, 0);
+  return {
+    api,
+    worker,
+    workerEndedThreads: Math.max(0, worker - liveThreads),
+    tool,
+    s3rver,
+    postgres,
+    otherBusy: Math.max(0, busy - known),
+  };
+}
+
+// ---------------------------------------------------------------- shell baselines
+
+interface Stage {
+  name: string;
+  argv: string[];
+}
+
+interface ShellRun {
   wallS: number;
-  toolCpuS: number;
-  serverCpuS: number;
-  /** The tool's main process, last sampled (±RSS_SAMPLE_MS before it ended). */
-  toolSched: Sched | null;
+  /** user+sys of each stage (bash's `time`, its children included: pg_restore's workers). */
+  stageCpuS: Record<string, number>;
+  cpu: CpuSpent;
 }
 
-/** Runs a pg tool the way the API does (libpq settings through the environment, no shell). */
-async function runTool(binary: string, args: string[], pg: RunningPostgres): Promise<ToolRun> {
-  const cpuBefore = cpuOf('self').children;
-  const serverBefore = serverCpu(pg);
+let workDir = '';
+let shellEnv: NodeJS.ProcessEnv = {};
+
+/**
+ * Runs pipelines of stages one after the other (`a | b | c && d`) under bash with pipefail, each
+ * stage timed by bash's `time` keyword (exact user+sys, children included).
+ */
+async function runShell(pipelines: Stage[][], extraS = 0): Promise<ShellRun> {
+  const dir = await mkdtemp(join(workDir, 'sh-'));
+  const file = (stage: Stage, ext: string) => shellQuote(join(dir, `${stage.name}.${ext}`));
+  const part = (stage: Stage) =>
+    `{ time ${stage.argv.map(shellQuote).join(' ')} 2>${file(stage, 'err')}; } 2>${file(stage, 'cpu')}`;
+  const script = `set -o pipefail\nTIMEFORMAT='%3U %3S'\n${pipelines.map((p) => p.map(part).join(' | ')).join(' &&\n')}\n`;
+  const before = snapshot();
   const t0 = performance.now();
-  const child = spawn(binary, args, {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      LC_ALL: 'C.UTF-8',
-      LC_MESSAGES: 'C',
-      PGPASSWORD: pg.password,
-      PGSSLMODE: 'disable',
-      PGCONNECT_TIMEOUT: '15',
-    },
-  });
+  const child = spawn('bash', ['-c', script], { stdio: ['ignore', 'ignore', 'pipe'], env: shellEnv });
   running.add(child);
-  let sched: Sched | null = null;
-  const sampler = setInterval(() => (sched = schedOf(child.pid!) ?? sched), RSS_SAMPLE_MS);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8_000)));
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (exitCode) => resolve(exitCode));
   });
-  const wallS = (performance.now() - t0) / 1000;
-  clearInterval(sampler);
+  const wallS = (performance.now() - t0) / 1000 + extraS;
   running.delete(child);
-  if (code !== 0) throw new Error(`${binary} ${args.join(' ')} exited with ${code}: ${stderr.trim()}`);
-  await sleep(200); // let the postmaster reap the backends, so their CPU is counted
-  return {
-    wallS,
-    toolCpuS: cpuOf('self').children - cpuBefore,
-    serverCpuS: serverCpu(pg) - serverBefore,
-    toolSched: sched,
-  };
-}
-
-// The postmaster's own CPU plus that of its exited children (backends, workers), when readable.
-let postmasterPid: number | undefined;
-function serverCpu(_pg: RunningPostgres): number {
-  if (!postmasterPid) return NaN;
-  try {
-    const cpu = cpuOf(postmasterPid);
-    return cpu.own + cpu.children;
-  } catch {
-    return NaN;
+  const stages = pipelines.flat();
+  if (code !== 0) {
+    const errors = await Promise.all(
+      stages.map(
+        async (s) => `${s.name}: ${(await readFile(join(dir, `${s.name}.err`), 'utf8').catch(() => '')).trim()}`,
+      ),
+    );
+    throw new JobFailed(`pipeline exited with ${code}: ${stderr.trim()}\n${errors.join('\n')}\n${script}`);
   }
+  await sleep(200); // let the postmaster reap the backends, so their CPU is counted
+  const after = snapshot();
+  const stageCpuS: Record<string, number> = {};
+  for (const stage of stages) {
+    const [user, sys] = (await readFile(join(dir, `${stage.name}.cpu`), 'utf8')).trim().split(/\s+/).map(Number);
+    stageCpuS[stage.name] = user + sys;
+  }
+  await rm(dir, { recursive: true, force: true });
+  const toolS = Object.values(stageCpuS).reduce((a, b) => a + b, 0);
+  return { wallS, stageCpuS, cpu: cpuBetween(before, after, toolS) };
 }
 
 // ---------------------------------------------------------------- the API, through HTTP
@@ -331,75 +427,74 @@ class ApiClient {
   }
 }
 
-class JobFailed extends Error {}
-
-/** The API under measurement, so a failure can show the end of its log. */
-let apiProcess: ApiProcess | undefined;
+/** The processes under measurement, so a failure can show the end of their logs. */
+const apiProcesses: { name: string; process: ApiProcess }[] = [];
 
 interface ApiRun {
   /** From sending the request to the job's recorded finished_at (the API's clock is this machine's). */
   wallS: number;
-  /** From sending the request to the poll that saw the job final: wallS plus up to POLL_MS. */
-  observedS: number;
   /** What the API recorded: from the runner's start to its end (queueing excluded). */
   durationS: number;
-  /** CPU of the API's Node process itself, and of pg_dump/pg_restore (its children). */
-  apiCpuS: number;
-  toolCpuS: number;
-  serverCpuS: number;
-  /** CPU of this bench process while the job ran: with BENCH_STORAGE=s3, mostly s3rver serving the API. */
-  benchCpuS: number;
-  peakRssMb: number;
-  rssSamples: number;
-  /** Sampled (±RSS_SAMPLE_MS): before the tool started, while it ran, after it ended. */
+  cpu: CpuSpent;
+  /** VmHWM during the job (reset before it), else the highest VmRSS sampled; MB. */
+  apiPeakMb: number;
+  workerPeakMb: number;
+  /** Sampled (±RSS_SAMPLE_MS): before the pg tool started, while it ran, after it ended. */
   phases: { beforeToolS: number; toolS: number; afterToolS: number } | null;
-  toolSched: Sched | null;
   job: Record<string, unknown>;
 }
 
 async function measureApiJob(
-  api: ApiProcess,
   client: ApiClient,
-  pg: RunningPostgres,
   kind: 'backup' | 'restore',
   start: () => Promise<Record<string, unknown>>,
 ): Promise<ApiRun> {
-  const pid = api.process.pid!;
-  const cpuBefore = cpuOf(pid);
-  const benchBefore = cpuOf('self').own;
-  const serverBefore = serverCpu(pg);
-  const sampler = watchProcess(pid);
-  const t0 = performance.now();
-  const sentAt = Date.now();
+  const api = pids.api!;
+  const worker = pids.worker!;
+  const hwmReset = resetPeakRss(api) && resetPeakRss(worker);
+  let apiPeakKb = 0;
+  let workerPeakKb = 0;
+  let toolFirst: number | null = null;
+  let toolLast: number | null = null;
+  const before = snapshot();
+  const sample = () => {
+    try {
+      apiPeakKb = Math.max(apiPeakKb, memoryOf(api).rssKb);
+      workerPeakKb = Math.max(workerPeakKb, memoryOf(worker).rssKb);
+      if (pgToolChildren(worker).length) {
+        const at = (performance.now() - before.at) / 1000;
+        toolFirst ??= at;
+        toolLast = at;
+      }
+    } catch {
+      // a process is gone; the run will report it
+    }
+  };
+  const sampler = setInterval(sample, RSS_SAMPLE_MS);
+  const sentAt = Date.now() - (performance.now() - before.at);
   const accepted = await start();
   const job = await client.waitForJob(`/api/v1/${kind === 'backup' ? 'backups' : 'restores'}/${accepted.id}`);
-  const observedS = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  sample();
   // The poll interval is the bench's, not the API's: the job ends when the API records it finished.
   const wallS = (Date.parse(String(job.finished_at)) - sentAt) / 1000;
-  const rss = sampler.stop();
   if (job.status !== 'success') throw new JobFailed(`API ${kind} ${accepted.id} failed: ${job.error_message}`);
   await sleep(200);
-  const cpuAfter = cpuOf(pid);
-  const benchCpuS = cpuOf('self').own - benchBefore;
+  const after = snapshot();
+  if (hwmReset) {
+    apiPeakKb = Math.max(apiPeakKb, memoryOf(api).hwmKb);
+    workerPeakKb = Math.max(workerPeakKb, memoryOf(worker).hwmKb);
+  }
   return {
     wallS,
-    observedS,
     durationS: Number(job.duration_ms) / 1000,
-    apiCpuS: cpuAfter.own - cpuBefore.own,
-    toolCpuS: cpuAfter.children - cpuBefore.children,
-    serverCpuS: serverCpu(pg) - serverBefore,
-    benchCpuS,
-    peakRssMb: rss.peakKb / 1024,
-    rssSamples: rss.samples,
-    toolSched: rss.toolSched,
+    cpu: cpuBetween(before, after),
+    apiPeakMb: apiPeakKb / 1024,
+    workerPeakMb: workerPeakKb / 1024,
     phases:
-      rss.toolFirstSeenS === null || rss.toolLastSeenS === null
+      toolFirst === null || toolLast === null
         ? null
-        : {
-            beforeToolS: rss.toolFirstSeenS,
-            toolS: rss.toolLastSeenS - rss.toolFirstSeenS,
-            afterToolS: wallS - rss.toolLastSeenS,
-          },
+        : { beforeToolS: toolFirst, toolS: toolLast - toolFirst, afterToolS: wallS - toolLast },
     job,
   };
 }
@@ -471,31 +566,44 @@ async function rowCounts(url: string): Promise<string> {
 
 // ---------------------------------------------------------------- main
 
-interface Results {
-  [key: string]: unknown;
-}
-
 async function main(): Promise<number> {
   if (!existsSync(API_ENTRY)) throw new Error(`${API_ENTRY} is missing: run \`pnpm --filter @dumpstation/api build\``);
   const pgDump = pgBinary('pg_dump', MAJOR);
   const pgRestore = pgBinary('pg_restore', MAJOR);
+  const aws = process.env.BENCH_AWS || onPath('aws');
+  const age = onPath('age');
+  const ageKeygen = onPath('age-keygen');
+  const missing = [
+    aws ? null : 'aws (the AWS CLI: `pip install awscli`, or `apt-get install awscli`)',
+    age && ageKeygen ? null : 'age and age-keygen (`apt-get install age`)',
+  ].filter(Boolean);
+  const pipelines = missing.length === 0;
+  if (!pipelines) {
+    log(
+      `not installed: ${missing.join('; ')}. The S3 shell-pipeline comparisons are skipped (the API's S3 runs are still measured).`,
+    );
+  }
+  const loadBefore = loadavg();
   log(
-    `size ${SIZE_MB} MB, PostgreSQL ${MAJOR}, ${STORAGE} storage, ${RUNS} runs each, restore jobs ${RESTORE_JOBS}, ` +
-      `${cpus().length} CPUs, ${mb(totalmem()).toFixed(0)} MB RAM`,
+    `size ${SIZE_MB} MB, PostgreSQL ${MAJOR} (${pgDump}), ${RUNS} runs each, restore jobs ${RESTORE_JOBS}, ` +
+      `roles ${ROLES}, ${cpus().length} CPUs, ${mb(totalmem()).toFixed(0)} MB RAM, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
   );
 
-  const work = await mkdtemp(join(tmpdir(), 'dumpstation-bench-'));
+  workDir = await mkdtemp(join(tmpdir(), 'dumpstation-bench-'));
+  const work = workDir;
   onCleanup('work dir', () => rm(work, { recursive: true, force: true }));
   const storageRoot = join(work, 'storage');
   const restoreTemp = join(work, 'restore-tmp');
-  await mkdir(storageRoot);
-  await mkdir(restoreTemp);
+  const pipelineTemp = join(work, 'pipeline-tmp');
+  await Promise.all([mkdir(storageRoot), mkdir(restoreTemp), mkdir(pipelineTemp)]);
 
   // The source server's data dir is ours, so we can find its postmaster (for CPU figures). Checkpoints
   // come from the explicit CHECKPOINTs between restores, not from timers or WAL volume mid-run.
   const sourceDataDir = await mkdtemp(join(tmpdir(), `dumpstation-bench-pg${MAJOR}-`));
   onCleanup('source data dir', () => rm(sourceDataDir, { recursive: true, force: true }));
-  log(`starting PostgreSQL ${MAJOR} (source and restore target) and PostgreSQL 17 (the API's own database)`);
+  log(
+    `starting PostgreSQL ${MAJOR} (source and restore target), PostgreSQL 17 (the API's own database), s3rver (own process)`,
+  );
   const [source, own, discord, s3] = await Promise.all([
     startPostgres({
       major: MAJOR,
@@ -513,14 +621,27 @@ async function main(): Promise<number> {
       onCleanup('Discord stand-in', () => d.stop());
       return d;
     }),
-    STORAGE === 's3'
-      ? startS3({ buckets: ['bench'] }).then((s) => {
-          onCleanup('s3rver', () => s.stop());
-          return s;
-        })
-      : Promise.resolve(undefined),
+    startS3Process({ buckets: [BUCKET] }).then((s) => {
+      onCleanup('s3rver process', () => s.stop());
+      return s;
+    }),
   ]);
-  postmasterPid = Number(readFileSync(join(sourceDataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) || undefined;
+  pids.postmaster = Number(readFileSync(join(sourceDataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) || undefined;
+  pids.s3 = s3.pid;
+
+  shellEnv = {
+    ...process.env,
+    LC_ALL: 'C.UTF-8',
+    LC_MESSAGES: 'C',
+    PGPASSWORD: source.password,
+    PGSSLMODE: 'disable',
+    PGCONNECT_TIMEOUT: '15',
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    AWS_DEFAULT_REGION: s3.region,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  };
 
   log(`building the source database (target ${SIZE_MB} MB)`);
   const generationStart = performance.now();
@@ -531,148 +652,242 @@ async function main(): Promise<number> {
     `source database: ${mb(built.bytes).toFixed(0)} MB (pg_database_size), ${built.rows.toLocaleString('en')} rows, ` +
       `built in ${((performance.now() - generationStart) / 1000).toFixed(0)} s`,
   );
+  const gb = built.bytes / 1024 ** 3;
 
-  // The API: compiled, as a real process, on its own PostgreSQL 17.
+  // age keys for the pipelines: the API encrypts to the tenant's key and to this recipient.
+  let recipient: string | null = null;
+  const identity = join(work, 'age-identity.txt');
+  if (pipelines) {
+    await runShell([[{ name: 'age-keygen', argv: [ageKeygen!, '-o', identity] }]]);
+    recipient = /public key: (age1\w+)/.exec(await readFile(identity, 'utf8'))?.[1] ?? null;
+    if (!recipient) throw new Error(`age-keygen wrote no public key to ${identity}`);
+  }
+
+  // The API: compiled, as real processes (production's split: APP_ROLE api + worker), on its own PostgreSQL 17.
   const webhookId = `${Date.now()}`.slice(-11);
   const webhookToken = randomBytes(12).toString('base64url');
   const webhookPath = `/webhooks/${webhookId}/${webhookToken}`;
-  const api = await startApiProcess({
-    databaseUrl: await own.createDatabase('dumpstation'),
-    env: {
-      LOG_LEVEL: 'warn',
-      DISCORD_API_URL: discord.apiBase,
-      SYSTEM_USERNAME: 'root',
-      SYSTEM_DISCORD_WEBHOOK_URL: `https://discord.com/api${webhookPath}`,
-      AUTH_RATE_LIMIT_PER_MINUTE: '10000',
-      JWT_EXPIRATION_MINUTES: '1440',
-      STORAGE_LOCAL_ROOT: storageRoot,
-      RESTORE_TEMP_DIR: restoreTemp,
-      RESTORE_JOBS: String(RESTORE_JOBS),
-      MAX_CONCURRENT_BACKUPS: '1',
-    },
-  });
+  const databaseUrl = await own.createDatabase('dumpstation');
+  const apiEnv = {
+    LOG_LEVEL: 'warn',
+    APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    PG_BIN_DIR_TEMPLATE,
+    DISCORD_API_URL: discord.apiBase,
+    SYSTEM_USERNAME: 'root',
+    SYSTEM_DISCORD_WEBHOOK_URL: `https://discord.com/api${webhookPath}`,
+    AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    JWT_EXPIRATION_MINUTES: '1440',
+    STORAGE_LOCAL_ROOT: storageRoot,
+    RESTORE_TEMP_DIR: restoreTemp,
+    RESTORE_JOBS: String(RESTORE_JOBS),
+    MAX_CONCURRENT_BACKUPS: '1',
+  };
+  const api = await startApiProcess({ databaseUrl, env: { ...apiEnv, APP_ROLE: ROLES === 'split' ? 'api' : 'all' } });
   onCleanup('API process', () => api.stop());
-  apiProcess = api;
+  apiProcesses.push({ name: ROLES === 'split' ? 'API (APP_ROLE=api)' : 'API (APP_ROLE=all)', process: api });
+  pids.api = api.process.pid!;
+  pids.worker = pids.api;
+  if (ROLES === 'split') {
+    const worker = await startApiProcess({ databaseUrl, env: { ...apiEnv, APP_ROLE: 'worker' } });
+    onCleanup('worker process', () => worker.stop());
+    apiProcesses.push({ name: 'worker (APP_ROLE=worker)', process: worker });
+    pids.worker = worker.process.pid!;
+  }
   const client = new ApiClient(api.url);
   await client.signIn('root', discord, webhookPath);
-  const storage = await client.call(
+  const localStorage = await client.call('POST', '/api/v1/storage', { name: 'bench-local', provider: 'local' }, [201]);
+  const s3Storage = await client.call(
     'POST',
     '/api/v1/storage',
-    s3
-      ? {
-          name: 'bench-s3',
-          provider: 'minio',
-          endpoint: s3.endpoint,
-          bucket: 'bench',
-          region: s3.region,
-          access_key: s3.accessKeyId,
-          secret_key: s3.secretAccessKey,
-        }
-      : { name: 'bench-local', provider: 'local' },
+    {
+      name: 'bench-s3',
+      provider: 'minio',
+      endpoint: s3.endpoint,
+      bucket: BUCKET,
+      region: s3.region,
+      access_key: s3.accessKeyId,
+      secret_key: s3.secretAccessKey,
+    },
     [201],
   );
-  const database = await client.call(
-    'POST',
-    '/api/v1/databases',
-    {
-      name: 'bench-source',
+
+  // Databases on the same source: one per comparison. Before the API had a compression setting,
+  // every backup was gzip 6: then only that is compared.
+  let compressionSetting = true;
+  const pgDumpMajor = Number(/\/(\d+)\/bin\/pg_dump$/.exec(pgDump)?.[1] ?? MAJOR);
+  const addDatabase = async (name: string, storageId: unknown, compression: Algorithm, extra: object = {}) => {
+    const body = {
+      name,
       host: source.host,
       port: source.port,
       dbname: 'bench_source',
       user: source.user,
       password: source.password,
       sslmode: 'disable',
-      storage_id: storage.id,
-    },
-    [201],
-  );
-  log(`API ${api.url} (pid ${api.process.pid}) signed in, ${STORAGE} storage and database registered`);
-
-  const conn = ['-h', source.host, '-p', String(source.port), '-U', source.user];
-  const baselineDump = join(work, 'baseline.dump');
-
-  // Warm-up (untimed in the comparison): also writes the archive the baseline restores use.
-  log('warm-up: pg_dump -Fc to a file (the baseline restores read it)');
-  const toFile = await runTool(pgDump, ['-Fc', ...conn, '-f', baselineDump, 'bench_source'], source);
-  const baselineDumpBytes = (await stat(baselineDump)).size;
-  log(`  ${toFile.wallS.toFixed(2)} s, archive ${mb(baselineDumpBytes).toFixed(0)} MB`);
-
-  const machineBefore = machineCpu();
-  const memoryBefore = memoryOf(api.process.pid!);
-  log(`API RSS before the first backup: ${(memoryBefore.rssKb / 1024).toFixed(0)} MB`);
-
-  const baselineBackups: ToolRun[] = [];
-  const apiBackups: ApiRun[] = [];
-  for (let i = 1; i <= RUNS; i++) {
-    // --no-sync: pg_dump 15 fsyncs its output file, which /dev/null refuses (EINVAL).
-    const base = await runTool(pgDump, ['-Fc', '--no-sync', ...conn, '-f', '/dev/null', 'bench_source'], source);
-    baselineBackups.push(base);
-    log(`backup ${i}/${RUNS}: pg_dump -Fc -f /dev/null ${base.wallS.toFixed(2)} s`);
-    const run = await measureApiJob(api, client, source, 'backup', () =>
-      client.call('POST', `/api/v1/databases/${database.id}/backup`, undefined, [202]),
-    );
-    apiBackups.push(run);
+      storage_id: storageId,
+      ...extra,
+    };
+    if (compressionSetting) {
+      try {
+        return await client.call('POST', '/api/v1/databases', { ...body, compression }, [201]);
+      } catch (error) {
+        if (!/compression should not exist|property compression/.test((error as Error).message)) throw error;
+        compressionSetting = false;
+        log('this API has no compression setting: it dumps with gzip 6, so only gzip is compared');
+      }
+    }
+    return client.call('POST', '/api/v1/databases', body, [201]);
+  };
+  const algorithms: Algorithm[] = [GZIP];
+  const localDatabases = new Map<Algorithm, Record<string, unknown>>();
+  localDatabases.set(GZIP, await addDatabase('bench-local-gzip', localStorage.id, GZIP));
+  if (compressionSetting && pgDumpMajor >= 16) {
+    algorithms.push(ZSTD);
+    localDatabases.set(ZSTD, await addDatabase('bench-local-zstd', localStorage.id, ZSTD));
+  } else if (pgDumpMajor < 16) {
     log(
-      `backup ${i}/${RUNS}: API                        ${run.wallS.toFixed(2)} s ` +
-        `(duration_ms ${run.durationS.toFixed(2)} s, object ${mb(Number(run.job.size_bytes)).toFixed(0)} MB, ` +
-        `peak RSS ${run.peakRssMb.toFixed(0)} MB)`,
+      `pg_dump ${pgDumpMajor} cannot write zstd: run with BENCH_MAJOR=16 or 17 (and \`make pg-clients\`) to compare it`,
     );
   }
-  const backupId = apiBackups[apiBackups.length - 1].job.id as string;
+  // S3: the API's default for this pg_dump (zstd 3 from pg_dump 16, else gzip 6), and the pipeline the same.
+  const s3Compression: Algorithm = compressionSetting && pgDumpMajor >= 16 ? ZSTD : GZIP;
+  const s3Database = await addDatabase(
+    'bench-s3',
+    s3Storage.id,
+    s3Compression,
+    recipient ? { encryption_recipients: [recipient] } : {},
+  );
+  log(
+    `API ${api.url} (pid ${pids.api}${ROLES === 'split' ? `, worker pid ${pids.worker}` : ''}) signed in; ` +
+      `local and S3 (${s3.endpoint}, s3rver pid ${s3.pid}) storage, ${localDatabases.size + 1} databases registered`,
+  );
 
-  // What the API spends on its own while idle, and while answering our polls.
-  const idleCpu = async (polled: boolean) => {
-    const pid = api.process.pid!;
-    const before = cpuOf(pid).own;
-    const t0 = performance.now();
-    while (performance.now() - t0 < 5_000) {
-      if (polled) await client.call('GET', `/api/v1/backups/${backupId}`);
-      await sleep(POLL_MS);
+  const conn = ['-h', source.host, '-p', String(source.port), '-U', source.user];
+  const endpoint = ['--endpoint-url', s3.endpoint];
+  const dumpStage = (c: Algorithm, out: string[] = []): Stage => ({
+    name: 'pg_dump',
+    argv: [pgDump, '-Fc', compressArg(c), ...conn, ...out, 'bench_source'],
+  });
+
+  // Warm-up, untimed: the source's pages in the page cache, every binary loaded once, the S3 path tried.
+  log('warm-up: pg_dump -Fc > /dev/null, an API backup, and (with aws) the S3 pipeline');
+  await runShell([[dumpStage(GZIP, ['--no-sync', '-f', '/dev/null'])]]);
+  await measureApiJob(client, 'backup', () =>
+    client.call('POST', `/api/v1/databases/${localDatabases.get(GZIP)!.id}/backup`, undefined, [202]),
+  );
+  if (pipelines) await runShell([[{ name: 'aws', argv: [aws!, ...endpoint, 's3', 'ls', `s3://${BUCKET}`] }]]);
+
+  const memoryBefore = { api: memoryOf(pids.api), worker: memoryOf(pids.worker) };
+  log(
+    `RSS before the measured runs: API ${(memoryBefore.api.rssKb / 1024).toFixed(0)} MB` +
+      (ROLES === 'split' ? `, worker ${(memoryBefore.worker.rssKb / 1024).toFixed(0)} MB` : ''),
+  );
+  const machineBefore = machineCpu();
+
+  // ------------------------------------------------ backups, interleaved: baseline then API, each kind
+  const localBase = new Map<Algorithm, ShellRun[]>(algorithms.map((a) => [a, []]));
+  const localApi = new Map<Algorithm, ApiRun[]>(algorithms.map((a) => [a, []]));
+  const s3Base: (ShellRun & { objectBytes: number })[] = [];
+  const s3Api: ApiRun[] = [];
+  const backupLine = (what: string, seconds: number, extra = '') =>
+    `${what.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s${extra ? `  (${extra})` : ''}`;
+  for (let i = 1; i <= RUNS; i++) {
+    for (const algorithm of algorithms) {
+      // --no-sync: pg_dump fsyncs its output file, which /dev/null refuses (EINVAL).
+      const base = await runShell([[dumpStage(algorithm, ['--no-sync', '-f', '/dev/null'])]]);
+      localBase.get(algorithm)!.push(base);
+      log(`run ${i}/${RUNS} ${backupLine(`local ${label(algorithm)}: pg_dump -Fc > /dev/null`, base.wallS)}`);
+      const run = await measureApiJob(client, 'backup', () =>
+        client.call('POST', `/api/v1/databases/${localDatabases.get(algorithm)!.id}/backup`, undefined, [202]),
+      );
+      localApi.get(algorithm)!.push(run);
+      log(
+        `run ${i}/${RUNS} ${backupLine(`local ${label(algorithm)}: API backup`, run.wallS, `stored ${mb(Number(run.job.size_bytes)).toFixed(1)} MB, ${JSON.stringify(run.job.compression ?? null)}`)}`,
+      );
     }
-    return (cpuOf(pid).own - before) / ((performance.now() - t0) / 1000);
-  };
-  const apiCpuIdle = await idleCpu(false);
-  const apiCpuPolled = await idleCpu(true);
-  log(`API CPU: ${apiCpuIdle.toFixed(3)} s/s idle, ${apiCpuPolled.toFixed(3)} s/s while polled every ${POLL_MS} ms`);
+    if (pipelines) {
+      const key = `pipeline/run-${i}.dump.age`;
+      const base = await runShell([
+        [
+          dumpStage(s3Compression),
+          { name: 'age', argv: [age!, '-r', recipient!] },
+          { name: 'aws', argv: [aws!, ...endpoint, 's3', 'cp', '-', `s3://${BUCKET}/${key}`] },
+        ],
+      ]);
+      const objectBytes =
+        (
+          await stat(
+            join(s3.directory, BUCKET, ...key.split('/').slice(0, -1), `${key.split('/').pop()}._S3rver_object`),
+          ).catch(() => null)
+        )?.size ?? NaN;
+      s3Base.push({ ...base, objectBytes });
+      log(`run ${i}/${RUNS} ${backupLine(`S3 ${label(s3Compression)}: pg_dump | age | aws s3 cp`, base.wallS)}`);
+    }
+    const run = await measureApiJob(client, 'backup', () =>
+      client.call('POST', `/api/v1/databases/${s3Database.id}/backup`, undefined, [202]),
+    );
+    s3Api.push(run);
+    log(
+      `run ${i}/${RUNS} ${backupLine(`S3 ${label(s3Compression)}: API backup (encrypted)`, run.wallS, `stored ${mb(Number(run.job.size_bytes)).toFixed(1)} MB`)}`,
+    );
+  }
+  const s3BackupId = s3Api[s3Api.length - 1].job.id as string;
 
-  const baselineRestores: (ToolRun & { createS: number })[] = [];
-  const apiRestores: ApiRun[] = [];
+  // ------------------------------------------------ restores from S3 into fresh databases
+  const s3RestoreBase: ShellRun[] = [];
+  const s3RestoreApi: ApiRun[] = [];
   const restoredRows: string[] = [];
   for (let i = 1; i <= RUNS; i++) {
-    const baseDb = `bench_base_restore_${i}`;
+    if (pipelines) {
+      const db = `bench_pipeline_restore_${i}`;
+      const file = join(pipelineTemp, 'archive.dump');
+      await sql(source.adminUrl, 'CHECKPOINT');
+      // CREATE DATABASE is part of it, as in the API's restore (create: true).
+      const t0 = performance.now();
+      await sql(source.adminUrl, `CREATE DATABASE ${db}`);
+      const createS = (performance.now() - t0) / 1000;
+      // pg_restore --jobs needs a file it can seek in (not a pipe): the API copies to one too.
+      const base = await runShell(
+        [
+          [
+            { name: 'aws', argv: [aws!, ...endpoint, 's3', 'cp', `s3://${BUCKET}/pipeline/run-${RUNS}.dump.age`, '-'] },
+            { name: 'age', argv: [age!, '-d', '-i', identity, '-o', file] },
+          ],
+          [
+            {
+              name: 'pg_restore',
+              argv: [
+                pgRestore,
+                '--exit-on-error',
+                '--no-owner',
+                '--no-privileges',
+                ...(RESTORE_JOBS > 1 ? [`--jobs=${RESTORE_JOBS}`] : []),
+                ...conn,
+                '-d',
+                db,
+                file,
+              ],
+            },
+          ],
+        ],
+        createS,
+      );
+      await rm(file, { force: true });
+      s3RestoreBase.push(base);
+      restoredRows.push(await rowCounts(source.urlFor(db)));
+      await sql(source.adminUrl, `DROP DATABASE ${db}`);
+      log(`run ${i}/${RUNS} ${backupLine(`S3 restore: aws s3 cp | age -d; pg_restore -j${RESTORE_JOBS}`, base.wallS)}`);
+    }
+    const db = `bench_api_restore_${i}`;
     await sql(source.adminUrl, 'CHECKPOINT');
-    const t0 = performance.now();
-    await sql(source.adminUrl, `CREATE DATABASE ${baseDb}`);
-    const createS = (performance.now() - t0) / 1000;
-    const base = await runTool(
-      pgRestore,
-      [
-        '--exit-on-error',
-        '--no-owner',
-        '--no-privileges',
-        `--jobs=${RESTORE_JOBS}`,
-        ...conn,
-        '-d',
-        baseDb,
-        baselineDump,
-      ],
-      source,
-    );
-    baselineRestores.push({ ...base, createS });
-    restoredRows.push(await rowCounts(source.urlFor(baseDb)));
-    await sql(source.adminUrl, `DROP DATABASE ${baseDb}`);
-    log(`restore ${i}/${RUNS}: pg_restore --jobs=${RESTORE_JOBS}          ${base.wallS.toFixed(2)} s`);
-
-    const apiDb = `bench_api_restore_${i}`;
-    await sql(source.adminUrl, `CHECKPOINT`);
-    const run = await measureApiJob(api, client, source, 'restore', () =>
+    const run = await measureApiJob(client, 'restore', () =>
       client.call(
         'POST',
-        `/api/v1/backups/${backupId}/restore`,
+        `/api/v1/backups/${s3BackupId}/restore`,
         {
           target_host: source.host,
           target_port: source.port,
-          target_dbname: apiDb,
+          target_dbname: db,
           target_user: source.user,
           target_password: source.password,
           target_sslmode: 'disable',
@@ -681,173 +896,295 @@ async function main(): Promise<number> {
         [202],
       ),
     );
-    apiRestores.push(run);
-    restoredRows.push(await rowCounts(source.urlFor(apiDb)));
-    await sql(source.adminUrl, `DROP DATABASE ${apiDb}`);
-    await sql(source.adminUrl, `CHECKPOINT`);
-    log(
-      `restore ${i}/${RUNS}: API                        ${run.wallS.toFixed(2)} s ` +
-        `(duration_ms ${run.durationS.toFixed(2)} s, peak RSS ${run.peakRssMb.toFixed(0)} MB)`,
-    );
+    s3RestoreApi.push(run);
+    restoredRows.push(await rowCounts(source.urlFor(db)));
+    await sql(source.adminUrl, `DROP DATABASE ${db}`);
+    log(`run ${i}/${RUNS} ${backupLine('S3 restore: API (create: true)', run.wallS)}`);
   }
+  await sql(source.adminUrl, 'CHECKPOINT');
   const wrongRows = restoredRows.filter((rows) => rows !== sourceRows);
   if (wrongRows.length) throw new JobFailed(`restored row counts ${wrongRows.join(', ')} differ from ${sourceRows}`);
 
-  const memoryAfter = memoryOf(api.process.pid!);
+  // ------------------------------------------------ the summary
   const machineAfter = machineCpu();
+  const loadAfter = loadavg();
   const machineTicks = machineAfter.total - machineBefore.total || 1;
   const stealPct = (100 * (machineAfter.steal - machineBefore.steal)) / machineTicks;
   const iowaitPct = (100 * (machineAfter.iowait - machineBefore.iowait)) / machineTicks;
-  const peakRssMb = Math.max(...apiBackups.map((r) => r.peakRssMb), ...apiRestores.map((r) => r.peakRssMb));
-  const baselineRssMb = memoryBefore.rssKb / 1024;
-
-  const summary = {
-    size_mb: round(mb(built.bytes), 0),
-    baseline_backup_s: round(median(baselineBackups.map((r) => r.wallS))),
-    api_backup_s: round(median(apiBackups.map((r) => r.wallS))),
-    api_backup_seen_by_polling_s: round(median(apiBackups.map((r) => r.observedS))),
-    backup_ratio: 0,
-    baseline_restore_s: round(median(baselineRestores.map((r) => r.wallS))),
-    api_restore_s: round(median(apiRestores.map((r) => r.wallS))),
-    api_restore_seen_by_polling_s: round(median(apiRestores.map((r) => r.observedS))),
-    restore_ratio: 0,
-    api_rss_baseline_mb: round(baselineRssMb, 0),
-    api_rss_peak_mb: round(peakRssMb, 0),
-    api_rss_growth_mb: round(peakRssMb - baselineRssMb, 0),
-    api_vmhwm_before_mb: round(memoryBefore.hwmKb / 1024, 0),
-    api_vmhwm_after_mb: round(memoryAfter.hwmKb / 1024, 0),
+  const allApiRuns = [...[...localApi.values()].flat(), ...s3Api, ...s3RestoreApi];
+  const peak = {
+    api: Math.max(...allApiRuns.map((r) => r.apiPeakMb)),
+    worker: Math.max(...allApiRuns.map((r) => r.workerPeakMb)),
   };
-  summary.backup_ratio = round(summary.api_backup_s / summary.baseline_backup_s, 3);
-  summary.restore_ratio = round(summary.api_restore_s / summary.baseline_restore_s, 3);
-  const met = {
-    backup: summary.backup_ratio <= TARGETS.backupRatio,
-    restore: summary.restore_ratio <= TARGETS.restoreRatio,
-    memory: summary.api_rss_growth_mb < TARGETS.rssGrowthMb,
+  const growth = {
+    api: peak.api - memoryBefore.api.rssKb / 1024,
+    worker: peak.worker - memoryBefore.worker.rssKb / 1024,
   };
 
-  const bestOf = {
-    baseline_backup_s: round(best(baselineBackups.map((r) => r.wallS))),
-    api_backup_s: round(best(apiBackups.map((r) => r.wallS))),
-    baseline_restore_s: round(best(baselineRestores.map((r) => r.wallS))),
-    api_restore_s: round(best(apiRestores.map((r) => r.wallS))),
+  const wall = (runs: { wallS: number }[]) => median(runs.map((r) => r.wallS));
+  const ratio = (api: { wallS: number }[], base: { wallS: number }[]) => (base.length ? wall(api) / wall(base) : NaN);
+  const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? 'met' : 'NOT met');
+  const seconds = (runs: { wallS: number }[]) =>
+    runs.length ? `${wall(runs).toFixed(2)} s (${runs.map((r) => r.wallS.toFixed(2)).join(' / ')})` : 'skipped';
+
+  interface Row {
+    name: string;
+    value: string;
+    target: string;
+    note: string;
+  }
+  const rows: Row[] = [];
+  const summary: Record<string, unknown> = {};
+  const met: Record<string, boolean | null> = {};
+  const compare = (
+    key: string,
+    name: string,
+    api: ApiRun[],
+    base: { wallS: number }[],
+    baseName: string,
+    target: number,
+    relation: '<=' | '>=',
+  ) => {
+    const r = ratio(api, base);
+    const ok = Number.isFinite(r) ? (relation === '<=' ? r <= target : r >= target) : null;
+    summary[key] = {
+      baseline_s: base.length ? round(wall(base)) : null,
+      api_s: round(wall(api)),
+      ratio: Number.isFinite(r) ? round(r, 3) : null,
+    };
+    met[key] = ok;
+    rows.push({ name: `${name}: ${baseName}`, value: seconds(base), target: '', note: 'median (runs)' });
+    rows.push({ name: `${name}: API`, value: seconds(api), target: '', note: 'request to finished_at' });
+    rows.push({
+      name: `${name}: API / baseline`,
+      value: Number.isFinite(r) ? r.toFixed(3) : 'n/a',
+      target: `${relation} ${target.toFixed(2)}: ${verdict(ok)}`,
+      note: '',
+    });
   };
-  const cpuCell = (runs: { toolCpuS: number; serverCpuS: number; apiCpuS?: number; benchCpuS?: number }[]) => {
-    const parts = [`tool ${median(runs.map((r) => r.toolCpuS)).toFixed(1)}`];
-    if (runs[0].apiCpuS !== undefined) parts.push(`api ${median(runs.map((r) => r.apiCpuS ?? 0)).toFixed(1)}`);
-    const server = median(runs.map((r) => r.serverCpuS));
-    if (Number.isFinite(server)) parts.push(`server ${server.toFixed(1)}`);
-    // s3rver lives in this process and shares the machine's CPUs with pg_dump: the baseline has no such cost.
-    if (STORAGE === 's3' && runs[0].benchCpuS !== undefined) {
-      parts.push(`s3rver ${median(runs.map((r) => r.benchCpuS ?? 0)).toFixed(1)}`);
-    }
+  for (const algorithm of algorithms) {
+    compare(
+      `local_backup_${algorithm.algorithm}`,
+      `local backup ${label(algorithm)}`,
+      localApi.get(algorithm)!,
+      localBase.get(algorithm)!,
+      'pg_dump -Fc > /dev/null',
+      TARGETS.localBackupRatio,
+      '<=',
+    );
+  }
+  compare(
+    's3_backup',
+    `S3 backup ${label(s3Compression)}`,
+    s3Api,
+    s3Base,
+    'pg_dump | age | aws s3 cp',
+    TARGETS.s3BackupRatio,
+    '<=',
+  );
+  compare(
+    's3_restore',
+    'S3 restore',
+    s3RestoreApi,
+    s3RestoreBase,
+    `aws s3 cp | age -d; pg_restore -j${RESTORE_JOBS}`,
+    TARGETS.s3RestoreRatio,
+    '<=',
+  );
+  // zstd vs gzip: the API's own backups of the same database to local storage.
+  const storedMb = (runs: ApiRun[]) => mb(median(runs.map((r) => Number(r.job.size_bytes))));
+  if (algorithms.includes(ZSTD)) {
+    const speedup = wall(localApi.get(GZIP)!) / wall(localApi.get(ZSTD)!);
+    met.zstd_speedup = speedup >= TARGETS.zstdSpeedup;
+    summary.zstd_vs_gzip = {
+      gzip_s: round(wall(localApi.get(GZIP)!)),
+      zstd_s: round(wall(localApi.get(ZSTD)!)),
+      speedup: round(speedup, 3),
+      gzip_stored_mb: round(storedMb(localApi.get(GZIP)!), 1),
+      zstd_stored_mb: round(storedMb(localApi.get(ZSTD)!), 1),
+    };
+    rows.push({
+      name: 'zstd-3 vs gzip-6: API backup speed-up',
+      value: `${speedup.toFixed(2)}x (${wall(localApi.get(GZIP)!).toFixed(2)} s / ${wall(localApi.get(ZSTD)!).toFixed(2)} s)`,
+      target: `>= ${TARGETS.zstdSpeedup.toFixed(2)}: ${verdict(met.zstd_speedup)}`,
+      note: 'gzip time / zstd time, local',
+    });
+    rows.push({
+      name: 'zstd-3 vs gzip-6: stored size',
+      value: `${storedMb(localApi.get(ZSTD)!).toFixed(1)} MB vs ${storedMb(localApi.get(GZIP)!).toFixed(1)} MB`,
+      target: '',
+      note: `zstd / gzip ${(storedMb(localApi.get(ZSTD)!) / storedMb(localApi.get(GZIP)!)).toFixed(3)}; database ${mb(built.bytes).toFixed(0)} MB`,
+    });
+  } else {
+    met.zstd_speedup = null;
+    rows.push({ name: 'zstd-3 vs gzip-6', value: 'skipped', target: verdict(null), note: `pg_dump ${pgDumpMajor}` });
+  }
+  if (s3Base.length) {
+    rows.push({
+      name: 'S3 stored size: API vs pipeline',
+      value: `${storedMb(s3Api).toFixed(1)} MB vs ${mb(median(s3Base.map((r) => r.objectBytes))).toFixed(1)} MB`,
+      target: '',
+      note: 'the API encrypts to 2 recipients (tenant key + the bench key)',
+    });
+  }
+  met.rss_growth = growth.api < TARGETS.rssGrowthMb && growth.worker < TARGETS.rssGrowthMb;
+  summary.rss = {
+    api_before_mb: round(memoryBefore.api.rssKb / 1024, 0),
+    api_peak_mb: round(peak.api, 0),
+    worker_before_mb: round(memoryBefore.worker.rssKb / 1024, 0),
+    worker_peak_mb: round(peak.worker, 0),
+  };
+  const rssValue = (before: number, top: number) =>
+    `${(before / 1024).toFixed(0)} -> ${top.toFixed(0)} MB (+${(top - before / 1024).toFixed(0)})`;
+  if (ROLES === 'split') {
+    rows.push({
+      name: 'peak RSS, API process',
+      value: rssValue(memoryBefore.api.rssKb, peak.api),
+      target: '',
+      note: 'VmRSS before the runs -> VmHWM during them',
+    });
+    rows.push({
+      name: 'peak RSS, worker process',
+      value: rssValue(memoryBefore.worker.rssKb, peak.worker),
+      target: `growth < ${TARGETS.rssGrowthMb} MB: ${verdict(met.rss_growth)}`,
+      note: 'runs the jobs (backup in a worker_thread)',
+    });
+  } else {
+    rows.push({
+      name: 'peak RSS, API+worker process',
+      value: rssValue(memoryBefore.api.rssKb, peak.api),
+      target: `growth < ${TARGETS.rssGrowthMb} MB: ${verdict(met.rss_growth)}`,
+      note: 'VmRSS before the runs -> VmHWM during them',
+    });
+  }
+  // CPU seconds per GB of database (pg_database_size), median over runs, by process.
+  const perGb = (values: number[]) => (median(values) / gb).toFixed(1);
+  const apiCpuCell = (runs: ApiRun[], tool: string) => {
+    const parts = [`${tool} ${perGb(runs.map((r) => r.cpu.tool))}`];
+    parts.push(
+      `${ROLES === 'split' ? 'worker' : 'api'} ${perGb(runs.map((r) => r.cpu.worker))}` +
+        ` (ended threads ${perGb(runs.map((r) => r.cpu.workerEndedThreads))})`,
+    );
+    if (ROLES === 'split') parts.push(`api ${perGb(runs.map((r) => r.cpu.api))}`);
+    parts.push(`s3rver ${perGb(runs.map((r) => r.cpu.s3rver))}`, `postgres ${perGb(runs.map((r) => r.cpu.postgres))}`);
     return parts.join(', ');
   };
-  const phaseCell = (runs: ApiRun[], tool: string) => {
-    const phases = runs.map((r) => r.phases).filter((p) => p !== null);
-    if (!phases.length) return 'not observed';
-    const m = (pick: (p: NonNullable<ApiRun['phases']>) => number) => median(phases.map(pick)).toFixed(2);
-    return `${m((p) => p.beforeToolS)} + ${tool} ${m((p) => p.toolS)} + ${m((p) => p.afterToolS)}`;
+  const shellCpuCell = (runs: ShellRun[]) => {
+    const names = Object.keys(runs[0].stageCpuS);
+    return [
+      ...names.map((n) => `${n} ${perGb(runs.map((r) => r.stageCpuS[n]))}`),
+      `s3rver ${perGb(runs.map((r) => r.cpu.s3rver))}`,
+      `postgres ${perGb(runs.map((r) => r.cpu.postgres))}`,
+    ].join(', ');
   };
-  const schedNote = 'median s; blocked = lifetime - on CPU - runqueue';
-  const schedCell = (runs: [Sched | null, number][]) => {
-    const seen = runs.filter((r): r is [Sched, number] => r[0] !== null);
+  const cpuRows: [string, string][] = [];
+  for (const algorithm of algorithms) {
+    cpuRows.push([`local ${label(algorithm)}, pg_dump > /dev/null`, shellCpuCell(localBase.get(algorithm)!)]);
+    cpuRows.push([`local ${label(algorithm)}, API`, apiCpuCell(localApi.get(algorithm)!, 'pg_dump')]);
+  }
+  if (s3Base.length) cpuRows.push(['S3 backup, pipeline', shellCpuCell(s3Base)]);
+  cpuRows.push(['S3 backup, API', apiCpuCell(s3Api, 'pg_dump')]);
+  if (s3RestoreBase.length) cpuRows.push(['S3 restore, pipeline', shellCpuCell(s3RestoreBase)]);
+  cpuRows.push(['S3 restore, API', apiCpuCell(s3RestoreApi, 'pg_restore')]);
+  for (const [name, value] of cpuRows) rows.push({ name: `CPU s/GB, ${name}`, value, target: '', note: '' });
+  const phases = (runs: ApiRun[], tool: string) => {
+    const seen = runs.map((r) => r.phases).filter((p) => p !== null);
     if (!seen.length) return 'not observed';
-    const m = (pick: (r: [Sched, number]) => number) => median(seen.map(pick)).toFixed(1);
-    return `CPU ${m(([x]) => x.runS)}, runqueue ${m(([x]) => x.waitS)}, blocked ${m(([x, life]) => life - x.runS - x.waitS)}`;
+    const m = (pick: (p: NonNullable<ApiRun['phases']>) => number) => median(seen.map(pick)).toFixed(2);
+    return `${m((p) => p.beforeToolS)} + ${tool} ${m((p) => p.toolS)} + ${m((p) => p.afterToolS)} s`;
   };
-  const runsCell = (runs: { wallS: number }[]) => runs.map((r) => r.wallS.toFixed(2)).join(' / ');
-  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
-  // The same rows for backups and restores: baseline, API (and its two other clocks), ratio.
-  const jobRows = (
-    kind: 'backup' | 'restore',
-    baseline: ToolRun[],
-    api: ApiRun[],
-    durationNote: string,
-  ): [string, string, string][] => [
-    [`baseline ${kind}`, `${summary[`baseline_${kind}_s`].toFixed(2)} s`, `runs ${runsCell(baseline)}`],
-    [`API ${kind}`, `${summary[`api_${kind}_s`].toFixed(2)} s`, `runs ${runsCell(api)}; request to finished_at`],
-    [
-      '  seen by polling',
-      `${summary[`api_${kind}_seen_by_polling_s`].toFixed(2)} s`,
-      `request to the poll (every ${POLL_MS} ms) that saw it end`,
-    ],
-    ['  API duration_ms', `${median(api.map((r) => r.durationS)).toFixed(2)} s`, durationNote],
-    [
-      `${kind} ratio`,
-      `${summary[`${kind}_ratio`].toFixed(3)}`,
-      `target <= ${TARGETS[`${kind}Ratio`].toFixed(2)}: ${verdict(met[kind])}`,
-    ],
+  rows.push({
+    name: 'API phases, S3 backup',
+    value: phases(s3Api, 'pg_dump'),
+    target: '',
+    note: 'before + while the pg tool ran + after (sampled)',
+  });
+  rows.push({
+    name: 'API phases, S3 restore',
+    value: phases(s3RestoreApi, 'pg_restore'),
+    target: '',
+    note: 'before = fetch, decrypt, verify, CREATE DATABASE',
+  });
+  rows.push({
+    name: 'machine',
+    value: `${cpus().length} CPUs, load ${loadBefore[0].toFixed(2)} before / ${loadAfter[0].toFixed(2)} after`,
+    target: '',
+    note: `steal ${stealPct.toFixed(1)}%, iowait ${iowaitPct.toFixed(1)}% during the runs`,
+  });
+  rows.push({
+    name: 'CPU s/GB, other processes',
+    value: perGb(allApiRuns.map((r) => r.cpu.otherBusy)),
+    target: '',
+    note: 'busy CPU not ours during API jobs (other load; the bench itself)',
+  });
+
+  const widths = [
+    Math.max(...rows.map((r) => r.name.length)),
+    Math.min(90, Math.max(...rows.map((r) => r.value.length))),
+    Math.max(...rows.map((r) => r.target.length)),
   ];
-  const rows: [string, string, string][] = [
-    ['database size', `${summary.size_mb} MB (pg_database_size)`, `${built.rows.toLocaleString('en')} rows`],
-    ['archive size', `${mb(baselineDumpBytes).toFixed(0)} MB (pg_dump -Fc)`, ''],
-    ['storage / PostgreSQL', `${STORAGE} / ${MAJOR}`, `${pgDump}, ${pgRestore}`],
-    ...jobRows('backup', baselineBackups, apiBackups, 'runner start to end, as the API records it'),
-    ...jobRows('restore', baselineRestores, apiRestores, 'includes the verified copy and CREATE DATABASE'),
-    [
-      'ratios with best runs',
-      `backup ${(bestOf.api_backup_s / bestOf.baseline_backup_s).toFixed(3)}, restore ${(bestOf.api_restore_s / bestOf.baseline_restore_s).toFixed(3)}`,
-      'fastest API run / fastest baseline run',
-    ],
-    ['API RSS baseline', `${summary.api_rss_baseline_mb} MB`, 'VmRSS just before the first backup'],
-    ['API RSS peak', `${summary.api_rss_peak_mb} MB`, `VmRSS sampled every ${RSS_SAMPLE_MS} ms`],
-    ['API RSS growth', `${summary.api_rss_growth_mb} MB`, `target < ${TARGETS.rssGrowthMb} MB: ${verdict(met.memory)}`],
-    ['API VmHWM', `${summary.api_vmhwm_before_mb} -> ${summary.api_vmhwm_after_mb} MB`, 'before -> after the runs'],
-    ['CPU s, baseline backup', cpuCell(baselineBackups), 'median; tool = pg_dump'],
-    ['CPU s, API backup', cpuCell(apiBackups), 'api = the Node process itself'],
-    ['CPU s, baseline restore', cpuCell(baselineRestores), 'tool = pg_restore and its workers'],
-    ['CPU s, API restore', cpuCell(apiRestores), ''],
-    ['API backup phases', phaseCell(apiBackups, 'pg_dump'), 'median s, sampled every 50 ms'],
-    ['API restore phases', phaseCell(apiRestores, 'pg_restore'), 'before = fetch+verify copy, CREATE DATABASE'],
-    ['pg_dump sched, baseline', schedCell(baselineBackups.map((r) => [r.toolSched, r.wallS])), schedNote],
-    [
-      'pg_dump sched, API',
-      schedCell(apiBackups.map((r) => [r.toolSched, r.phases?.toolS ?? r.wallS])),
-      '(/proc/<pid>/schedstat of pg_dump)',
-    ],
-    [
-      'machine during the runs',
-      `steal ${stealPct.toFixed(1)}%, iowait ${iowaitPct.toFixed(1)}%`,
-      `of all ${cpus().length} CPUs' time (/proc/stat)`,
-    ],
-    [
-      'API CPU idle / polled',
-      `${apiCpuIdle.toFixed(3)} / ${apiCpuPolled.toFixed(3)} s/s`,
-      `polled = GET /backups/{id} every ${POLL_MS} ms`,
-    ],
-  ];
-  const width = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length))];
-  const line = `+${'-'.repeat(width[0] + 2)}+${'-'.repeat(width[1] + 2)}+${'-'.repeat(48)}`;
-  process.stdout.write(`\nDumpStation backup/restore benchmark (median of ${RUNS} runs each)\n${line}\n`);
-  for (const [name, value, note] of rows) {
-    process.stdout.write(`| ${name.padEnd(width[0])} | ${value.padEnd(width[1])} | ${note}\n`);
+  const line = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
+  process.stdout.write(
+    `\nDumpStation backup/restore benchmark: ${mb(built.bytes).toFixed(0)} MB database (PostgreSQL ${MAJOR}, ${built.rows.toLocaleString('en')} rows), ` +
+      `median of ${RUNS} runs, ${pgDump}\n${line}\n`,
+  );
+  for (const row of rows) {
+    process.stdout.write(
+      `| ${row.name.padEnd(widths[0])} | ${row.value.padEnd(widths[1])} | ${row.target.padEnd(widths[2])} |${row.note ? ` ${row.note}` : ''}\n`,
+    );
   }
   process.stdout.write(`${line}\n`);
 
-  const results: Results = {
+  const results = {
     at: new Date().toISOString(),
-    options: { size_mb: SIZE_MB, major: MAJOR, storage: STORAGE, runs: RUNS, restore_jobs: RESTORE_JOBS },
-    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, memory_mb: round(mb(totalmem()), 0) },
+    options: { size_mb: SIZE_MB, major: MAJOR, runs: RUNS, restore_jobs: RESTORE_JOBS, roles: ROLES },
+    machine: {
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model,
+      memory_mb: round(mb(totalmem()), 0),
+      load_before: loadBefore,
+      load_after: loadAfter,
+      steal_pct: round(stealPct),
+      iowait_pct: round(iowaitPct),
+    },
     node: process.version,
     pg_dump: pgDump,
     pg_restore: pgRestore,
-    source: { bytes: built.bytes, rows: built.rows, archive_bytes: baselineDumpBytes },
+    aws,
+    age,
+    source: { bytes: built.bytes, rows: built.rows },
     targets: TARGETS,
     summary,
     met,
-    best: bestOf,
-    machine_during_runs: { steal_pct: round(stealPct), iowait_pct: round(iowaitPct) },
-    warm_up_dump_to_file: toFile,
-    api_cpu_s_per_s: { idle: apiCpuIdle, polled: apiCpuPolled },
+    table: rows,
     runs: {
-      baseline_backup: baselineBackups,
-      api_backup: apiBackups.map(({ job, ...rest }) => ({ ...rest, size_bytes: job.size_bytes })),
-      baseline_restore: baselineRestores,
-      api_restore: apiRestores.map(({ job: _job, ...rest }) => rest),
+      local_baseline: Object.fromEntries([...localBase].map(([a, r]) => [label(a), r])),
+      local_api: Object.fromEntries(
+        [...localApi].map(([a, r]) => [
+          label(a),
+          r.map(({ job, ...rest }) => ({ ...rest, size_bytes: job.size_bytes, compression: job.compression })),
+        ]),
+      ),
+      s3_baseline: s3Base,
+      s3_api: s3Api.map(({ job, ...rest }) => ({ ...rest, size_bytes: job.size_bytes })),
+      s3_restore_baseline: s3RestoreBase,
+      s3_restore_api: s3RestoreApi.map(({ job: _job, ...rest }) => rest),
     },
   };
   await mkdir(join(__dirname, 'results'), { recursive: true });
-  await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  let text = `${JSON.stringify(results, null, 2)}\n`;
+  try {
+    // As the repository's prettier would write it, so `pnpm run lint` (prettier --check .) passes over it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const prettier = require('prettier') as {
+      resolveConfig(file: string): Promise<object | null>;
+      format(text: string, options: object): Promise<string>;
+    };
+    text = await prettier.format(text, { ...(await prettier.resolveConfig(RESULTS_FILE)), parser: 'json' });
+  } catch {
+    // no prettier: plain JSON
+  }
+  await writeFile(RESULTS_FILE, text);
   log(`results written to ${RESULTS_FILE}`);
   return 0;
 }
@@ -857,8 +1194,10 @@ main()
     (code) => code,
     (error: unknown) => {
       process.stderr.write(`\nbench ${error instanceof JobFailed ? 'FAILED' : 'error'}: ${(error as Error).stack}\n`);
-      const output = apiProcess?.output().trim();
-      if (output) process.stderr.write(`\nend of the API's log:\n${output.slice(-4_000)}\n`);
+      for (const { name, process: proc } of apiProcesses) {
+        const output = proc.output().trim();
+        if (output) process.stderr.write(`\nend of the ${name} log:\n${output.slice(-4_000)}\n`);
+      }
       return 1;
     },
   )
