@@ -1,5 +1,6 @@
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { pgDumpCompressArgument, type Compression } from './compression';
 import { DigestStream } from './digest';
 import type { PgConnection } from './pg-connection';
 import { runPgTool } from './pg-tool-process';
@@ -10,6 +11,8 @@ export interface DumpOptions {
   excludeSchemas: string[];
   includeTables: string[];
   excludeTables: string[];
+  /** Resolved for the pg_dump that runs (effectiveCompression). */
+  compression: Compression;
 }
 
 export interface BackupPlan {
@@ -56,11 +59,12 @@ function isCascade(error: unknown): boolean {
   return name === 'AbortError' || code === 'ABORT_ERR' || code === 'ERR_STREAM_PREMATURE_CLOSE';
 }
 
-/** pg_dump's arguments: the custom format, and the chosen schemas/tables, each one argv element. */
+/** pg_dump's arguments: the custom format, its compression, and the chosen schemas/tables, each one argv element. */
 export function pgDumpArguments(options: DumpOptions): string[] {
   return [
     '--format=custom',
     '--no-password',
+    pgDumpCompressArgument(options.compression),
     ...options.includeSchemas.map((s) => `--schema=${s}`),
     ...options.excludeSchemas.map((s) => `--exclude-schema=${s}`),
     ...options.includeTables.map((t) => `--table=${t}`),

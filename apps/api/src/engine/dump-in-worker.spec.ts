@@ -24,7 +24,13 @@ describe('dumpInWorker (dumpToStore on its own thread)', () => {
   const job = (pgDump: string): DumpJob => ({
     conn: { host: '127.0.0.1', port: 1, dbname: 'app', user: 'app', password: 'secret', sslmode: 'disable' },
     pgDump,
-    options: { includeSchemas: [], excludeSchemas: [], includeTables: [], excludeTables: [] },
+    options: {
+      includeSchemas: [],
+      excludeSchemas: [],
+      includeTables: [],
+      excludeTables: [],
+      compression: { algorithm: 'gzip', level: 6 },
+    },
     recipients: [],
     store: { kind: 'local', root },
     key: 'app/backup.dump',

@@ -64,6 +64,8 @@ export function backupSidecar(facts: SidecarFacts): Record<string, unknown> {
     server_version: facts.serverVersion,
     pg_dump_version: facts.pgDumpVersion,
     dump_format: 'custom',
+    // pg_restore reads it from the archive; lz4 and zstd need pg_restore 16 or newer.
+    compression: { algorithm: facts.options.compression.algorithm, level: facts.options.compression.level },
     // What pg_dump was told to leave out: a partial dump restores only part of the database.
     partial,
     dump_options: {

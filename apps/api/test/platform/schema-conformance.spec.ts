@@ -6,6 +6,7 @@ import { bearer } from '../helpers/auth';
 import { closeEventStream } from '../helpers/openapi';
 import { SchemaSamples, type Schema } from '../helpers/schema-samples';
 import { startSignedIn, type SignedInApp } from '../helpers/signed-in';
+import { COMPRESSION_LEVELS, type CompressionAlgorithm } from '../../src/engine/compression';
 
 /**
  * docs/openapi.json against the API it describes (issue 9, finding 10): for every operation,
@@ -108,6 +109,13 @@ describe('the OpenAPI document is as strict as the API', () => {
       if (body.notification_id) body.notification_id = fixtures.notification;
       if (typeof body.schedule === 'string') body.schedule = pick(SCHEDULES, seed) ?? '0 3 * * *';
       if ('timezone' in body) body.timezone = pick(ZONES, seed);
+      // Each algorithm has its own level range (COMPRESSION_LEVELS); none takes no level.
+      const compression = body.compression as { algorithm: CompressionAlgorithm; level?: number | null } | null;
+      if (compression?.algorithm === 'none') compression.level = null;
+      else if (compression && typeof compression.level === 'number') {
+        const { min, max } = COMPRESSION_LEVELS[compression.algorithm];
+        compression.level = Math.min(max, Math.max(min, compression.level));
+      }
     }
     if (operationId === 'createStorage' || operationId === 'replaceStorage') {
       // Which fields a provider needs is a rule across fields (StorageService.providerErrors).

@@ -32,6 +32,7 @@ import { archiveMajor } from './restore-runner';
 import { ArchiveLocator } from './archive-locator';
 import { deleteBackupObjects } from './backup-objects';
 import { EventPublisher } from '../events/event-publisher';
+import { storedCompression } from '../../engine/compression';
 
 const toNumber = (value: bigint | null) => (value === null ? null : Number(value));
 
@@ -54,6 +55,7 @@ export function toBackupDto(row: Backup, queuePosition: number | null = null): B
     object_sha256: row.objectSha256,
     server_version: row.serverVersion,
     pg_dump_version: row.pgDumpVersion,
+    compression: storedCompression(row),
     encrypted: row.encrypted,
     encryption_recipients: row.encryptionRecipients,
     roles_object_key: row.rolesKey,

@@ -4,6 +4,16 @@ import { alreadyTaken, notFound, ValidationFailedException } from '../../common/
 import type { FieldErrorDto } from '../../common/errors/error-response.dto';
 import { pageOf, skipTake, type Page, type PageQueryDto } from '../../common/pagination/page';
 import { SecretBox } from '../../crypto/secret-box';
+import {
+  canCompressWith,
+  COMPRESSION_LEVELS,
+  CompressionUnsupportedError,
+  describeCompression,
+  effectiveCompression,
+  needsNewerPgDump,
+  storedCompression,
+  withLevel,
+} from '../../engine/compression';
 import { PgClientResolver } from '../../engine/pg-client-resolver';
 import { describeConnectionError, readServerInfo, type PgConnection, type SslMode } from '../../engine/pg-connection';
 import type { Database, SslMode as StoredSslMode } from '../../generated/prisma/client';
@@ -13,7 +23,13 @@ import { rotationColumns, rotationPolicyDto } from '../retention/rotation-column
 import { ProtectionService, type Assessment } from '../protection/protection.service';
 import { ScheduleCalculator } from '../schedules/schedule-calculator';
 import { DatabasesRepository } from './databases.repository';
-import type { CreateDatabaseDto, DatabaseCheckDto, DatabaseDto, UpdateDatabaseDto } from './dto/database.dto';
+import type {
+  CompressionDto,
+  CreateDatabaseDto,
+  DatabaseCheckDto,
+  DatabaseDto,
+  UpdateDatabaseDto,
+} from './dto/database.dto';
 
 /** libpq's sslmode names ↔ the enum values Prisma stores (`verify-ca` ↔ `verify_ca`). */
 export const toStoredSslMode = (mode: SslMode) => mode.replace('-', '_') as StoredSslMode;
@@ -37,6 +53,7 @@ function toDto(row: Database, calculator: ScheduleCalculator, assessment: Assess
     ...calculator.preview(row.schedule, row.timezone),
     rotation_policy: rotationPolicyDto(row),
     retry: { attempts: row.retryAttempts, delay_seconds: row.retryDelaySeconds },
+    compression: storedCompression(row),
     encryption_recipients: row.encryptionRecipients,
     include_schemas: row.includeSchemas,
     exclude_schemas: row.excludeSchemas,
@@ -76,7 +93,31 @@ function fullSettings(input: CreateDatabaseDto) {
     retryAttempts: input.retry?.attempts ?? 0,
     retryDelaySeconds: input.retry?.delay_seconds ?? 60,
     maxAgeHours: input.max_age_hours ?? null,
+    ...compressionColumns(input.compression ?? null),
   };
+}
+
+/** The stored columns of a compression setting, the level filled in (null: the default for the pg_dump that runs). */
+function compressionColumns(compression: CompressionDto | null) {
+  if (!compression) return { compressionAlgorithm: null, compressionLevel: null };
+  const { algorithm, level } = withLevel(compression.algorithm, compression.level);
+  return { compressionAlgorithm: algorithm, compressionLevel: level };
+}
+
+/** A level outside the algorithm's range (pg_dump would refuse it at the first backup). */
+function compressionLevelErrors(compression: CompressionDto | null | undefined): FieldErrorDto[] {
+  if (!compression) return [];
+  const { algorithm, level } = compression;
+  if (level === undefined || level === null) return [];
+  if (algorithm === 'none') return [{ field: 'compression.level', message: 'none takes no compression level' }];
+  const range = COMPRESSION_LEVELS[algorithm];
+  if (level >= range.min && level <= range.max) return [];
+  return [
+    {
+      field: 'compression.level',
+      message: `${algorithm} compression levels are ${range.min} to ${range.max} (default ${range.default})`,
+    },
+  ];
 }
 
 /** Whether a change moves the schedule's slots (schedule, zone, pause/resume): then earlier slots are not missed ones. */
@@ -129,6 +170,14 @@ export class DatabasesService {
 
   async create(auth: AuthContext, input: CreateDatabaseDto, meta: RequestMeta): Promise<DatabaseDto> {
     await this.assertReferences(auth, input.storage_id, input.notification_id);
+    await this.assertCompression(input.compression, () => ({
+      host: input.host,
+      port: input.port ?? 5432,
+      dbname: input.dbname,
+      user: input.user,
+      password: input.password ?? null,
+      sslmode: input.sslmode ?? 'prefer',
+    }));
     const row = await uniquely(
       () =>
         this.databases.create({
@@ -155,6 +204,7 @@ export class DatabasesService {
   async update(auth: AuthContext, id: string, input: UpdateDatabaseDto, meta: RequestMeta): Promise<DatabaseDto> {
     const before = await this.require(auth, id);
     await this.assertReferences(auth, input.storage_id, input.notification_id);
+    await this.assertCompression(input.compression, () => this.connectionWith(before, input));
     const row = await uniquely(
       () =>
         this.databases.update(id, {
@@ -182,6 +232,7 @@ export class DatabasesService {
           retryAttempts: input.retry?.attempts,
           retryDelaySeconds: input.retry?.delay_seconds,
           maxAgeHours: input.max_age_hours,
+          ...(input.compression !== undefined ? compressionColumns(input.compression) : {}),
         }),
       nameTaken,
     );
@@ -196,6 +247,7 @@ export class DatabasesService {
   async replace(auth: AuthContext, id: string, input: CreateDatabaseDto, meta: RequestMeta): Promise<DatabaseDto> {
     const before = await this.require(auth, id);
     await this.assertReferences(auth, input.storage_id, input.notification_id);
+    await this.assertCompression(input.compression, () => this.connectionWith(before, input));
     const row = await uniquely(
       () =>
         this.databases.update(id, {
@@ -225,9 +277,10 @@ export class DatabasesService {
       const server = await readServerInfo(conn);
       try {
         const client = await this.resolver.resolve('pg_dump', server.versionNum);
+        const compression = effectiveCompression(storedCompression(row), client);
         result = {
           ok: true,
-          message: `Connected to PostgreSQL ${server.version}; pg_dump ${client.version ?? client.major} will be used`,
+          message: `Connected to PostgreSQL ${server.version}; pg_dump ${client.version ?? client.major} will be used, compressing with ${describeCompression(compression)}`,
           server_version: server.version,
           pg_dump_path: client.binary,
           pg_dump_version: client.version ?? null,
@@ -258,6 +311,40 @@ export class DatabasesService {
     const row = await this.databases.findInTenant(id, auth.tenantId);
     if (!row) throw notFound('Database');
     return row;
+  }
+
+  /** The connection a change leaves: the stored settings with the request's on top (the password only in memory). */
+  private connectionWith(before: Database, input: UpdateDatabaseDto): PgConnection {
+    const stored = this.connectionOf(before);
+    return {
+      host: input.host ?? stored.host,
+      port: input.port ?? stored.port,
+      dbname: input.dbname ?? stored.dbname,
+      user: input.user ?? stored.user,
+      password: input.password === null ? null : (input.password ?? stored.password),
+      sslmode: input.sslmode ?? stored.sslmode,
+    };
+  }
+
+  /**
+   * A level outside the algorithm's range is a 400; so is lz4/zstd for a server whose pg_dump
+   * (chosen as for a backup) is older than 16, naming that pg_dump. When the server cannot be
+   * reached or no pg_dump fits it yet, the choice is kept: the backup checks again before it starts.
+   */
+  private async assertCompression(compression: CompressionDto | null | undefined, connection: () => PgConnection) {
+    const errors = compressionLevelErrors(compression);
+    if (errors.length) throw new ValidationFailedException(errors);
+    if (!compression || !needsNewerPgDump(compression.algorithm)) return;
+    const pgDump = await readServerInfo(connection())
+      .then((server) => this.resolver.resolve('pg_dump', server.versionNum))
+      .catch(() => null);
+    if (!pgDump || canCompressWith(compression.algorithm, pgDump.major)) return;
+    throw new ValidationFailedException([
+      {
+        field: 'compression.algorithm',
+        message: new CompressionUnsupportedError(compression.algorithm, pgDump.version ?? String(pgDump.major)).message,
+      },
+    ]);
   }
 
   /** Another tenant's storage or webhook is named like a missing one: a 400 on the field. */

@@ -18,7 +18,7 @@ import { PageDto, PageQueryDto } from '../../../common/pagination/page';
 import { IsOptionalNonNull } from '../../../common/validation/decorators';
 import { QueryDateTime, QuerySearch } from '../../../common/validation/query-filters';
 import { SSL_MODES, type SslMode } from '../../../engine/pg-connection';
-import { HOST, PG_NAME_PATTERN, pgNameListSchema } from '../../databases/dto/database.dto';
+import { CompressionSettingDto, HOST, PG_NAME_PATTERN, pgNameListSchema } from '../../databases/dto/database.dto';
 
 /** `skipped`: a schedule slot that did not run (error_message says why). `deleted`: removed by retention (a backup only): its objects are gone, the row stays as history. */
 const STATUSES = ['pending', 'running', 'success', 'failed', 'skipped', 'deleted'] as const;
@@ -58,6 +58,12 @@ export class BackupDto {
   object_sha256: string | null;
   @ApiProperty({ nullable: true, type: String, example: '15.18' }) server_version: string | null;
   @ApiProperty({ nullable: true, type: String, example: '15.18' }) pg_dump_version: string | null;
+  @ApiProperty({
+    type: CompressionSettingDto,
+    nullable: true,
+    description: 'What pg_dump compressed the archive with (null until pg_dump was chosen).',
+  })
+  compression: CompressionSettingDto | null;
   @ApiProperty() encrypted: boolean;
   @ApiProperty({ type: [String] }) encryption_recipients: string[];
   @ApiProperty({

@@ -27,6 +27,7 @@ import {
   nameSchema,
   TIME_ZONE_PATTERN,
 } from '../../../common/validation/decorators';
+import { COMPRESSION_ALGORITHMS, type CompressionAlgorithm } from '../../../engine/compression';
 import { SSL_MODES, type SslMode } from '../../../engine/pg-connection';
 import { PROTECTIONS, type Protection } from '../../protection/protection';
 
@@ -69,6 +70,40 @@ export class RetryPolicyDto {
   @Min(0)
   @Max(86_400)
   delay_seconds: number;
+}
+
+/** How pg_dump compresses the archive (its `--compress`). */
+export class CompressionDto {
+  @ApiProperty({
+    enum: COMPRESSION_ALGORITHMS,
+    example: 'zstd',
+    description:
+      "pg_dump's compression method. `lz4` and `zstd` need pg_dump 16 or newer (the client chosen for the server: its major, or the nearest newer one installed); choosing one for a database dumped by an older pg_dump is a 400 when the server can be reached, and fails the backup before it starts otherwise.",
+  })
+  @IsIn(COMPRESSION_ALGORITHMS, { message: `algorithm must be one of ${COMPRESSION_ALGORITHMS.join(', ')}` })
+  algorithm: CompressionAlgorithm;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    maximum: 22,
+    example: 3,
+    description:
+      "gzip 1–9 (default 6), lz4 1–12 (default 1), zstd 1–22 (default 3); `none` takes no level. Left out or null: the algorithm's default.",
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(1, { message: 'compression levels start at 1 (gzip 1 to 9, lz4 1 to 12, zstd 1 to 22)' })
+  @Max(22, { message: 'compression levels go up to 22 (zstd; gzip 9, lz4 12)' })
+  level?: number | null;
+}
+
+/** A database's compression as stored and shown: the level always filled in (null only for none). */
+export class CompressionSettingDto {
+  @ApiProperty({ enum: COMPRESSION_ALGORITHMS, example: 'zstd' }) algorithm: CompressionAlgorithm;
+  @ApiProperty({ type: 'integer', nullable: true, example: 3 }) level: number | null;
 }
 
 export class RotationPolicyDto {
@@ -290,6 +325,19 @@ export class CreateDatabaseDto extends PgLocationDto {
   retry?: RetryPolicyDto;
 
   @ApiPropertyOptional({
+    type: CompressionDto,
+    nullable: true,
+    example: { algorithm: 'zstd', level: 3 },
+    description:
+      "How dumps are compressed. Null or left out (the default): zstd level 3 when the pg_dump that runs is 16 or newer, else gzip level 6 (pg_dump's own default). Each backup records what it was made with.",
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @ValidateNested()
+  @Type(() => CompressionDto)
+  compression?: CompressionDto | null;
+
+  @ApiPropertyOptional({
     type: 'array',
     maxItems: 20,
     items: { type: 'string', pattern: AGE_RECIPIENT.source },
@@ -398,6 +446,13 @@ export class DatabaseDto {
   next_runs: string[];
   @ApiProperty({ type: RotationPolicyDto, nullable: true }) rotation_policy: RotationPolicyDto | null;
   @ApiProperty({ type: RetryPolicyDto }) retry: RetryPolicyDto;
+  @ApiProperty({
+    type: CompressionSettingDto,
+    nullable: true,
+    description:
+      'The compression chosen; null: the default (zstd 3 with pg_dump 16 or newer, else gzip 6). Each backup says what it used.',
+  })
+  compression: CompressionSettingDto | null;
   @ApiProperty({ type: [String] }) encryption_recipients: string[];
   @ApiProperty({ type: [String] }) include_schemas: string[];
   @ApiProperty({ type: [String] }) exclude_schemas: string[];
