@@ -209,8 +209,14 @@ describe('live events', () => {
     expect(names[names.length - 1]).toBe('backup.finished');
     const progress = own.filter((e) => e.event === 'backup.progress');
     expect(progress.length).toBeGreaterThanOrEqual(1);
-    expect(names).toEqual(['backup.created', ...progress.map(() => 'backup.progress'), 'backup.finished']);
+    expect(names).toEqual([
+      'backup.created',
+      'backup.started',
+      ...progress.map(() => 'backup.progress'),
+      'backup.finished',
+    ]);
     expect(own[0].data).toMatchObject({ database_id: database.id, name: backup.name, status: 'pending' });
+    expect(own[1].data).toEqual({ backup_id: backup.id, database_id: database.id, name: backup.name, attempt: 1 });
     for (const event of progress) {
       expect(event.data).toEqual({
         backup_id: backup.id,

@@ -77,6 +77,10 @@ export type BackupDto = {
      * Archive bytes produced so far (live while running).
      */
     bytes_processed: number;
+    /**
+     * What pg_dump compressed the archive with (null until pg_dump was chosen).
+     */
+    compression: CompressionSettingDto | null;
     created_at: string;
     database_id: string;
     /**
@@ -156,6 +160,22 @@ export type CheckResultDto = {
     ok: boolean;
 };
 
+export type CompressionDto = {
+    /**
+     * pg_dump's compression method. `lz4` and `zstd` need pg_dump 16 or newer (the client chosen for the server: its major, or the nearest newer one installed); choosing one for a database dumped by an older pg_dump is a 400 when the server can be reached, and fails the backup before it starts otherwise.
+     */
+    algorithm: 'gzip' | 'lz4' | 'zstd' | 'none';
+    /**
+     * gzip 1–9 (default 6), lz4 1–12 (default 1), zstd 1–22 (default 3); `none` takes no level. Left out or null: the algorithm's default.
+     */
+    level?: number | null;
+};
+
+export type CompressionSettingDto = {
+    algorithm: 'gzip' | 'lz4' | 'zstd' | 'none';
+    level: number | null;
+};
+
 export type ConfirmTwoFactorSetupDto = {
     /**
      * A current TOTP code, or (where allowed) a recovery code.
@@ -187,6 +207,10 @@ export type CreateDatabaseDto = {
      * Store the roles' password hashes in each backup's roles object (pg_dumpall without --no-role-passwords). Reading them needs a superuser; without one the roles are stored without passwords and the backup says so in its warnings.
      */
     backup_role_passwords?: boolean;
+    /**
+     * How dumps are compressed. Null or left out (the default): zstd level 3 when the pg_dump that runs is 16 or newer, else gzip level 6 (pg_dump's own default). Each backup records what it was made with.
+     */
+    compression?: CompressionDto | null;
     dbname: string;
     /**
      * Scheduled backups run only when enabled.
@@ -368,6 +392,10 @@ export type DatabaseDto = {
      * Each backup's roles object includes the roles' password hashes.
      */
     backup_role_passwords: boolean;
+    /**
+     * The compression chosen; null: the default (zstd 3 with pg_dump 16 or newer, else gzip 6). Each backup says what it used.
+     */
+    compression: CompressionSettingDto | null;
     created_at: string;
     dbname: string;
     /**
@@ -1033,6 +1061,10 @@ export type TenantBackupDto = {
      * Archive bytes produced so far (live while running).
      */
     bytes_processed: number;
+    /**
+     * What pg_dump compressed the archive with (null until pg_dump was chosen).
+     */
+    compression: CompressionSettingDto | null;
     created_at: string;
     database_id: string;
     /**
@@ -1157,6 +1189,10 @@ export type UpdateDatabaseDto = {
      * Store the roles' password hashes in each backup's roles object (pg_dumpall without --no-role-passwords). Reading them needs a superuser; without one the roles are stored without passwords and the backup says so in its warnings.
      */
     backup_role_passwords?: boolean;
+    /**
+     * How dumps are compressed. Null or left out (the default): zstd level 3 when the pg_dump that runs is 16 or newer, else gzip level 6 (pg_dump's own default). Each backup records what it was made with.
+     */
+    compression?: CompressionDto | null;
     dbname?: string;
     /**
      * Scheduled backups run only when enabled.

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { backupKeys } from '../../engine/backup-naming';
+import type { DumpOptions } from '../../engine/backup-pipeline';
+import { effectiveCompression, storedCompression } from '../../engine/compression';
 import { dumpRoles, type RolesDumpResult } from '../../engine/roles';
 import { backupSidecar, labelRecipients } from '../../engine/sidecar';
 import { PgClientResolver } from '../../engine/pg-client-resolver';
@@ -107,6 +109,7 @@ export class BackupRunner {
       return true;
     }
     if (claim === 'gone') return true;
+    this.events.backupStarted(backup);
     // A backup that moves no bytes for BACKUP_STALL_MINUTES (a storage or server that hangs) is stopped.
     const stall = new StallWatch(this.config.env.BACKUP_STALL_MINUTES);
     const jobSignal = AbortSignal.any([signal, stall.signal]);
@@ -197,6 +200,15 @@ export class BackupRunner {
       throw new Error(describeConnectionError(error, conn), { cause: error });
     }
     const pgDump = await this.resolver.resolve('pg_dump', server.versionNum);
+    // lz4/zstd chosen for a server whose pg_dump is older than 16 fails here, before anything is stored.
+    const compression = effectiveCompression(storedCompression(database), pgDump);
+    const options: DumpOptions = {
+      includeSchemas: database.includeSchemas,
+      excludeSchemas: database.excludeSchemas,
+      includeTables: database.includeTables,
+      excludeTables: database.excludeTables,
+      compression,
+    };
     const labelled = database.encryptionRecipients.length
       ? labelRecipients(await this.tenantKeys.recipient(database.tenantId), database.encryptionRecipients)
       : [];
@@ -213,6 +225,8 @@ export class BackupRunner {
       sidecarKey,
       serverVersion: server.version,
       pgDumpVersion: pgDump.version ?? String(pgDump.major),
+      compressionAlgorithm: compression.algorithm,
+      compressionLevel: compression.level,
       encrypted: recipients.length > 0,
       encryptionRecipients: recipients,
     });
@@ -224,12 +238,7 @@ export class BackupRunner {
       {
         conn,
         pgDump: pgDump.binary,
-        options: {
-          includeSchemas: database.includeSchemas,
-          excludeSchemas: database.excludeSchemas,
-          includeTables: database.includeTables,
-          excludeTables: database.excludeTables,
-        },
+        options,
         recipients,
         store: this.stores.specOf(storage),
         key: objectKey,
@@ -289,12 +298,7 @@ export class BackupRunner {
       database: { name: database.name, dbname: database.dbname, host: database.host, port: database.port },
       serverVersion: server.version,
       pgDumpVersion: pgDump.version ?? String(pgDump.major),
-      options: {
-        includeSchemas: database.includeSchemas,
-        excludeSchemas: database.excludeSchemas,
-        includeTables: database.includeTables,
-        excludeTables: database.excludeTables,
-      },
+      options,
       objectKey,
       dump: result,
       recipients: labelled,

@@ -43,6 +43,15 @@ export class EventPublisher {
     });
   }
 
+  backupStarted(backup: Pick<Backup, 'id' | 'tenantId' | 'databaseId' | 'name' | 'attempt'>): void {
+    this.publish(backup.tenantId, 'backup.started', {
+      backup_id: backup.id,
+      database_id: backup.databaseId,
+      name: backup.name,
+      attempt: backup.attempt,
+    });
+  }
+
   backupProgress(
     backup: Pick<Backup, 'id' | 'tenantId' | 'databaseId'>,
     bytesProcessed: number,

@@ -10,6 +10,7 @@ const DESCRIPTION = `Server-sent events (\`text/event-stream\`) of the current t
 
 Events (\`data\` is JSON, without the tenant):
 - \`backup.created\` {backup_id, database_id, name, status, trigger, attempt, retry_of_id}
+- \`backup.started\` {backup_id, database_id, name, attempt} when a worker begins it (pending → running), before any byte is dumped
 - \`backup.progress\` {backup_id, database_id, bytes_processed, rate} (rate in bytes/s), about once a second while a backup runs
 - \`backup.finished\` {backup_id, database_id, name, status, size_bytes, duration_ms, error_message}
 - \`restore.created\` {restore_id, backup_id, database_id, status}

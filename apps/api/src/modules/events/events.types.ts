@@ -14,6 +14,8 @@ export interface TenantEventPayloads {
     attempt: number;
     retry_of_id: string | null;
   };
+  /** A worker began running it (pending → running), before pg_dump has sent a byte (it may wait for locks). */
+  'backup.started': { backup_id: string; database_id: string; name: string; attempt: number };
   /** A running backup moved: about once a second while it dumps. */
   'backup.progress': {
     backup_id: string;
@@ -48,6 +50,7 @@ export interface TenantEventPayloads {
 export type TenantEventName = keyof TenantEventPayloads;
 export const TENANT_EVENT_NAMES: readonly TenantEventName[] = [
   'backup.created',
+  'backup.started',
   'backup.progress',
   'backup.finished',
   'restore.created',

@@ -116,6 +116,7 @@ function apply(queryClient: QueryClient, event: string, data: Data): void {
         invalidate(queryClient, BACKUP_VIEWS);
       return;
     case 'backup.created':
+    case 'backup.started':
       invalidate(queryClient, [...BACKUP_VIEWS, ...DATABASE_VIEWS]);
       return;
     case 'backup.finished':
