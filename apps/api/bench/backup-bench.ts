@@ -11,7 +11,8 @@
 //
 // Options (environment or arguments): BENCH_SIZE_MB / --size-mb (1024), BENCH_MAJOR / --major (17),
 // BENCH_RUNS / --runs (3, at least 2), BENCH_RESTORE_JOBS / --restore-jobs (2),
-// BENCH_ROLES / --roles (split: an APP_ROLE=api and an APP_ROLE=worker process; all: one process).
+// BENCH_ROLES / --roles (split: an APP_ROLE=api and an APP_ROLE=worker process; all: one process),
+// BENCH_CPU_PROF / --cpu-prof (a folder for V8 CPU profiles of the API and worker; off by default).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -57,6 +58,8 @@ const ROLES = option('roles', 'BENCH_ROLES', 'split');
 if (ROLES !== 'split' && ROLES !== 'all') throw new Error(`BENCH_ROLES must be split or all (got "${ROLES}")`);
 // The clients the API is given, and the ones the baselines run: the same.
 const PG_BIN_DIR_TEMPLATE = process.env.PG_BIN_DIR_TEMPLATE || testPgBinDirTemplate();
+// A folder: the API and worker processes (and the backup's worker threads) write V8 CPU profiles there (--cpu-prof).
+const CPU_PROF_DIR = option('cpu-prof', 'BENCH_CPU_PROF', '');
 
 const TARGETS = {
   /** API / plain pg_dump to /dev/null, each algorithm. */
@@ -280,6 +283,8 @@ interface CpuSpent {
   api: number;
   /** The worker process's own CPU (all its threads, the backup thread included). */
   worker: number;
+  /** Of `worker`: its main thread (the event loop: queue, progress, database updates; a restore's streams). */
+  workerMain: number;
   /** Of `worker`: threads that ended during the job (the backup's worker_thread). */
   workerEndedThreads: number;
   /** The worker's pg_dump/pg_restore (reaped children). */
@@ -305,6 +310,7 @@ function cpuBetween(a: CpuSnapshot, b: CpuSnapshot, toolS?: number): CpuSpent {
   return {
     api,
     worker,
+    workerMain: (b.workerThreads.get(pids.worker!) ?? NaN) - (a.workerThreads.get(pids.worker!) ?? NaN),
     workerEndedThreads: Math.max(0, worker - liveThreads),
     tool,
     s3rver,
@@ -435,6 +441,8 @@ interface ApiRun {
   wallS: number;
   /** What the API recorded: from the runner's start to its end (queueing excluded). */
   durationS: number;
+  /** From sending the request to the job's recorded started_at: the job queue's pick-up. */
+  queueS: number;
   cpu: CpuSpent;
   /** VmHWM during the job (reset before it), else the highest VmRSS sampled; MB. */
   apiPeakMb: number;
@@ -488,6 +496,7 @@ async function measureApiJob(
   return {
     wallS,
     durationS: Number(job.duration_ms) / 1000,
+    queueS: (Date.parse(String(job.started_at)) - sentAt) / 1000,
     cpu: cpuBetween(before, after),
     apiPeakMb: apiPeakKb / 1024,
     workerPeakMb: workerPeakKb / 1024,
@@ -681,6 +690,9 @@ async function main(): Promise<number> {
     RESTORE_TEMP_DIR: restoreTemp,
     RESTORE_JOBS: String(RESTORE_JOBS),
     MAX_CONCURRENT_BACKUPS: '1',
+    ...(CPU_PROF_DIR
+      ? { NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.cjs')}`, BENCH_CPU_PROF_DIR: CPU_PROF_DIR }
+      : {}),
   };
   const api = await startApiProcess({ databaseUrl, env: { ...apiEnv, APP_ROLE: ROLES === 'split' ? 'api' : 'all' } });
   onCleanup('API process', () => api.stop());
@@ -948,6 +960,7 @@ async function main(): Promise<number> {
     const r = ratio(api, base);
     const ok = Number.isFinite(r) ? (relation === '<=' ? r <= target : r >= target) : null;
     summary[key] = {
+      api_queue_s: round(median(api.map((x) => x.queueS))),
       baseline_s: base.length ? round(wall(base)) : null,
       api_s: round(wall(api)),
       ratio: Number.isFinite(r) ? round(r, 3) : null,
@@ -955,11 +968,14 @@ async function main(): Promise<number> {
     met[key] = ok;
     rows.push({ name: `${name}: ${baseName}`, value: seconds(base), target: '', note: 'median (runs)' });
     rows.push({ name: `${name}: API`, value: seconds(api), target: '', note: 'request to finished_at' });
+    const withoutQueue = base.length ? median(api.map((x) => x.wallS - x.queueS)) / wall(base) : NaN;
     rows.push({
       name: `${name}: API / baseline`,
       value: Number.isFinite(r) ? r.toFixed(3) : 'n/a',
       target: `${relation} ${target.toFixed(2)}: ${verdict(ok)}`,
-      note: '',
+      note: Number.isFinite(withoutQueue)
+        ? `${withoutQueue.toFixed(3)} from the job's started_at (without the queue's pick-up)`
+        : '',
     });
   };
   for (const algorithm of algorithms) {
@@ -1063,7 +1079,8 @@ async function main(): Promise<number> {
     const parts = [`${tool} ${perGb(runs.map((r) => r.cpu.tool))}`];
     parts.push(
       `${ROLES === 'split' ? 'worker' : 'api'} ${perGb(runs.map((r) => r.cpu.worker))}` +
-        ` (ended threads ${perGb(runs.map((r) => r.cpu.workerEndedThreads))})`,
+        ` (main ${perGb(runs.map((r) => r.cpu.workerMain))}, backup thread ${perGb(runs.map((r) => r.cpu.workerEndedThreads))}, ` +
+        `helpers ${perGb(runs.map((r) => r.cpu.worker - r.cpu.workerMain - r.cpu.workerEndedThreads))})`,
     );
     if (ROLES === 'split') parts.push(`api ${perGb(runs.map((r) => r.cpu.api))}`);
     parts.push(`s3rver ${perGb(runs.map((r) => r.cpu.s3rver))}`, `postgres ${perGb(runs.map((r) => r.cpu.postgres))}`);
@@ -1087,24 +1104,33 @@ async function main(): Promise<number> {
   if (s3RestoreBase.length) cpuRows.push(['S3 restore, pipeline', shellCpuCell(s3RestoreBase)]);
   cpuRows.push(['S3 restore, API', apiCpuCell(s3RestoreApi, 'pg_restore')]);
   for (const [name, value] of cpuRows) rows.push({ name: `CPU s/GB, ${name}`, value, target: '', note: '' });
+  // Where an API job's wall time goes: queue pick-up, the runner before the pg tool, the tool, after it.
   const phases = (runs: ApiRun[], tool: string) => {
-    const seen = runs.map((r) => r.phases).filter((p) => p !== null);
+    const seen = runs.filter((r) => r.phases !== null);
     if (!seen.length) return 'not observed';
-    const m = (pick: (p: NonNullable<ApiRun['phases']>) => number) => median(seen.map(pick)).toFixed(2);
-    return `${m((p) => p.beforeToolS)} + ${tool} ${m((p) => p.toolS)} + ${m((p) => p.afterToolS)} s`;
+    const m = (pick: (r: ApiRun, p: NonNullable<ApiRun['phases']>) => number) =>
+      median(seen.map((r) => pick(r, r.phases!))).toFixed(2);
+    return (
+      `queue ${m((r) => r.queueS)} + ${m((r, p) => p.beforeToolS - r.queueS)} + ` +
+      `${tool} ${m((_r, p) => p.toolS)} + ${m((_r, p) => p.afterToolS)} s`
+    );
   };
-  rows.push({
-    name: 'API phases, S3 backup',
-    value: phases(s3Api, 'pg_dump'),
-    target: '',
-    note: 'before + while the pg tool ran + after (sampled)',
-  });
-  rows.push({
-    name: 'API phases, S3 restore',
-    value: phases(s3RestoreApi, 'pg_restore'),
-    target: '',
-    note: 'before = fetch, decrypt, verify, CREATE DATABASE',
-  });
+  const phaseRows: [string, ApiRun[], string][] = [
+    ...algorithms.map((a): [string, ApiRun[], string] => [`local ${label(a)} backup`, localApi.get(a)!, 'pg_dump']),
+    ['S3 backup', s3Api, 'pg_dump'],
+    ['S3 restore', s3RestoreApi, 'pg_restore'],
+  ];
+  for (const [name, runs, tool] of phaseRows) {
+    rows.push({
+      name: `API phases, ${name}`,
+      value: phases(runs, tool),
+      target: '',
+      note:
+        tool === 'pg_restore'
+          ? 'queue + fetch, decrypt, verify, CREATE DATABASE + pg_restore + after'
+          : 'queue + before pg_dump + pg_dump (sampled) + after',
+    });
+  }
   rows.push({
     name: 'machine',
     value: `${cpus().length} CPUs, load ${loadBefore[0].toFixed(2)} before / ${loadAfter[0].toFixed(2)} after`,
