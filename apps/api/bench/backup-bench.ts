@@ -691,7 +691,10 @@ async function main(): Promise<number> {
     RESTORE_JOBS: String(RESTORE_JOBS),
     MAX_CONCURRENT_BACKUPS: '1',
     ...(CPU_PROF_DIR
-      ? { NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.cjs')}`, BENCH_CPU_PROF_DIR: CPU_PROF_DIR }
+      ? {
+          NODE_OPTIONS: `--require ${join(__dirname, 'backup-cpu-profile.cjs')}`,
+          BENCH_BACKUP_CPU_PROF_DIR: CPU_PROF_DIR,
+        }
       : {}),
   };
   const api = await startApiProcess({ databaseUrl, env: { ...apiEnv, APP_ROLE: ROLES === 'split' ? 'api' : 'all' } });
@@ -1051,7 +1054,7 @@ async function main(): Promise<number> {
     worker_peak_mb: round(peak.worker, 0),
   };
   const rssValue = (before: number, top: number) =>
-    `${(before / 1024).toFixed(0)} -> ${top.toFixed(0)} MB (+${(top - before / 1024).toFixed(0)})`;
+    `${(before / 1024).toFixed(0)} -> ${top.toFixed(0)} MB (${top - before / 1024 >= 0 ? '+' : ''}${(top - before / 1024).toFixed(0)})`;
   if (ROLES === 'split') {
     rows.push({
       name: 'peak RSS, API process',
