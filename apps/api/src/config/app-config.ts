@@ -93,6 +93,8 @@ const environmentSchema = z.object({
   JWT_EXPIRATION_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   REFRESH_TOKEN_EXPIRATION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   OTP_EXPIRATION_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
+  /** Lifetime of a backup's download link (POST /backups/{id}/download-link): the browser must start the download within it. */
+  DOWNLOAD_LINK_EXPIRATION_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   /** Attempts one sign-in code survives; then it is void and a new one must be requested. */
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   /** Sign-in attempts in a row without a success, across codes, before the account locks. */

@@ -98,7 +98,11 @@ describe('tenant isolation', () => {
   const resourceKind = (op: Operation) => op.path.replace('/api/v1/', '').split('/')[0];
 
   it('answers 404 on every route that takes an id, for every id of tenant B', async () => {
-    const routes = (await documentedOperations(api)).filter((op) => /\{\w+\}/.test(op.path));
+    // A public route with an id carries its own credential, bound to one backup (a download link's
+    // token): without one it is a 400, with a link for another backup a 403 (download-links.spec).
+    const routes = (await documentedOperations(api)).filter(
+      (op) => /\{\w+\}/.test(op.path) && op.requiredRole !== 'public',
+    );
     expect(routes.length).toBeGreaterThan(0);
     const answers: string[] = [];
     const expected: string[] = [];

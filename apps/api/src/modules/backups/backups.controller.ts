@@ -1,5 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Query,
+  StreamableFile,
+} from '@nestjs/common';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, ReqMeta, type AuthContext, type RequestMeta } from '../../common/auth/auth-context';
 import { Endpoint } from '../../common/decorators/endpoint.decorator';
 import { IdParam } from '../../common/pipes/id-param';
@@ -17,6 +28,8 @@ import {
   TenantBackupPageDto,
   VerifyResultDto,
 } from './dto/backup.dto';
+import { DownloadFileQueryDto, DownloadLinkDto } from './dto/download-link.dto';
+import { DOWNLOAD_ROLE } from './download-links';
 
 @ApiTags('backups')
 @Controller()
@@ -69,7 +82,7 @@ export class BackupsController {
     summary: 'Download the stored object',
     description:
       'Streams the object exactly as stored: a pg_dump custom-format archive, or its age encryption (`.age`) when the backup is encrypted.',
-    role: 'operator',
+    role: DOWNLOAD_ROLE,
     errors: [400, 404, 409, 502],
   })
   // The object on success; errors stay JSON in the common shape (documented by @Endpoint).
@@ -83,6 +96,41 @@ export class BackupsController {
     @ReqMeta() meta: RequestMeta,
   ): Promise<StreamableFile> {
     return this.backups.download(auth, id, meta);
+  }
+
+  @Post('backups/:id/download-link')
+  @Endpoint({
+    summary: 'A short-lived link to download the stored object',
+    description:
+      'For browsers and tools that cannot send an Authorization header: `url` (`GET /backups/{id}/file?token=…`) streams the same object as `GET /backups/{id}/download`, without credentials, until `expires_at` (`DOWNLOAD_LINK_EXPIRATION_SECONDS`, 300 by default). The link is good for this backup only, and for its caller as they are when it is used: removed from the tenant, demoted below operator, or with the API token that asked for it revoked, it is refused.',
+    role: DOWNLOAD_ROLE,
+    errors: [400, 404, 409],
+  })
+  @Header('Cache-Control', 'no-store')
+  @ApiCreatedResponse({ type: DownloadLinkDto })
+  createDownloadLink(@Auth() auth: AuthContext, @IdParam() id: string): Promise<DownloadLinkDto> {
+    return this.backups.downloadLink(auth, id);
+  }
+
+  @Get('backups/:id/file')
+  @Endpoint({
+    summary: 'Download the stored object by a download link',
+    description:
+      'The `url` of `POST /backups/{id}/download-link`: the same stream as `GET /backups/{id}/download` (with `Content-Length` and `Content-Disposition`), recorded in the activity log for the user who asked for the link. No Authorization header: the `token` is the credential. An expired, altered or malformed token is a 401, a token for another backup or a caller who may no longer download a 403 (`DOWNLOAD_LINK_INVALID`). The token never appears in the logs.',
+    public: true,
+    errors: [400, 401, 403, 404, 409, 502],
+  })
+  @Header('Cache-Control', 'private, no-store')
+  @ApiOkResponse({
+    description: 'The stored object.',
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  })
+  downloadByLink(
+    @IdParam() id: string,
+    @Query() query: DownloadFileQueryDto,
+    @ReqMeta() meta: RequestMeta,
+  ): Promise<StreamableFile> {
+    return this.backups.downloadByLink(id, query.token, meta);
   }
 
   @Post('backups/:id/verify')

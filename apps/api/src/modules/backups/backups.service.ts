@@ -33,6 +33,8 @@ import { ArchiveLocator } from './archive-locator';
 import { deleteBackupObjects } from './backup-objects';
 import { EventPublisher } from '../events/event-publisher';
 import { storedCompression } from '../../engine/compression';
+import { DownloadLinks } from './download-links';
+import type { DownloadLinkDto } from './dto/download-link.dto';
 
 const toNumber = (value: bigint | null) => (value === null ? null : Number(value));
 
@@ -123,6 +125,7 @@ export class BackupsService {
     private readonly queue: JobQueue,
     private readonly activity: ActivityLogService,
     private readonly events: EventPublisher,
+    private readonly links: DownloadLinks,
   ) {}
 
   /** Records a pending backup and queues it; the answer comes before any byte is dumped. */
@@ -249,7 +252,12 @@ export class BackupsService {
   }
 
   /** The stored object as it is (encrypted when it was encrypted), streamed from storage. */
-  async download(auth: AuthContext, id: string, meta: RequestMeta): Promise<StreamableFile> {
+  async download(
+    auth: AuthContext,
+    id: string,
+    meta: RequestMeta,
+    via: 'request' | 'link' = 'request',
+  ): Promise<StreamableFile> {
     const backup = await this.requireSuccessful(auth, id);
     let stream;
     try {
@@ -261,12 +269,34 @@ export class BackupsService {
         `Cannot read the backup: ${describeStoreError(error)}`,
       );
     }
-    await this.activity.recordFor(auth, meta, { event: 'backup.download', resourceType: 'Backup', resourceId: id });
+    await this.activity.recordFor(auth, meta, {
+      event: 'backup.download',
+      resourceType: 'Backup',
+      resourceId: id,
+      resourceName: backup.name,
+      details: { name: backup.name, ...(via === 'link' ? { via: 'download link' } : {}) },
+    });
     return new StreamableFile(stream, {
       type: 'application/octet-stream',
       disposition: `attachment; filename="${backup.objectKey!.split('/').pop()}"`,
       length: backup.sizeBytes === null ? undefined : Number(backup.sizeBytes),
     });
+  }
+
+  /**
+   * A short-lived link to the stored object that needs no Authorization header, so that a browser
+   * downloads it natively (streamed to disk, with its own progress) instead of into a tab's memory.
+   */
+  async downloadLink(auth: AuthContext, id: string): Promise<DownloadLinkDto> {
+    await this.requireSuccessful(auth, id);
+    const { token, expiresAt } = await this.links.issue(auth, id);
+    return { url: `/api/v1/backups/${id}/file?token=${token}`, expires_at: expiresAt.toISOString() };
+  }
+
+  /** The stored object, for whoever the link was made for (as they are now). */
+  async downloadByLink(id: string, token: string, meta: RequestMeta): Promise<StreamableFile> {
+    const auth = await this.links.redeem(token, id);
+    return this.download(auth, id, meta, 'link');
   }
 
   /** Re-reads the object: both checksums (decrypting when encrypted), then pg_restore --list. */
