@@ -8,6 +8,7 @@ import { dbnameConninfo, type PgConnection } from './pg-connection';
 import { runPgTool } from './pg-tool-process';
 import type { ObjectStore } from './storage/object-store';
 import { createOwnedTempDir, freeBytes } from './temp-dirs';
+import { formatBytesExact } from '../common/format/bytes';
 
 export interface StoredArchive {
   store: ObjectStore;
@@ -32,26 +33,15 @@ export class TempSpaceError extends Error {
   ) {
     const needs =
       neededBytes === null
-        ? `more than the ${humanBytes(writtenBytes)} written before the disk filled`
-        : humanBytes(neededBytes);
-    const free = freeBytes === null ? '' : `; ${humanBytes(freeBytes)} free there`;
+        ? `more than the ${formatBytesExact(writtenBytes)} written before the disk filled`
+        : formatBytesExact(neededBytes);
+    const free = freeBytes === null ? '' : `; ${formatBytesExact(freeBytes)} free there`;
     super(
       `No space left in RESTORE_TEMP_DIR (${folder}): the verified copy of the archive needs ${needs}${free}. ` +
         'Free space there or set RESTORE_TEMP_DIR to a folder with more room.',
     );
     this.name = 'TempSpaceError';
   }
-}
-
-function humanBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]} (${bytes} bytes)`;
 }
 
 const isNoSpace = (error: unknown) => (error as NodeJS.ErrnoException | null)?.code === 'ENOSPC';

@@ -74,7 +74,7 @@ describe('RESTORE_TEMP_DIR full', () => {
     const bytes = backup.dump_size_bytes as number;
     expect(outcome.error_message).toMatch(
       new RegExp(
-        `^No space left in RESTORE_TEMP_DIR \\(${folder}\\): the verified copy of the archive needs \\d+\\.\\d MiB \\(${bytes} bytes\\); 1\\.0 MiB \\(1048576 bytes\\) free there\\.`,
+        `^No space left in RESTORE_TEMP_DIR \\(${folder}\\): the verified copy of the archive needs \\d+(\\.\\d)? MiB \\(${bytes.toLocaleString('en-US')} bytes\\); 1\\.0 MiB \\(1,048,576 bytes\\) free there\\.`,
       ),
     );
     expect(await sql(pg.adminUrl, `SELECT 1 FROM pg_database WHERE datname = 'never_created'`)).toEqual([]);
@@ -106,7 +106,7 @@ describe('RESTORE_TEMP_DIR full', () => {
     expect(error).toBeInstanceOf(TempSpaceError);
     expect((error as Error).message).toMatch(
       new RegExp(
-        `^No space left in RESTORE_TEMP_DIR \\(${folder}\\): the verified copy of the archive needs more than the \\d+\\.\\d KiB \\(\\d+ bytes\\) written before the disk filled; 1\\.0 MiB \\(1048576 bytes\\) free there\\.`,
+        `^No space left in RESTORE_TEMP_DIR \\(${folder}\\): the verified copy of the archive needs more than the \\d+(\\.\\d)? KiB \\([\\d,]+ bytes\\) written before the disk filled; 1\\.0 MiB \\(1,048,576 bytes\\) free there\\.`,
       ),
     );
     expect(leftInFolder()).toEqual([]);

@@ -1,21 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { APIEmbed } from 'discord.js';
+import { formatBytesExact } from '../../common/format/bytes';
 import { AppConfig } from '../../config/app-config';
 import type { Backup, Database } from '../../generated/prisma/client';
 import { JobQueue, QUEUES } from '../jobs/job-queue';
 import type { NotificationJob } from '../notifications/notification-delivery';
 import { NotificationsRepository } from '../notifications/notifications.repository';
-
-function humanBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit ? 1 : 0)} ${units[unit]}`;
-}
 
 /**
  * Queues backup and restore outcomes for the database's Discord webhook (NotificationDelivery
@@ -38,7 +28,7 @@ export class BackupNotifier {
       { name: 'Backup', value: backup.name, inline: true },
       ...(ok
         ? [
-            { name: 'Size', value: humanBytes(Number(backup.sizeBytes ?? 0)), inline: true },
+            { name: 'Size', value: formatBytesExact(Number(backup.sizeBytes ?? 0)), inline: true },
             { name: 'Duration', value: `${((backup.durationMs ?? 0) / 1000).toFixed(1)} s`, inline: true },
           ]
         : [{ name: 'Error', value: (backup.errorMessage ?? 'unknown error').slice(0, 1000) }]),
