@@ -11,7 +11,9 @@ export function OverviewPage() {
   return (
     <Stack gap="lg" maw={1200}>
       <div>
-        <Title order={2}>Overview</Title>
+        <Title order={1} size="h2">
+          Overview
+        </Title>
         <Text c="dimmed">Whether every database is backed up, what runs now, and the last 30 days.</Text>
       </div>
       <NextStep />

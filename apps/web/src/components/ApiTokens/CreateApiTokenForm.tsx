@@ -52,7 +52,7 @@ export function CreateApiTokenForm({
     <Card>
       <form onSubmit={submit} noValidate>
         <Stack>
-          <Title order={3} size="h4">
+          <Title order={2} size="h4">
             New token
           </Title>
           <FormProblem message={problem} />

@@ -34,14 +34,14 @@ export function LoginForm() {
   const expired = params.has('expired') && endReason !== 'signed-out';
 
   return (
-    <Center mih="100vh" p="md">
+    <Center component="main" mih="100vh" p="md">
       <Paper withBorder radius="md" p="xl" maw={420} w="100%" shadow="sm">
         <Stack>
           <Group gap="sm">
-            <ThemeIcon size="lg" radius="md" variant="filled">
+            <ThemeIcon size="lg" radius="md" variant="filled" aria-hidden>
               <IconDatabaseExport size={20} stroke={1.8} />
             </ThemeIcon>
-            <Title order={2} size="h3">
+            <Title order={1} size="h3">
               Sign in to DumpStation
             </Title>
           </Group>

@@ -25,7 +25,7 @@ export function HistoryHeading({
     <Stack gap={2}>
       <Group gap="xs">
         {icon}
-        <Title order={3} size="h5">
+        <Title order={2} size="h5">
           {title}
         </Title>
       </Group>

@@ -79,7 +79,9 @@ export function NextStep({
             <StepIcon size={22} stroke={1.6} />
           </ThemeIcon>
           <Stack gap={2}>
-            <Title order={4}>{title}</Title>
+            <Title order={2} size="h4">
+              {title}
+            </Title>
             <Text size="sm" c="dimmed">
               {text}
             </Text>

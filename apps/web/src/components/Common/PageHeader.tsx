@@ -13,7 +13,9 @@ export function PageHeader({
   return (
     <Group justify="space-between" align="flex-start">
       <Stack gap={4}>
-        <Title order={2}>{title}</Title>
+        <Title order={1} size="h2">
+          {title}
+        </Title>
         {description ? <Text c="dimmed">{description}</Text> : null}
       </Stack>
       {actions}

@@ -25,7 +25,7 @@ function ChartCard({ title, description, summary, table, testId, children }: Cha
   const titleId = useId();
   return (
     <Card data-testid={testId} component="section" aria-labelledby={titleId}>
-      <Title order={3} size="h5" id={titleId}>
+      <Title order={2} size="h5" id={titleId}>
         {title}
       </Title>
       <Text size="sm" c="dimmed" mb="md">

@@ -31,7 +31,7 @@ export function DashboardPanel({ title, testId, query, count, children }: Dashbo
   return (
     <Card data-testid={testId} component="section" aria-labelledby={titleId}>
       <Group justify="space-between" mb="sm" gap="xs">
-        <Title order={3} size="h5" id={titleId}>
+        <Title order={2} size="h5" id={titleId}>
           {title}
         </Title>
         {count !== undefined && count > 0 ? (

@@ -11,7 +11,7 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
     <Card>
       <Stack gap="xs">
-        <Title order={3} size="h5">
+        <Title order={2} size="h5">
           {title}
         </Title>
         {children}

@@ -40,7 +40,7 @@ export function InviteMemberForm({ ownRole }: { ownRole: Role }) {
     <Card>
       <form onSubmit={submit} noValidate>
         <Stack>
-          <Title order={3} size="h4">
+          <Title order={2} size="h4">
             Invite a member
           </Title>
           <FormProblem message={problem} />

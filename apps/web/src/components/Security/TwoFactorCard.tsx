@@ -25,7 +25,7 @@ export function TwoFactorCard({ user }: { user: UserDto }) {
       <Stack>
         <Group justify="space-between">
           <div>
-            <Title order={3} size="h4">
+            <Title order={2} size="h4">
               Two-factor authentication
             </Title>
             <Text c="dimmed" size="sm">

@@ -75,7 +75,7 @@ export function ProfileForm({ user }: { user: UserDto }) {
         ) : null}
         <Card>
           <Stack>
-            <Title order={3} size="h4">
+            <Title order={2} size="h4">
               Account
             </Title>
             <Group grow align="flex-start">
@@ -107,7 +107,7 @@ export function ProfileForm({ user }: { user: UserDto }) {
         <Card>
           <Stack>
             <div>
-              <Title order={3} size="h4">
+              <Title order={2} size="h4">
                 Sign-in codes on Discord
               </Title>
               <Text c="dimmed" size="sm">

@@ -1,12 +1,13 @@
 'use client';
 
-import { AppShell, Burger, Group, ScrollArea, Text, ThemeIcon } from '@mantine/core';
+import { Anchor, AppShell, Burger, Group, ScrollArea, Stack, Text, ThemeIcon } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconDatabaseExport } from '@tabler/icons-react';
+import { IconApi, IconDatabaseExport } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { InvitationsMenu } from './InvitationsMenu';
 import { NavigationLinks } from './NavigationLinks';
+import { MAIN_CONTENT_ID, SkipLink, mainClassName } from './SkipLink';
 import { TenantSwitcher } from './TenantSwitcher';
 import { UserMenu } from './UserMenu';
 
@@ -19,11 +20,12 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
       navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }}
       padding="lg"
     >
+      <SkipLink />
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
-            <ThemeIcon size="lg" radius="md" variant="filled">
+            <ThemeIcon size="lg" radius="md" variant="filled" aria-hidden>
               <IconDatabaseExport size={20} stroke={1.8} />
             </ThemeIcon>
             <Text fw={700} size="lg">
@@ -44,13 +46,23 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
           <NavigationLinks onNavigate={close} />
         </AppShell.Section>
         <AppShell.Section>
-          <Text size="xs" c="dimmed" px="sm">
-            PostgreSQL backups you can restore
-          </Text>
+          <Stack gap={6} px="sm">
+            <Anchor href="/api/docs" target="_blank" rel="noreferrer" size="sm">
+              <Group gap={6} wrap="nowrap">
+                <IconApi size={16} stroke={1.6} aria-hidden />
+                API docs
+              </Group>
+            </Anchor>
+            <Text size="xs" c="dimmed">
+              PostgreSQL backups you can restore
+            </Text>
+          </Stack>
         </AppShell.Section>
       </AppShell.Navbar>
 
-      <AppShell.Main>{children}</AppShell.Main>
+      <AppShell.Main id={MAIN_CONTENT_ID} tabIndex={-1} className={mainClassName}>
+        {children}
+      </AppShell.Main>
     </AppShell>
   );
 }

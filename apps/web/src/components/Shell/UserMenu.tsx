@@ -5,6 +5,7 @@ import { IconChevronDown, IconLogout, IconShieldLock, IconUser } from '@tabler/i
 import Link from 'next/link';
 import { RoleBadge } from '@/components/Common/RoleBadge';
 import { useSignedInSession, useSession } from '@/lib/auth/SessionProvider';
+import classes from './UserMenu.module.css';
 
 export function UserMenu() {
   const session = useSignedInSession();
@@ -13,13 +14,14 @@ export function UserMenu() {
   return (
     <Menu position="bottom-end" width={240} withinPortal>
       <Menu.Target>
-        <UnstyledButton aria-label="User menu" data-testid="user-menu">
+        {/* Named by the name it shows (WCAG 2.5.3); Menu says it opens a menu (aria-haspopup). */}
+        <UnstyledButton data-testid="user-menu">
           <Group gap="xs" wrap="nowrap">
-            <Avatar name={name} color="initials" size="sm" radius="xl" />
-            <Text size="sm" fw={500} visibleFrom="sm">
+            <Avatar name={name} color="initials" size="sm" radius="xl" aria-hidden />
+            <Text size="sm" fw={500} className={classes.name}>
               {name}
             </Text>
-            <IconChevronDown size={14} stroke={1.6} />
+            <IconChevronDown size={14} stroke={1.6} aria-hidden />
           </Group>
         </UnstyledButton>
       </Menu.Target>

@@ -53,7 +53,7 @@ export function MembersPage() {
       {canManage && (invitations.data?.total ?? 0) > 0 ? (
         <Card>
           <Stack gap="sm">
-            <Title order={3} size="h4">
+            <Title order={2} size="h4">
               Pending invitations
             </Title>
             <PagedQuery
