@@ -1,6 +1,7 @@
 import { Badge, Code, Table, Text, Tooltip } from '@mantine/core';
 import type { ActivityLogDto } from '@dumpstation/api-client';
 import { formatDateTime } from '@/lib/format';
+import { scrollRegion } from '@/components/Common/scrollRegion';
 
 const LEVEL_COLORS: Record<ActivityLogDto['level'], string> = { Info: 'blue', Warning: 'orange', Error: 'red' };
 
@@ -27,7 +28,7 @@ export function ActivityTable({ entries, filtered = false }: { entries: Activity
     );
   }
   return (
-    <Table.ScrollContainer minWidth={860}>
+    <Table.ScrollContainer minWidth={860} {...scrollRegion('Activity')}>
       <Table verticalSpacing="xs" striped data-testid="activity-table">
         <Table.Thead>
           <Table.Tr>

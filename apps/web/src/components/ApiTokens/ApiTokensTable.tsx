@@ -1,10 +1,11 @@
 'use client';
 
-import { Badge, Code, Table, Text } from '@mantine/core';
+import { Badge, Code, Table, Text, VisuallyHidden } from '@mantine/core';
 import type { ApiTokenDto } from '@dumpstation/api-client';
 import { ConfirmButton } from '@/components/Common/ConfirmButton';
 import { RoleBadge } from '@/components/Common/RoleBadge';
 import { formatDate, formatDateTime } from '@/lib/format';
+import { scrollRegion } from '@/components/Common/scrollRegion';
 
 function status(token: ApiTokenDto): { label: string; color: string } {
   if (token.revoked_at) return { label: 'Revoked', color: 'red' };
@@ -27,7 +28,7 @@ export function ApiTokensTable({
     );
   }
   return (
-    <Table.ScrollContainer minWidth={760}>
+    <Table.ScrollContainer minWidth={760} {...scrollRegion('API tokens')}>
       <Table verticalSpacing="sm" data-testid="api-tokens-table">
         <Table.Thead>
           <Table.Tr>
@@ -38,7 +39,9 @@ export function ApiTokensTable({
             <Table.Th>Created</Table.Th>
             <Table.Th>Expires</Table.Th>
             <Table.Th>Last used</Table.Th>
-            <Table.Th />
+            <Table.Th>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

@@ -103,6 +103,7 @@ export function RestoreHistory({ database }: { database: DatabaseDto }) {
                   : 'No restores yet. Restore a backup from the history above.'
               }
               minWidth={900}
+              label="Restore history"
               testId="restores-table"
               rowAttributes={(restore) => ({
                 'data-testid': `restore-row-${restore.id}`,

@@ -1,7 +1,8 @@
 'use client';
 
-import { Table, Text, type TableTdProps } from '@mantine/core';
+import { Table, Text, VisuallyHidden, type TableTdProps } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { scrollRegion } from './scrollRegion';
 
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
@@ -23,6 +24,7 @@ export interface DataColumn<T> {
  * below `minWidth`, with an optional last column of buttons per row.
  */
 export function DataTable<T extends { id: string }>({
+  label,
   items,
   empty,
   minWidth,
@@ -31,6 +33,8 @@ export function DataTable<T extends { id: string }>({
   columns,
   actions,
 }: {
+  /** What the table lists, naming its scrolling region (e.g. "Backup history"). */
+  label: string;
   items: T[];
   /** Shown instead of the table when there are no items. */
   empty: string;
@@ -50,7 +54,7 @@ export function DataTable<T extends { id: string }>({
     );
   }
   return (
-    <Table.ScrollContainer minWidth={minWidth}>
+    <Table.ScrollContainer minWidth={minWidth} {...scrollRegion(label)}>
       <Table verticalSpacing="sm" data-testid={testId}>
         <Table.Thead>
           <Table.Tr>
@@ -59,7 +63,11 @@ export function DataTable<T extends { id: string }>({
                 {column.header}
               </Table.Th>
             ))}
-            {actions ? <Table.Th /> : null}
+            {actions ? (
+              <Table.Th>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
+            ) : null}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

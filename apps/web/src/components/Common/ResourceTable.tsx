@@ -20,6 +20,7 @@ export interface ResourceRowActions<T> {
  * end of each row for the roles that may use them.
  */
 export function ResourceTable<T extends { id: string; name: string }>({
+  label,
   items,
   empty,
   minWidth,
@@ -29,6 +30,7 @@ export function ResourceTable<T extends { id: string; name: string }>({
   deleteMessage,
   actions,
 }: {
+  label: string;
   items: T[];
   empty: string;
   minWidth: number;
@@ -42,6 +44,7 @@ export function ResourceTable<T extends { id: string; name: string }>({
   const { canTest, canManage, testingId, onTest, onEdit, onDelete } = actions;
   return (
     <DataTable
+      label={label}
       items={items}
       empty={empty}
       minWidth={minWidth}

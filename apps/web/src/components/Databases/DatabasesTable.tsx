@@ -151,6 +151,7 @@ export function DatabasesTable({
       items={databases}
       empty="No databases yet. Add one to start backing it up."
       minWidth={960}
+      label="Databases"
       testId="databases-table"
       rowTestId={(db) => `database-row-${db.name}`}
       columns={columns(storageNames, toggle)}

@@ -1,11 +1,12 @@
 'use client';
 
-import { Table, Text } from '@mantine/core';
+import { Table, Text, VisuallyHidden } from '@mantine/core';
 import type { InvitationDto } from '@dumpstation/api-client';
 import { ConfirmButton } from '@/components/Common/ConfirmButton';
 import { RoleBadge } from '@/components/Common/RoleBadge';
 import { grantableRoles, type Role } from '@/lib/auth/roles';
 import { formatDate } from '@/lib/format';
+import { scrollRegion } from '@/components/Common/scrollRegion';
 
 /**
  * The tenant's pending invitations. Each shows what was typed: whether it named an account is
@@ -22,7 +23,7 @@ export function InvitationsTable({
 }) {
   const roles = grantableRoles(ownRole);
   return (
-    <Table.ScrollContainer minWidth={640}>
+    <Table.ScrollContainer minWidth={640} {...scrollRegion('Pending invitations')}>
       <Table verticalSpacing="sm" data-testid="invitations-table">
         <Table.Thead>
           <Table.Tr>
@@ -31,7 +32,9 @@ export function InvitationsTable({
             <Table.Th>Role</Table.Th>
             <Table.Th>Invited by</Table.Th>
             <Table.Th>Expires</Table.Th>
-            <Table.Th />
+            <Table.Th>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

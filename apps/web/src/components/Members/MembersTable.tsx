@@ -1,11 +1,12 @@
 'use client';
 
-import { Select, Stack, Table, Text } from '@mantine/core';
+import { Select, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import type { MemberDto } from '@dumpstation/api-client';
 import { ConfirmButton } from '@/components/Common/ConfirmButton';
 import { RoleBadge } from '@/components/Common/RoleBadge';
 import { formatDate } from '@/lib/format';
 import { grantableRoles, type Role } from '@/lib/auth/roles';
+import { scrollRegion } from '@/components/Common/scrollRegion';
 
 export function MembersTable({
   members,
@@ -24,7 +25,7 @@ export function MembersTable({
 }) {
   const roles = grantableRoles(ownRole);
   return (
-    <Table.ScrollContainer minWidth={640}>
+    <Table.ScrollContainer minWidth={640} {...scrollRegion('Members')}>
       <Table verticalSpacing="sm" data-testid="members-table">
         <Table.Thead>
           <Table.Tr>
@@ -32,7 +33,11 @@ export function MembersTable({
             <Table.Th>Email</Table.Th>
             <Table.Th>Role</Table.Th>
             <Table.Th>Since</Table.Th>
-            {canManage ? <Table.Th /> : null}
+            {canManage ? (
+              <Table.Th>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
+            ) : null}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

@@ -58,6 +58,7 @@ export function NotificationsTable({
       items={notifications}
       empty="No webhooks yet. Add one to hear about backups on Discord."
       minWidth={760}
+      label="Notifications"
       testId="notifications-table"
       rowTestId={(notification) => `notification-row-${notification.name}`}
       columns={COLUMNS}

@@ -55,6 +55,7 @@ export function StorageTable({ storages, ...actions }: { storages: StorageDto[] 
       items={storages}
       empty="No storage yet. Add one: every database needs somewhere to put its dumps."
       minWidth={820}
+      label="Storage"
       testId="storage-table"
       rowTestId={(storage) => `storage-row-${storage.name}`}
       columns={COLUMNS}
