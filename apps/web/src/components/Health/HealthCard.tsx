@@ -19,7 +19,8 @@ function Stat({ label, value, testId }: { label: string; value: React.ReactNode;
       <Text size="xs" tt="uppercase" fw={600} c="dimmed">
         {label}
       </Text>
-      <Text size="lg" fw={600} data-testid={testId}>
+      {/* A div: the value may be a Badge (a div), which a <p> cannot hold. */}
+      <Text component="div" size="lg" fw={600} data-testid={testId}>
         {value}
       </Text>
     </Stack>

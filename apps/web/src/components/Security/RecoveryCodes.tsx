@@ -1,7 +1,29 @@
 'use client';
 
 import { Alert, Button, Code, CopyButton, Group, SimpleGrid, Stack } from '@mantine/core';
-import { IconCheck, IconCopy } from '@tabler/icons-react';
+import { IconCheck, IconCopy, IconDownload } from '@tabler/icons-react';
+
+export const RECOVERY_CODES_FILE = 'dumpstation-recovery-codes.txt';
+
+/** The codes as a text file, one a line, saved by the browser (made here: nothing leaves the tab). */
+function download(codes: string[]) {
+  const text = [
+    `DumpStation recovery codes (${window.location.host}), saved ${new Date().toISOString()}`,
+    'Each code signs you in once in place of an authenticator code.',
+    '',
+    ...codes,
+    '',
+  ].join('\n');
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = RECOVERY_CODES_FILE;
+  link.style.display = 'none';
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
+}
 
 /** The recovery codes, shown this once: each works once, in place of an authenticator code. */
 export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
@@ -30,6 +52,9 @@ export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () =
             </Button>
           )}
         </CopyButton>
+        <Button variant="default" leftSection={<IconDownload size={16} />} onClick={() => download(codes)}>
+          Download
+        </Button>
         <Button onClick={onDone}>I saved them</Button>
       </Group>
     </Stack>
