@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -40,6 +41,8 @@ describe('backups and restores in Chromium', () => {
   let pg15: RunningPostgres;
   /** The name the API gave the backup. */
   let backupName: string;
+  /** The SHA-256 of its stored object, as the details drawer shows it. */
+  let objectSha256: string;
 
   beforeAll(() => {
     ({ stack, page, pg15 } = env);
@@ -99,7 +102,10 @@ describe('backups and restores in Chromium', () => {
 
     await page.locator(`[data-testid="backup-row-${backupName}"][data-status="success"]`).waitFor({ timeout: 60_000 });
     expect(await backupRow().getByTestId('backup-status').getAttribute('data-status')).toBe('success');
-    expect(await backupRow().getByTestId('backup-size').innerText()).toMatch(/^\d+(\.\d)? (B|KB|MB)$/);
+    // IEC units (what is divided by 1024), the exact count on hover.
+    const size = backupRow().getByTestId('backup-size');
+    expect(await size.innerText()).toMatch(/^\d+(\.\d)? (B|KiB|MiB)$/);
+    expect(await size.getAttribute('title')).toMatch(/^\d{1,3}(,\d{3})* bytes$/);
     expect(await backupRow().innerText()).toMatch(/Manual/);
     expect(await page.getByTestId('backup-count').innerText()).toBe('1 backup');
     // No longer running: the database's “last backup” is filled in.
@@ -121,7 +127,8 @@ describe('backups and restores in Chromium', () => {
     const drawer = page.getByRole('dialog', { name: `Backup ${backupName}` });
     await drawer.getByTestId('backup-details').waitFor({ timeout: 10_000 });
     expect(await drawer.getByTestId('backup-sha256').innerText()).toMatch(/^[0-9a-f]{64}$/);
-    expect(await drawer.getByTestId('backup-object-sha256').innerText()).toMatch(/^[0-9a-f]{64}$/);
+    objectSha256 = await drawer.getByTestId('backup-object-sha256').innerText();
+    expect(objectSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(await drawer.innerText()).toMatch(/15\.\d+/);
     expect(await drawer.getByTestId('backup-warnings').innerText()).toBe('None');
     expect(await drawer.getByTestId('backup-error').count()).toBe(0);
@@ -139,14 +146,27 @@ describe('backups and restores in Chromium', () => {
     expect(await page.getByTestId('backup-verify-result-message').innerText()).toMatch(/^Checksums match/);
   });
 
-  it('downloads the stored object: a pg_dump custom-format archive', async () => {
+  it('downloads the stored object natively from a short-lived link: the saved file is the stored object', async () => {
+    const requests: string[] = [];
+    const onRequest = (request: { url(): string }) => requests.push(request.url());
+    page.on('request', onRequest);
     const [download] = await Promise.all([
       page.waitForEvent('download', { timeout: 30_000 }),
       page.getByRole('button', { name: `Download ${backupName}` }).click(),
     ]);
-    expect(download.suggestedFilename()).toMatch(/\.dump$/);
+    // Chromium itself fetched the link (no blob: URL made by the page), and saved the file to disk.
+    expect(download.url()).toMatch(
+      new RegExp(`^${stack.webUrl}/api/v1/backups/[0-9a-f-]{36}/file\\?token=[\\w-]+\\.[\\w-]+\\.[\\w-]+$`),
+    );
+    expect(download.suggestedFilename()).toBe(`${backupName}.dump`);
     const bytes = await readFile(await download.path());
+    page.off('request', onRequest);
     expect(bytes.subarray(0, 5).toString('latin1')).toBe('PGDMP');
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(objectSha256);
+    // The page only asked for the link; it never fetched the object into its own memory.
+    expect(requests.filter((url) => /\/download-link$/.test(url))).toHaveLength(1);
+    expect(requests.filter((url) => /\/backups\/[^/]+\/download$/.test(url))).toEqual([]);
+    expect(await page.getByText('Could not download the backup').count()).toBe(0);
   });
 
   it('restores into a new database on the same server after the name is typed, and follows it to success', async () => {
@@ -187,7 +207,7 @@ describe('backups and restores in Chromium', () => {
     expect(source).toHaveLength(4);
     expect(restored).toEqual(source);
 
-    await dialog.getByRole('button', { name: 'Close', exact: true }).last().click();
+    await dialog.getByRole('button', { name: 'Close' }).click();
     await closed(page, dialog);
   });
 
@@ -206,7 +226,7 @@ describe('backups and restores in Chromium', () => {
     expect(await dialog.getByTestId('restore-error').innerText()).toMatch(
       /^Cannot create database "restored": .*already exists/,
     );
-    await dialog.getByRole('button', { name: 'Close', exact: true }).last().click();
+    await dialog.getByRole('button', { name: 'Close' }).click();
     await closed(page, dialog);
   });
 
@@ -247,5 +267,34 @@ describe('backups and restores in Chromium', () => {
       .getByTestId('backup-history')
       .getByText(/^No backups yet/)
       .waitFor({ timeout: 10_000 });
+  });
+
+  it('says what a running backup waits for before its first byte, with its running time; nothing once it has ended', async () => {
+    await withPg(pg15.urlFor(SOURCE_DB), async (locker) => {
+      // pg_dump cannot read items while this lock is held: the backup runs without a byte.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE items IN ACCESS EXCLUSIVE MODE');
+      try {
+        await page.getByRole('button', { name: 'Back up now' }).click();
+        const running = page.locator('[data-testid^="backup-row-"][data-status="running"]');
+        await running.waitFor({ timeout: 20_000 });
+        const progress = running.getByTestId('backup-progress');
+        await progress.waitFor({ timeout: 10_000 });
+        expect(await progress.getAttribute('data-phase')).toBe('waiting');
+        expect(await progress.getByTestId('backup-progress-phase').innerText()).toBe('waiting for pg_dump…');
+        // Its running time, counting up; no bytes, no "0 B".
+        await progress
+          .getByTestId('backup-progress-timing')
+          .getByText(/elapsed$/)
+          .waitFor({ timeout: 5_000 });
+        expect(await running.innerText()).not.toMatch(/\b0 B\b/);
+        await running.scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(SCREENSHOTS, 'backup-waiting-for-pg_dump.png') });
+      } finally {
+        await locker.query('COMMIT');
+      }
+    });
+    await page.locator('[data-testid^="backup-row-"][data-status="success"]').waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid^="backup-row-"] [data-testid="backup-progress"]').count()).toBe(0);
   });
 });

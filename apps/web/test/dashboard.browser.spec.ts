@@ -69,7 +69,10 @@ describe('dashboard in Chromium', () => {
     await running.waitFor({ timeout: 30_000 });
     const bar = running.getByRole('progressbar', { name: 'Backup of dash-big' });
     await bar.waitFor();
-    expect(await running.innerText()).toMatch(/dumping…/);
+    // In words: waiting for pg_dump… before its first byte, then dumping….
+    expect(await running.getAttribute('data-phase')).toMatch(/^(waiting|dumping)$/);
+    await page.locator(`[data-testid="running-${started.id}"][data-phase="dumping"]`).waitFor({ timeout: 30_000 });
+    expect(await running.getByTestId(`running-${started.id}-phase`).innerText()).toBe('dumping…');
     const bytesOf = async () => Number(await running.getAttribute('data-bytes'));
     const firstBytes = await bytesOf();
     // The bytes grow while it runs (backup.progress patches the cached list).
@@ -80,7 +83,7 @@ describe('dashboard in Chromium', () => {
       { timeout: 30_000 },
     );
     const laterText = await running.getByTestId(`running-${started.id}-bytes`).innerText();
-    expect(laterText).toMatch(/^\d+(\.\d)? (B|KB|MB)$/);
+    expect(laterText).toMatch(/^\d+(\.\d)? (B|KiB|MiB)$/);
     expect(await bar.getAttribute('aria-valuetext')).toMatch(/written/);
     // Its throughput once it has run a second, and how long it has run.
     await page.waitForFunction(
@@ -103,11 +106,14 @@ describe('dashboard in Chromium', () => {
       .getByText(/1 succeeded · 0 failed/)
       .waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('stat-success-rate-value').innerText()).toBe('100 %');
-    expect(await page.getByTestId('stat-storage-value').innerText()).toMatch(/^\d+(\.\d)? (KB|MB)$/);
+    expect(await page.getByTestId('stat-storage-value').innerText()).toMatch(/^\d+(\.\d)? (KiB|MiB)$/);
+    expect(await page.getByTestId('stat-storage-value').locator('[title]').getAttribute('title')).toMatch(
+      /^\d{1,3}(,\d{3})* bytes$/,
+    );
     // The storage growth is drawn (an area), and told in words.
     await page.getByTestId('chart-storage').locator('.recharts-area-area').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('chart-storage-summary').getAttribute('aria-label')).toMatch(
-      /^Successful backups wrote \d+(\.\d)? (KB|MB) from /,
+      /^Successful backups wrote \d+(\.\d)? (KiB|MiB) from /,
     );
 
     // Another backup of it: measured against the first one's size, its bar fills (aria-valuenow grows).
@@ -128,6 +134,7 @@ describe('dashboard in Chromium', () => {
     await grows(Number(await secondBar.getAttribute('aria-valuenow')));
     expect(await secondBar.getAttribute('aria-valuetext')).toMatch(/written, about \d+ % of the last backup's size$/);
     expect(await page.getByTestId(`running-${second.id}-facts`).innerText()).toMatch(/ of about \d/);
+    expect(await page.getByTestId(`running-${second.id}-phase`).innerText()).toMatch(/^dumping… \d+ %$/);
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-running-1440.png'), fullPage: true });
     await page.getByTestId(`running-${second.id}`).waitFor({ state: 'detached', timeout: 90_000 });
     await page
@@ -184,5 +191,33 @@ describe('dashboard in Chromium', () => {
     await page.mouse.move(0, 0);
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-1440-dark.png'), fullPage: true });
     await page.getByRole('button', { name: 'Switch to light mode' }).click();
+
+    // In the database's history, the row of a running backup says what it does, and, measured
+    // against the previous backup's size, how far it is.
+    const third = await api('POST', `/databases/${big.id}/backup`);
+    await page.goto(`${stack.webUrl}/databases/${big.id}`);
+    const progress = page.locator(
+      `[data-testid^="backup-row-"][data-status="running"] [data-testid="backup-progress"][data-phase="dumping"][data-percent]`,
+    );
+    await progress.waitFor({ timeout: 30_000 });
+    expect(await progress.getByTestId('backup-progress-phase').innerText()).toMatch(
+      /^dumping… \d+(\.\d)? (B|KiB|MiB) · \d+ %$/,
+    );
+    expect(await progress.getByTestId('backup-progress-timing').innerText()).toMatch(/elapsed$/);
+    expect(await progress.getByRole('progressbar').count()).toBe(1);
+    await progress.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'backup-history-running-1440.png') });
+    await waitForJobEnd(api, third.id);
   });
 });
+
+/** Polls the backup until it has ended, so the run ends with nothing running. */
+async function waitForJobEnd(api: <T>(method: string, path: string) => Promise<T>, id: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    const backup = await api<{ status: string }>('GET', `/backups/${id}`);
+    if (backup.status !== 'pending' && backup.status !== 'running') return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`backup ${id} still running after 90 s`);
+}

@@ -110,7 +110,7 @@ describe('next steps, job toasts, the backups and activity lists in Chromium', (
     await page.getByRole('button', { name: 'Back up now' }).click();
     const toast = page.getByTestId('toast');
     await toast.waitFor({ timeout: 60_000 });
-    expect(await toast.innerText()).toMatch(/Backup of shop finished: \d+(\.\d)? (B|KB|MB) in \d+(\.\d)? (ms|s)/);
+    expect(await toast.innerText()).toMatch(/Backup of shop finished: \d+(\.\d)? (B|KiB|MiB) in \d+(\.\d)? (ms|s)/);
     expect(await toast.getAttribute('data-color')).toBe('teal');
     await page.screenshot({ path: join(SCREENSHOTS, 'backup-toast.png') });
     // Once: the list goes on being fetched, no second toast comes.

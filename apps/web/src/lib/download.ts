@@ -1,16 +1,16 @@
 /**
- * Hands `blob` to the browser as a file download named `filename` (a temporary object URL
- * clicked through a hidden link).
+ * Starts the browser's own download of `url` (the console's origin, e.g. a backup's download link):
+ * a hidden link with `download`, clicked. The browser streams the response to disk with its own
+ * progress, and names the file after the response's Content-Disposition; nothing is held in the
+ * tab's memory.
  */
-export function saveBlob(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
+export function startDownload(url: string): void {
   const link = document.createElement('a');
   link.href = url;
-  link.download = filename;
+  link.download = '';
+  link.rel = 'noopener';
   link.style.display = 'none';
   document.body.appendChild(link);
   link.click();
   link.remove();
-  // Some browsers read the URL after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 30_000);
 }

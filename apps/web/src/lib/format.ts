@@ -9,9 +9,13 @@ export function formatDate(iso: string | null | undefined, empty = '—'): strin
   return iso ? date.format(new Date(iso)) : empty;
 }
 
-const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+/** Binary (IEC) units: what is divided by 1024 is labelled KiB, MiB, GiB, not KB, MB, GB. */
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
-/** A byte count in human units (1024-based): 0 B, 812 B, 4.2 KB, 1.5 GB. */
+/**
+ * A byte count in IEC units, one decimal below 100: 0 B, 812 B, 1.0 KiB, 22.6 MiB, 512 GiB.
+ * The API's Discord messages use the same rules (apps/api/src/common/format/bytes.ts).
+ */
 export function formatBytes(bytes: number | null | undefined, empty = '—'): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return empty;
   let value = bytes;
@@ -20,8 +24,22 @@ export function formatBytes(bytes: number | null | undefined, empty = '—'): st
     value /= 1024;
     unit += 1;
   }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  let digits = unit === 0 || value >= 100 ? 0 : 1;
+  // 1023.96 KiB would round to "1024 KiB": that is 1.0 MiB.
+  if (unit < BYTE_UNITS.length - 1 && Number(value.toFixed(digits)) >= 1024) {
+    value /= 1024;
+    unit += 1;
+    digits = 1;
+  }
   return `${value.toFixed(digits)} ${BYTE_UNITS[unit]}`;
+}
+
+const wholeNumber = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+
+/** The exact count, for a size's hover: 23,731,839 bytes (1 byte). */
+export function formatExactBytes(bytes: number | null | undefined, empty = '—'): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return empty;
+  return `${wholeNumber.format(bytes)} ${bytes === 1 ? 'byte' : 'bytes'}`;
 }
 
 /** A duration in words-ish units: 850 ms, 4.2 s, 3 min 12 s, 1 h 5 min. */

@@ -6,7 +6,8 @@ import { IconAlertTriangle } from '@tabler/icons-react';
 import { FactList } from '@/components/Common/FactList';
 import { QueryError } from '@/components/Common/QueryError';
 import { useBackup } from '@/hooks/queries/backups';
-import { formatBytes, formatDateTime, formatDuration } from '@/lib/format';
+import { formatBytes, formatDateTime, formatDuration, formatExactBytes } from '@/lib/format';
+import { BackupProgress } from './BackupProgress';
 import { BackupStatusBadge } from './BackupStatusBadge';
 import { TRIGGER_LABELS, retriedAsAttempt, retryLinks, retryOfLabel } from './status';
 
@@ -27,7 +28,7 @@ function Size({ bytes }: { bytes: number | null }) {
     <Text size="sm">
       {formatBytes(bytes)}{' '}
       <Text span size="xs" c="dimmed">
-        ({bytes.toLocaleString()} bytes)
+        ({formatExactBytes(bytes)})
       </Text>
     </Text>
   );
@@ -152,8 +153,8 @@ function Details({
           { label: 'Started', value: formatDateTime(backup.started_at) },
           { label: 'Finished', value: formatDateTime(backup.finished_at) },
           { label: 'Duration', value: formatDuration(backup.duration_ms) },
-          ...(backup.status === 'running'
-            ? [{ label: 'Written so far', value: formatBytes(backup.bytes_processed) }]
+          ...(backup.status === 'pending' || backup.status === 'running'
+            ? [{ label: 'Progress', value: <BackupProgress backup={backup} /> }]
             : []),
           { label: 'Stored size', value: <Size bytes={backup.size_bytes} /> },
           { label: 'Dump size', value: <Size bytes={backup.dump_size_bytes} /> },

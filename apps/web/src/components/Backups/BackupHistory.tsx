@@ -22,11 +22,10 @@ import {
 } from '@/hooks/queries/backups';
 import { useSignedInSession } from '@/lib/auth/SessionProvider';
 import { hasRole } from '@/lib/auth/roles';
-import { saveBlob } from '@/lib/download';
 import { BackupDetailsDrawer } from './BackupDetails';
 import { BackupsTable } from './BackupsTable';
 import { RestoreModal } from './RestoreModal';
-import { STATUS_FILTERS, STATUS_LABELS, downloadName } from './status';
+import { STATUS_FILTERS, STATUS_LABELS } from './status';
 
 /**
  * A database's backups, newest first, followed live while any runs: start one, filter by state,
@@ -140,15 +139,13 @@ export function BackupHistory({ database }: { database: DatabaseDto }) {
               canOperate={canOperate}
               canAdmin={canAdmin}
               verifyingId={verify.isPending ? (verify.variables?.path.id ?? null) : null}
-              downloadingId={download.isPending ? (download.variables?.id ?? null) : null}
+              downloadingId={download.isPending ? (download.variables?.path.id ?? null) : null}
               onDetails={setDetails}
               onVerify={(backup) => {
                 setVerified(backup);
                 verify.mutate({ path: { id: backup.id } });
               }}
-              onDownload={(backup) =>
-                download.mutate(backup, { onSuccess: (blob) => saveBlob(blob, downloadName(backup)) })
-              }
+              onDownload={(backup) => download.mutate({ path: { id: backup.id } })}
               onRestore={setRestoring}
               onDelete={(backup) => remove.mutateAsync({ path: { id: backup.id } }).catch(() => undefined)}
             />

@@ -1,14 +1,16 @@
 'use client';
 
-import { ActionIcon, Anchor, Group, Tooltip } from '@mantine/core';
+import { ActionIcon, Anchor, Group, Stack, Tooltip } from '@mantine/core';
 import type { BackupDto } from '@dumpstation/api-client';
 import { IconDownload, IconLock, IconLockOpen, IconRestore, IconShieldCheck, IconTrash } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
+import { ByteSize } from '@/components/Common/ByteSize';
 import { ConfirmActionIcon } from '@/components/Common/ConfirmButton';
 import { DataTable, NOWRAP_CELL, type DataColumn } from '@/components/Common/DataTable';
 import { isActive } from '@/hooks/queries/backups';
-import { formatBytes, formatDateTime, formatDuration } from '@/lib/format';
+import { formatDateTime, formatDuration } from '@/lib/format';
 import { AttemptBadge, RetriedBadge } from './AttemptBadge';
+import { BackupProgress } from './BackupProgress';
 import { BackupStatusBadge } from './BackupStatusBadge';
 import { TRIGGER_LABELS, retriedAsAttempt, retryLinks, type RetryLinks } from './status';
 
@@ -119,16 +121,22 @@ function Actions({ backup, actions }: { backup: BackupDto; actions: BackupRowAct
   );
 }
 
-/** The state; for a retry, its attempt; for a failed backup that is retried, that it is. */
+/**
+ * The state; for a retry, its attempt; for a failed backup that is retried, that it is; while it
+ * is pending or running, how far it is.
+ */
 function Status({ backup, links }: { backup: BackupDto; links: RetryLinks }) {
   const retriedAs = retriedAsAttempt(backup);
   return (
-    // As wide as its badges: the table must not squeeze a badge's text into an ellipsis.
-    <Group gap={6} wrap="nowrap" style={{ minWidth: 'max-content' }}>
-      <BackupStatusBadge job={backup} />
-      <AttemptBadge backup={backup} original={links.original(backup)} />
-      {retriedAs !== null ? <RetriedBadge attempt={retriedAs} retry={links.retry(backup)} /> : null}
-    </Group>
+    <Stack gap={4}>
+      {/* As wide as its badges: the table must not squeeze a badge's text into an ellipsis. */}
+      <Group gap={6} wrap="nowrap" style={{ minWidth: 'max-content' }}>
+        <BackupStatusBadge job={backup} />
+        <AttemptBadge backup={backup} original={links.original(backup)} />
+        {retriedAs !== null ? <RetriedBadge attempt={retriedAs} retry={links.retry(backup)} /> : null}
+      </Group>
+      {isActive(backup) ? <BackupProgress backup={backup} /> : null}
+    </Stack>
   );
 }
 
@@ -150,7 +158,7 @@ function columns(onDetails: (backup: BackupDto) => void, links: RetryLinks): Dat
     {
       header: 'Size',
       td: NOWRAP_CELL,
-      cell: (backup) => <span data-testid="backup-size">{formatBytes(backup.size_bytes)}</span>,
+      cell: (backup) => <ByteSize bytes={backup.size_bytes} testId="backup-size" />,
     },
     { header: <IconLock size={14} aria-label="Encrypted" />, cell: (backup) => <Encrypted backup={backup} /> },
   ];
@@ -167,7 +175,6 @@ export function BackupsTable({
       items={backups}
       empty={empty}
       minWidth={900}
-      label="Backup history"
       testId="backups-table"
       rowAttributes={(backup) => ({
         'data-testid': `backup-row-${backup.name}`,

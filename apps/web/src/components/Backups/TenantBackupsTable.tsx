@@ -1,10 +1,13 @@
 'use client';
 
-import { Anchor } from '@mantine/core';
+import { Anchor, Stack } from '@mantine/core';
 import type { TenantBackupDto } from '@dumpstation/api-client';
 import Link from 'next/link';
+import { ByteSize } from '@/components/Common/ByteSize';
 import { DataTable, NOWRAP_CELL, type DataColumn } from '@/components/Common/DataTable';
-import { formatBytes, formatDateTime, formatDuration } from '@/lib/format';
+import { isActive } from '@/hooks/queries/backups';
+import { formatDateTime, formatDuration } from '@/lib/format';
+import { BackupProgress } from './BackupProgress';
 import { BackupStatusBadge } from './BackupStatusBadge';
 import { TRIGGER_LABELS } from './status';
 
@@ -19,12 +22,21 @@ const COLUMNS: DataColumn<TenantBackupDto>[] = [
     ),
   },
   { header: 'Name', td: NOWRAP_CELL, cell: (backup) => backup.name },
-  { header: 'Status', td: NOWRAP_CELL, cell: (backup) => <BackupStatusBadge job={backup} /> },
+  {
+    header: 'Status',
+    td: NOWRAP_CELL,
+    cell: (backup) => (
+      <Stack gap={4} align="flex-start">
+        <BackupStatusBadge job={backup} />
+        {isActive(backup) ? <BackupProgress backup={backup} /> : null}
+      </Stack>
+    ),
+  },
   { header: 'Trigger', cell: (backup) => TRIGGER_LABELS[backup.trigger] },
   {
     header: 'Size',
     td: NOWRAP_CELL,
-    cell: (backup) => <span data-testid="backup-size">{formatBytes(backup.size_bytes)}</span>,
+    cell: (backup) => <ByteSize bytes={backup.size_bytes} testId="backup-size" />,
   },
   { header: 'Started', td: NOWRAP_CELL, cell: (backup) => formatDateTime(backup.started_at ?? backup.created_at) },
   { header: 'Duration', td: NOWRAP_CELL, cell: (backup) => formatDuration(backup.duration_ms) },
@@ -37,7 +49,6 @@ export function TenantBackupsTable({ backups, empty }: { backups: TenantBackupDt
       items={backups}
       empty={empty}
       minWidth={900}
-      label="Backups"
       testId="tenant-backups-table"
       rowAttributes={(backup) => ({
         'data-testid': `backup-row-${backup.name}`,

@@ -36,12 +36,6 @@ export const TRIGGER_LABELS: Record<BackupDto['trigger'], string> = {
   api: 'API',
 };
 
-/** The name the API gives the download (the object's file name). */
-export function downloadName(backup: Pick<BackupDto, 'name' | 'object_key' | 'encrypted'>): string {
-  const fromKey = backup.object_key?.split('/').pop();
-  return fromKey || `${backup.name}.dump${backup.encrypted ? '.age' : ''}`;
-}
-
 /** The end the API gives the reason of a failed attempt that gets another one. */
 const RETRIED = /; (?:it will be retried|handed back to the queue) \(attempt (\d+)\)$/;
 

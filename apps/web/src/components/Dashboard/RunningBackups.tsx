@@ -3,27 +3,24 @@
 import { Anchor, Group, Progress, Stack, Text } from '@mantine/core';
 import Link from 'next/link';
 import { usePreviousBackupSize, useNow, useRunningBackups, type TenantBackupDto } from '@/hooks/queries/stats';
+import { backupProgress } from '@/components/Backups/progress';
+import { ByteSize } from '@/components/Common/ByteSize';
 import { formatBytes, formatDuration } from '@/lib/format';
 import { DashboardPanel, PanelMessage } from './DashboardPanel';
 
-/** How far a running backup may seem to be, at most, while it runs (its real size is known only at the end). */
-const MAX_SHOWN_PERCENT = 99;
-
 function RunningBackup({ backup, now }: { backup: TenantBackupDto; now: number }) {
   const expected = usePreviousBackupSize(backup.database_id);
-  const bytes = backup.bytes_processed;
-  const elapsedMs = backup.started_at ? Math.max(0, now - Date.parse(backup.started_at)) : null;
-  const rate = elapsedMs && elapsedMs >= 1_000 ? bytes / (elapsedMs / 1_000) : null;
-  const percent = expected ? Math.min(MAX_SHOWN_PERCENT, Math.round((bytes / expected) * 100)) : null;
-  const written = `${formatBytes(bytes)} written`;
+  const { phase, label, bytes, elapsedMs, rate, percent, remainingMs } = backupProgress(backup, expected, now)!;
+  const written = phase === 'dumping' ? `${formatBytes(bytes)} written` : label;
   return (
-    <Stack gap={6} data-testid={`running-${backup.id}`} data-bytes={bytes}>
+    <Stack gap={6} data-testid={`running-${backup.id}`} data-bytes={bytes} data-phase={phase}>
       <Group justify="space-between" gap="xs" wrap="nowrap">
         <Anchor component={Link} href={`/databases/${backup.database_id}`} fw={600} size="sm" truncate>
           {backup.database_name}
         </Anchor>
-        <Text size="sm" c="dimmed" style={{ flexShrink: 0 }}>
-          dumping…
+        <Text size="sm" c="dimmed" style={{ flexShrink: 0 }} data-testid={`running-${backup.id}-phase`}>
+          {label}
+          {percent !== null ? ` ${percent} %` : ''}
         </Text>
       </Group>
       <Progress.Root
@@ -35,7 +32,7 @@ function RunningBackup({ backup, now }: { backup: TenantBackupDto; now: number }
         aria-valuenow={percent ?? undefined}
         aria-valuetext={
           percent === null
-            ? `${written} (no earlier backup to compare with)`
+            ? `${written}${phase === 'dumping' ? ' (no earlier backup to compare with)' : ''}`
             : `${written}, about ${percent} % of the last backup's size`
         }
       >
@@ -43,8 +40,15 @@ function RunningBackup({ backup, now }: { backup: TenantBackupDto; now: number }
         <Progress.Section value={percent ?? 100} withAria={false} color="blue" striped animated={percent === null} />
       </Progress.Root>
       <Text size="xs" c="dimmed" data-testid={`running-${backup.id}-facts`}>
-        <span data-testid={`running-${backup.id}-bytes`}>{formatBytes(bytes)}</span>
-        {expected ? ` of about ${formatBytes(expected)}` : ''} · {rate === null ? '—' : `${formatBytes(rate)}/s`} ·{' '}
+        <ByteSize bytes={bytes} testId={`running-${backup.id}-bytes`} />
+        {expected ? (
+          <>
+            {' of about '}
+            <ByteSize bytes={expected} />
+          </>
+        ) : null}{' '}
+        · {rate === null ? '—' : `${formatBytes(rate)}/s`} ·{' '}
+        {remainingMs !== null ? `about ${formatDuration(remainingMs)} left · ` : ''}
         {formatDuration(elapsedMs)} elapsed
       </Text>
     </Stack>

@@ -13,7 +13,7 @@ import {
 } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import type { Protection, StatsDto } from '@/hooks/queries/stats';
-import { formatBytes } from '@/lib/format';
+import { ByteSize } from '@/components/Common/ByteSize';
 import { formatPercent } from './time';
 
 interface StatCardProps {
@@ -129,7 +129,7 @@ export function StatCards({ stats }: { stats: StatsDto }) {
         testId="stat-storage"
         dataValue={stats.total_storage_bytes}
         icon={IconServer2}
-        value={formatBytes(stats.total_storage_bytes)}
+        value={<ByteSize bytes={stats.total_storage_bytes} />}
         detail={
           stats.storages.length
             ? `Kept backups, in ${plural(stats.storages.length, 'storage')}`

@@ -1,6 +1,6 @@
 import {
+  createDownloadLinkMutation,
   deleteBackupMutation,
-  downloadBackupOptions,
   getBackupOptions,
   getRestoreOptions,
   listBackupsOptions,
@@ -13,8 +13,9 @@ import {
   type ListDatabaseRestoresData,
   type RestoreDto,
 } from '@dumpstation/api-client';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { retriedAsAttempt } from '@/components/Backups/status';
+import { startDownload } from '@/lib/download';
 import { watchJob } from '@/lib/jobs/watched-jobs';
 import { livePoll, useLiveEventsUp } from '@/lib/events/live-events';
 import { PAGE_SIZE, useInvalidateOperations } from './keys';
@@ -163,13 +164,13 @@ export function useRestore(id: string | null) {
 }
 
 /**
- * Fetches a backup's stored object (through the console's proxy, with the session's token) as a
- * Blob. Buffered in memory: fine for modest dumps, not for very large ones.
+ * Downloads a backup's stored object natively: asks for a short-lived download link
+ * (POST /backups/{id}/download-link) and hands it to the browser, which streams the file to disk
+ * with its own progress (no Authorization header needed: the link's token is the credential).
  */
 export function useDownloadBackup() {
-  const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (backup: Pick<BackupDto, 'id'>) =>
-      queryClient.fetchQuery({ ...downloadBackupOptions({ path: { id: backup.id } }), staleTime: 0, gcTime: 0 }),
+    ...createDownloadLinkMutation(),
+    onSuccess: (link) => startDownload(link.url),
   });
 }

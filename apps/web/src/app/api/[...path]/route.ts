@@ -61,8 +61,12 @@ async function proxy(request: NextRequest): Promise<Response> {
   } catch {
     return Response.json({ status: 502, code: 'BAD_GATEWAY', message: 'API unreachable', errors: [] }, { status: 502 });
   }
-  // fetch already decoded the body, so its encoding and length headers no longer apply.
+  // fetch already decoded a compressed body, so its encoding and length headers no longer apply.
+  // An uncompressed one passes through as it came, Content-Length too: a download's size (and so the
+  // browser's progress bar) must survive the proxy.
+  const length = upstream.headers.has('content-encoding') ? null : upstream.headers.get('content-length');
   const responseHeaders = forwardedHeaders(upstream.headers, new Set([...HOP_BY_HOP, 'content-encoding']));
+  if (length !== null) responseHeaders.set('content-length', length);
   return new Response(upstream.body, {
     status: upstream.status,
     statusText: upstream.statusText,
