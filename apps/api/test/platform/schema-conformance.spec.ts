@@ -103,7 +103,11 @@ describe('the OpenAPI document is as strict as the API', () => {
 
   /** The API's rules across fields or against stored state (see SCHEDULES above). */
   function satisfyApiRules(operationId: string, body: Record<string, unknown>, seed: number) {
-    if (['createDatabase', 'replaceDatabase', 'updateDatabase'].includes(operationId)) {
+    if (
+      ['createDatabase', 'replaceDatabase', 'updateDatabase', 'testUnsavedDatabase', 'testDatabase'].includes(
+        operationId,
+      )
+    ) {
       // References must name resources of the tenant; cron semantics and tzdata are not JSON Schema.
       if ('storage_id' in body) body.storage_id = fixtures.localStorage;
       if (body.notification_id) body.notification_id = fixtures.notification;
@@ -117,7 +121,7 @@ describe('the OpenAPI document is as strict as the API', () => {
         compression.level = Math.min(max, Math.max(min, compression.level));
       }
     }
-    if (operationId === 'createStorage' || operationId === 'replaceStorage') {
+    if (['createStorage', 'replaceStorage', 'testUnsavedStorage'].includes(operationId)) {
       // Which fields a provider needs is a rule across fields (StorageService.providerErrors).
       if (body.provider === 'local') {
         delete body.bucket;
@@ -135,7 +139,7 @@ describe('the OpenAPI document is as strict as the API', () => {
       body.target_dbname ??= 'restored';
       body.target_user ??= 'restorer';
     }
-    if (operationId === 'updateStorage' && 'provider' in body) {
+    if ((operationId === 'updateStorage' || operationId === 'testStorage') && 'provider' in body) {
       // The fixture is an S3 storage; keep it one (changing provider brings other required fields).
       body.provider = 's3';
     }

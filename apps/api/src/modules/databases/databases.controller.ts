@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, ReqMeta, type AuthContext, type RequestMeta } from '../../common/auth/auth-context';
 import { Endpoint } from '../../common/decorators/endpoint.decorator';
 import { PageQueryDto } from '../../common/pagination/page';
@@ -9,6 +9,8 @@ import {
   DatabaseCheckDto,
   DatabaseDto,
   DatabasePageDto,
+  TestDatabaseChangesDto,
+  TestDatabaseDto,
   UpdateDatabaseDto,
 } from './dto/database.dto';
 import { DatabasesService } from './databases.service';
@@ -92,17 +94,41 @@ export class DatabasesController {
     return this.databases.delete(auth, id, meta);
   }
 
+  @Post('test')
+  @HttpCode(HttpStatus.OK)
+  @Endpoint({
+    summary: 'Test connection settings before saving them',
+    description:
+      'The same check as `POST /databases/{id}/test` for settings not saved yet (a form’s Test before Add): connects, reads the server version, and says which pg_dump and compression a backup would use. Nothing is saved. Answers 200 either way.',
+    role: 'operator',
+    errors: [400],
+  })
+  @ApiOkResponse({ type: DatabaseCheckDto })
+  testUnsavedDatabase(@Auth() auth: AuthContext, @Body() body: TestDatabaseDto, @ReqMeta() meta: RequestMeta) {
+    return this.databases.checkUnsaved(auth, body, meta);
+  }
+
   @Post(':id/test')
   @HttpCode(HttpStatus.OK)
   @Endpoint({
     summary: 'Connect and report the server version and the pg_dump that would run',
     description:
-      'Answers 200 either way; `ok` and `message` say what happened, or why no backup could run (e.g. the client package to install).',
+      'Answers 200 either way; `ok` and `message` say what happened, or why no backup could run (e.g. the client package to install, or a compression its pg_dump cannot write). An optional body of unsaved changes (host, port, dbname, user, password, sslmode, compression) is tested on top of the saved settings without saving them; the saved password is used unless one is given.',
     role: 'operator',
     errors: [400, 404],
   })
+  @ApiBody({
+    type: TestDatabaseChangesDto,
+    required: false,
+    description: 'Unsaved changes to test (none: the saved settings).',
+  })
   @ApiOkResponse({ type: DatabaseCheckDto })
-  testDatabase(@Auth() auth: AuthContext, @IdParam() id: string, @ReqMeta() meta: RequestMeta) {
-    return this.databases.check(auth, id, meta);
+  testDatabase(
+    @Auth() auth: AuthContext,
+    @IdParam() id: string,
+    @Body() changes: TestDatabaseChangesDto,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.databases.check(auth, id, meta, changes);
   }
 }

@@ -13,6 +13,7 @@ import {
   needsNewerPgDump,
   storedCompression,
   withLevel,
+  type Compression,
 } from '../../engine/compression';
 import { PgClientResolver } from '../../engine/pg-client-resolver';
 import { describeConnectionError, readServerInfo, type PgConnection, type SslMode } from '../../engine/pg-connection';
@@ -28,6 +29,8 @@ import type {
   CreateDatabaseDto,
   DatabaseCheckDto,
   DatabaseDto,
+  TestDatabaseChangesDto,
+  TestDatabaseDto,
   UpdateDatabaseDto,
 } from './dto/database.dto';
 
@@ -268,17 +271,60 @@ export class DatabasesService {
     await this.record(auth, meta, 'database.delete', row);
   }
 
-  /** Connects, reads the server version and says which pg_dump would run, or why none can. */
-  async check(auth: AuthContext, id: string, meta: RequestMeta): Promise<DatabaseCheckDto> {
+  /**
+   * Connects, reads the server version and says which pg_dump would run with which compression,
+   * or why none can: as saved, or with unsaved `changes` on top (left out: the saved settings).
+   */
+  async check(
+    auth: AuthContext,
+    id: string,
+    meta: RequestMeta,
+    changes: TestDatabaseChangesDto = {},
+  ): Promise<DatabaseCheckDto> {
     const row = await this.require(auth, id);
-    const conn = this.connectionOf(row);
-    let result: DatabaseCheckDto;
+    const errors = compressionLevelErrors(changes.compression);
+    if (errors.length) throw new ValidationFailedException(errors);
+    const compression =
+      changes.compression === undefined
+        ? storedCompression(row)
+        : changes.compression && withLevel(changes.compression.algorithm, changes.compression.level);
+    const result = await this.checkConnection(this.connectionWith(row, changes), compression);
+    await this.record(auth, meta, 'database.test', row, result.ok);
+    return result;
+  }
+
+  /** The same check for settings not saved yet (a form's Test before Add). Nothing is saved. */
+  async checkUnsaved(auth: AuthContext, input: TestDatabaseDto, meta: RequestMeta): Promise<DatabaseCheckDto> {
+    const errors = compressionLevelErrors(input.compression);
+    if (errors.length) throw new ValidationFailedException(errors);
+    const result = await this.checkConnection(
+      {
+        host: input.host,
+        port: input.port ?? 5432,
+        dbname: input.dbname,
+        user: input.user,
+        password: input.password ?? null,
+        sslmode: input.sslmode ?? 'prefer',
+      },
+      input.compression ? withLevel(input.compression.algorithm, input.compression.level) : null,
+    );
+    await this.activity.recordFor(auth, meta, {
+      event: 'database.test',
+      outcome: result.ok ? 'success' : 'failure',
+      resourceType: 'Database',
+      resourceName: input.dbname,
+      details: { host: input.host, dbname: input.dbname, unsaved: true },
+    });
+    return result;
+  }
+
+  private async checkConnection(conn: PgConnection, setting: Compression | null): Promise<DatabaseCheckDto> {
     try {
       const server = await readServerInfo(conn);
       try {
         const client = await this.resolver.resolve('pg_dump', server.versionNum);
-        const compression = effectiveCompression(storedCompression(row), client);
-        result = {
+        const compression = effectiveCompression(setting, client);
+        return {
           ok: true,
           message: `Connected to PostgreSQL ${server.version}; pg_dump ${client.version ?? client.major} will be used, compressing with ${describeCompression(compression)}`,
           server_version: server.version,
@@ -286,7 +332,7 @@ export class DatabasesService {
           pg_dump_version: client.version ?? null,
         };
       } catch (error) {
-        result = {
+        return {
           ok: false,
           message: `Connected to PostgreSQL ${server.version}, but it cannot be backed up here: ${(error as Error).message}`,
           server_version: server.version,
@@ -295,7 +341,7 @@ export class DatabasesService {
         };
       }
     } catch (error) {
-      result = {
+      return {
         ok: false,
         message: describeConnectionError(error, conn),
         server_version: null,
@@ -303,8 +349,6 @@ export class DatabasesService {
         pg_dump_version: null,
       };
     }
-    await this.record(auth, meta, 'database.test', row, result.ok);
-    return result;
   }
 
   async require(auth: AuthContext, id: string): Promise<Database> {
@@ -314,7 +358,7 @@ export class DatabasesService {
   }
 
   /** The connection a change leaves: the stored settings with the request's on top (the password only in memory). */
-  private connectionWith(before: Database, input: UpdateDatabaseDto): PgConnection {
+  private connectionWith(before: Database, input: UpdateDatabaseDto | TestDatabaseChangesDto): PgConnection {
     const stored = this.connectionOf(before);
     return {
       host: input.host ?? stored.host,

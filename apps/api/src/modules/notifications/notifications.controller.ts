@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, ReqMeta, type AuthContext, type RequestMeta } from '../../common/auth/auth-context';
 import { Endpoint } from '../../common/decorators/endpoint.decorator';
 import { CheckResultDto } from '../../common/dto/check-result.dto';
@@ -88,16 +88,45 @@ export class NotificationsController {
     return this.notifications.delete(auth, id, meta);
   }
 
+  @Post('test')
+  @HttpCode(HttpStatus.OK)
+  @Endpoint({
+    summary: 'Send a test message to a webhook before saving it',
+    description:
+      'The same test message as `POST /notifications/{id}/test`, to the webhook in the body of a create (nothing is saved). Answers 200 either way; `ok` and `message` say whether Discord accepted it.',
+    role: 'operator',
+    errors: [400],
+  })
+  @ApiOkResponse({ type: CheckResultDto })
+  testUnsavedNotification(
+    @Auth() auth: AuthContext,
+    @Body() body: CreateNotificationDto,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.notifications.testUnsaved(auth, body, meta);
+  }
+
   @Post(':id/test')
   @HttpCode(HttpStatus.OK)
   @Endpoint({
     summary: 'Send a test message to the webhook',
-    description: 'Answers 200 either way; `ok` and `message` say whether Discord accepted it.',
+    description:
+      'Answers 200 either way; `ok` and `message` say whether Discord accepted it. An optional body of unsaved changes (as for PATCH) sends it to `discord_webhook_url` when given instead of the saved webhook, without saving anything.',
     role: 'operator',
     errors: [400, 404],
   })
+  @ApiBody({
+    type: UpdateNotificationDto,
+    required: false,
+    description: 'Unsaved changes to test (none: the saved settings).',
+  })
   @ApiOkResponse({ type: CheckResultDto })
-  testNotification(@Auth() auth: AuthContext, @IdParam() id: string, @ReqMeta() meta: RequestMeta) {
-    return this.notifications.test(auth, id, meta);
+  testNotification(
+    @Auth() auth: AuthContext,
+    @IdParam() id: string,
+    @Body() changes: UpdateNotificationDto,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.notifications.test(auth, id, meta, changes);
   }
 }

@@ -112,29 +112,54 @@ export class NotificationsService {
   }
 
   /** Posts a test embed to the webhook and says, in words, whether Discord took it. */
-  async test(auth: AuthContext, id: string, meta: RequestMeta): Promise<CheckResultDto> {
+  /** Sends a test message to the saved webhook, or to `changes.discord_webhook_url` when given (not saved). */
+  async test(
+    auth: AuthContext,
+    id: string,
+    meta: RequestMeta,
+    changes: UpdateNotificationDto = {},
+  ): Promise<CheckResultDto> {
     const row = await this.require(auth, id);
-    let result: CheckResultDto;
+    const name = changes.name?.trim() || row.name;
+    const webhook = changes.discord_webhook_url ?? this.secrets.decrypt(row.webhookUrlEncrypted);
+    const result = await this.sendTest(name, webhook);
+    await this.record(auth, meta, 'notification.test', row, result.ok);
+    return result;
+  }
+
+  /** Sends a test message to a webhook not saved yet (a form's Test before Add). Nothing is saved. */
+  async testUnsaved(auth: AuthContext, input: CreateNotificationDto, meta: RequestMeta): Promise<CheckResultDto> {
+    const name = input.name.trim();
+    const result = await this.sendTest(name, input.discord_webhook_url);
+    await this.activity.recordFor(auth, meta, {
+      event: 'notification.test',
+      outcome: result.ok ? 'success' : 'failure',
+      resourceType: 'Notification',
+      resourceName: name,
+      details: { name, unsaved: true },
+    });
+    return result;
+  }
+
+  private async sendTest(name: string, webhook: string): Promise<CheckResultDto> {
     try {
-      await this.discord.sendToWebhook(this.secrets.decrypt(row.webhookUrlEncrypted), {
+      await this.discord.sendToWebhook(webhook, {
         embeds: [
           {
             title: 'DumpStation test notification',
-            description: `Notifications from **${row.name}** will look like this.`,
+            description: `Notifications from **${name}** will look like this.`,
             color: 0x228be6,
             timestamp: new Date().toISOString(),
           },
         ],
       });
-      result = { ok: true, message: 'Discord accepted the test message' };
+      return { ok: true, message: 'Discord accepted the test message' };
     } catch (error) {
       // DiscordClient keeps the webhook's token out of its errors.
       const reason = (error as Error).message;
-      result = { ok: false, message: `Discord refused the message: ${reason}` };
-      this.logger.warn({ notificationId: id, reason }, 'notification test failed');
+      this.logger.warn({ notification: name, reason }, 'notification test failed');
+      return { ok: false, message: `Discord refused the message: ${reason}` };
     }
-    await this.record(auth, meta, 'notification.test', row, result.ok);
-    return result;
   }
 
   private async require(auth: AuthContext, id: string): Promise<Notification> {

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, ReqMeta, type AuthContext, type RequestMeta } from '../../common/auth/auth-context';
 import { Endpoint } from '../../common/decorators/endpoint.decorator';
 import { CheckResultDto } from '../../common/dto/check-result.dto';
@@ -87,17 +87,41 @@ export class StorageController {
     return this.storage.delete(auth, id, meta);
   }
 
+  @Post('test')
+  @HttpCode(HttpStatus.OK)
+  @Endpoint({
+    summary: 'Test storage settings before saving them',
+    description:
+      'The same probe as `POST /storage/{id}/test` (write, read back, delete an object) with settings not saved yet: the body of a create. Nothing is saved. Answers 200 either way; `ok` and `message` say what failed.',
+    role: 'operator',
+    errors: [400],
+  })
+  @ApiOkResponse({ type: CheckResultDto })
+  testUnsavedStorage(@Auth() auth: AuthContext, @Body() body: CreateStorageDto, @ReqMeta() meta: RequestMeta) {
+    return this.storage.testUnsaved(auth, body, meta);
+  }
+
   @Post(':id/test')
   @HttpCode(HttpStatus.OK)
   @Endpoint({
     summary: 'Write, read and delete a probe object',
     description:
-      'Answers 200 either way; `ok` and `message` say what failed, in words (credentials, missing bucket, network).',
+      'Answers 200 either way; `ok` and `message` say what failed, in words (credentials, missing bucket, network). An optional body of changes (as for PATCH) tests them on top of the saved settings without saving them: keys left out keep the saved ones.',
     role: 'operator',
     errors: [400, 404],
   })
+  @ApiBody({
+    type: UpdateStorageDto,
+    required: false,
+    description: 'Unsaved changes to test (none: the saved settings).',
+  })
   @ApiOkResponse({ type: CheckResultDto })
-  testStorage(@Auth() auth: AuthContext, @IdParam() id: string, @ReqMeta() meta: RequestMeta) {
-    return this.storage.test(auth, id, meta);
+  testStorage(
+    @Auth() auth: AuthContext,
+    @IdParam() id: string,
+    @Body() changes: UpdateStorageDto,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.storage.test(auth, id, meta, changes);
   }
 }

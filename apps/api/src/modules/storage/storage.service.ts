@@ -200,12 +200,88 @@ export class StorageService {
   }
 
   /** Writes, reads back and deletes a small probe object; says in words what failed. */
-  async test(auth: AuthContext, id: string, meta: RequestMeta): Promise<CheckResultDto> {
-    const row = await this.require(auth, id);
+  /**
+   * Probes the storage as saved, or with `changes` on top (the form's unsaved edits: secrets left
+   * out keep the stored ones). Nothing is saved.
+   */
+  async test(
+    auth: AuthContext,
+    id: string,
+    meta: RequestMeta,
+    changes: UpdateStorageDto = {},
+  ): Promise<CheckResultDto> {
+    const stored = await this.require(auth, id);
+    const row = Object.keys(changes).length ? this.withChanges(stored, changes) : stored;
+    const result = await this.probe(row);
+    await this.record(auth, meta, 'storage.test', stored, result.ok);
+    return result;
+  }
+
+  /** Probes settings not saved yet (a form's Test before Add). Nothing is saved. */
+  async testUnsaved(auth: AuthContext, input: CreateStorageDto, meta: RequestMeta): Promise<CheckResultDto> {
+    const errors = providerErrors({
+      provider: input.provider,
+      bucket: input.bucket ?? null,
+      endpoint: input.endpoint ?? null,
+      accessKeySet: Boolean(input.access_key),
+      secretKeySet: Boolean(input.secret_key),
+    });
+    if (errors.length) throw new ValidationFailedException(errors);
+    const now = new Date();
+    const row: Storage = {
+      id: randomUUID(),
+      tenantId: auth.tenantId,
+      ...this.fullSettings(input),
+      accessKeyIdEncrypted: input.access_key ? this.secrets.encrypt(input.access_key) : null,
+      secretAccessKeyEncrypted: input.secret_key ? this.secrets.encrypt(input.secret_key) : null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const result = await this.probe(row);
+    await this.activity.recordFor(auth, meta, {
+      event: 'storage.test',
+      outcome: result.ok ? 'success' : 'failure',
+      resourceType: 'Storage',
+      resourceName: row.name,
+      details: { name: row.name, provider: row.provider, unsaved: true },
+    });
+    return result;
+  }
+
+  /** `stored` as the PATCH `changes` would leave it, checked like one; in memory only. */
+  private withChanges(stored: Storage, changes: UpdateStorageDto): Storage {
+    const provider = changes.provider ?? stored.provider;
+    const toLocal = provider === 'local' && stored.provider !== 'local';
+    const next: Storage = {
+      ...stored,
+      name: changes.name?.trim() ?? stored.name,
+      provider,
+      bucket: toLocal ? null : (changes.bucket ?? stored.bucket),
+      endpoint: toLocal ? null : changes.endpoint !== undefined ? changes.endpoint : stored.endpoint,
+      region: changes.region ?? stored.region,
+      pathPrefix: changes.path_prefix ?? stored.pathPrefix,
+      forcePathStyle: changes.force_path_style ?? stored.forcePathStyle,
+      accessKeyIdEncrypted: changes.access_key ? this.secrets.encrypt(changes.access_key) : stored.accessKeyIdEncrypted,
+      secretAccessKeyEncrypted: changes.secret_key
+        ? this.secrets.encrypt(changes.secret_key)
+        : stored.secretAccessKeyEncrypted,
+    };
+    const errors = providerErrors({
+      provider,
+      bucket: next.bucket,
+      endpoint: next.endpoint,
+      accessKeySet: Boolean(next.accessKeyIdEncrypted),
+      secretKeySet: Boolean(next.secretAccessKeyEncrypted),
+    });
+    if (errors.length) throw new ValidationFailedException(errors);
+    return next;
+  }
+
+  /** Writes, reads back and deletes a probe object: the storage works for backups, or why not, in words. */
+  private async probe(row: Storage): Promise<CheckResultDto> {
     const store = this.stores.open(row);
     const key = `${row.pathPrefix}.dumpstation-probe-${randomUUID()}`;
     const probe = randomBytes(64);
-    let result: CheckResultDto;
     let stage = 'write';
     try {
       await store.put(key, Readable.from([probe]), { contentType: 'application/octet-stream' });
@@ -215,12 +291,10 @@ export class StorageService {
       if (!Buffer.concat(chunks).equals(probe)) throw new Error('the object read back differs from the one written');
       stage = 'delete';
       await store.delete(key);
-      result = { ok: true, message: 'Wrote, read back and deleted a probe object' };
+      return { ok: true, message: 'Wrote, read back and deleted a probe object' };
     } catch (error) {
-      result = { ok: false, message: `Could not ${stage} a probe object: ${describeStoreError(error)}` };
+      return { ok: false, message: `Could not ${stage} a probe object: ${describeStoreError(error)}` };
     }
-    await this.record(auth, meta, 'storage.test', row, result.ok);
-    return result;
   }
 
   private async require(auth: AuthContext, id: string): Promise<Storage> {

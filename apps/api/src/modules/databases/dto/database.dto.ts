@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -411,6 +411,20 @@ export class CreateDatabaseDto extends PgLocationDto {
   @IsBoolean()
   backup_role_passwords?: boolean;
 }
+
+/** What a connection test needs: where the server is, how to sign in, and the compression to check. */
+export class TestDatabaseDto extends PickType(CreateDatabaseDto, [
+  'host',
+  'port',
+  'dbname',
+  'user',
+  'password',
+  'sslmode',
+  'compression',
+] as const) {}
+
+/** Unsaved changes to test on top of a saved database (fields left out keep the saved ones, the password too). */
+export class TestDatabaseChangesDto extends PartialType(TestDatabaseDto, { skipNullProperties: false }) {}
 
 /** Every field may be left out; only the nullable ones may be null (skipNullProperties: false). */
 /** PATCH: every field may be left out; null only where it means "none". PUT takes CreateDatabaseDto. */
