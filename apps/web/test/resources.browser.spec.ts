@@ -70,13 +70,18 @@ describe('storage, notifications and databases in Chromium', () => {
     await dialog.getByText('Cloudflare R2').click();
     await dialog.getByRole('button', { name: 'Add storage' }).click();
 
-    await dialog.getByText('bucket is required for r2').waitFor({ timeout: 10_000 });
-    expect(await errorUnder(dialog.getByLabel(/^Bucket/))).toBe('bucket is required for r2');
-    expect(await errorUnder(dialog.getByLabel(/^Endpoint/))).toBe('endpoint is required for r2');
-    expect(await errorUnder(dialog.getByLabel(/^Access key ID/))).toBe('access_key is required for r2');
-    expect(await errorUnder(dialog.getByLabel(/^Secret access key/))).toBe('secret_key is required for r2');
-    // Every problem is shown under its field: no summary above the form.
-    expect(await dialog.getByRole('alert').count()).toBe(0);
+    await dialog.getByText('Bucket is required for Cloudflare R2.').waitFor({ timeout: 10_000 });
+    expect(await errorUnder(dialog.getByLabel(/^Bucket/))).toBe('Bucket is required for Cloudflare R2.');
+    expect(await errorUnder(dialog.getByLabel(/^Endpoint/))).toBe('Endpoint is required for Cloudflare R2.');
+    expect(await errorUnder(dialog.getByLabel(/^Access key ID/))).toBe('Access key ID is required for Cloudflare R2.');
+    expect(await errorUnder(dialog.getByLabel(/^Secret access key/))).toBe(
+      'Secret access key is required for Cloudflare R2.',
+    );
+    // Each problem under its field, a summary on top, and the first wrong input focused to fix it.
+    expect(await dialog.getByRole('alert').innerText()).toBe(
+      '4 fields need a look: Bucket, Endpoint, Access key ID, Secret access key.',
+    );
+    expect(await dialog.getByLabel(/^Bucket/).evaluate((input) => input === document.activeElement)).toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'storage-form-errors.png') });
 
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -160,7 +165,7 @@ describe('storage, notifications and databases in Chromium', () => {
     await result.waitFor({ timeout: 30_000 });
     expect(await result.getAttribute('data-ok')).toBe('true');
     expect(await page.getByTestId('database-test-result-message').innerText()).toMatch(
-      /^Connected to PostgreSQL 15\.\d+; pg_dump 15\.\d+ will be used$/,
+      /^Connected to PostgreSQL 15\.\d+; pg_dump 15\.\d+ will be used, compressing with gzip level 6$/,
     );
     expect(await page.getByTestId('database-server-version').innerText()).toMatch(/^PostgreSQL 15\.\d+$/);
     expect(await page.getByTestId('database-pg-dump-path').innerText()).toBe('/usr/lib/postgresql/15/bin/pg_dump');

@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, CreateApiTokenData, CreateApiTokenErrors, CreateApiTokenResponses, CreateDatabaseData, CreateDatabaseErrors, CreateDatabaseResponses, CreateNotificationData, CreateNotificationErrors, CreateNotificationResponses, CreateStorageData, CreateStorageErrors, CreateStorageResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, DeclineInvitationData, DeclineInvitationErrors, DeclineInvitationResponses, DeleteBackupData, DeleteBackupErrors, DeleteBackupResponses, DeleteDatabaseData, DeleteDatabaseErrors, DeleteDatabaseResponses, DeleteNotificationData, DeleteNotificationErrors, DeleteNotificationResponses, DeleteStorageData, DeleteStorageErrors, DeleteStorageResponses, DisableTwoFactorData, DisableTwoFactorErrors, DisableTwoFactorResponses, DownloadBackupData, DownloadBackupErrors, DownloadBackupResponses, GetBackupData, GetBackupErrors, GetBackupResponses, GetDatabaseData, GetDatabaseErrors, GetDatabaseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationData, GetNotificationErrors, GetNotificationResponses, GetRestoreData, GetRestoreErrors, GetRestoreResponses, GetRetentionPreviewData, GetRetentionPreviewErrors, GetRetentionPreviewResponses, GetServiceHealthData, GetServiceHealthErrors, GetServiceHealthResponses, GetStatsData, GetStatsErrors, GetStatsResponses, GetStorageData, GetStorageErrors, GetStorageResponses, InviteMemberData, InviteMemberErrors, InviteMemberResponses, ListActivityLogsData, ListActivityLogsErrors, ListActivityLogsResponses, ListAllTenantsData, ListAllTenantsErrors, ListAllTenantsResponses, ListApiTokensData, ListApiTokensErrors, ListApiTokensResponses, ListBackupsData, ListBackupsErrors, ListBackupsResponses, ListDatabaseRestoresData, ListDatabaseRestoresErrors, ListDatabaseRestoresResponses, ListDatabasesData, ListDatabasesErrors, ListDatabasesResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMyInvitationsData, ListMyInvitationsErrors, ListMyInvitationsResponses, ListMyTenantsData, ListMyTenantsErrors, ListMyTenantsResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListRestoresData, ListRestoresErrors, ListRestoresResponses, ListStorageData, ListStorageErrors, ListStorageResponses, ListTenantBackupsData, ListTenantBackupsErrors, ListTenantBackupsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, PreviewScheduleData, PreviewScheduleErrors, PreviewScheduleResponses, RefreshData, RefreshErrors, RefreshResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ReplaceDatabaseData, ReplaceDatabaseErrors, ReplaceDatabaseResponses, ReplaceNotificationData, ReplaceNotificationErrors, ReplaceNotificationResponses, ReplaceStorageData, ReplaceStorageErrors, ReplaceStorageResponses, RestoreBackupData, RestoreBackupErrors, RestoreBackupResponses, RevokeApiTokenData, RevokeApiTokenErrors, RevokeApiTokenResponses, RevokeInvitationData, RevokeInvitationErrors, RevokeInvitationResponses, SendConfirmationCodeData, SendConfirmationCodeErrors, SendConfirmationCodeResponses, SetupTwoFactorData, SetupTwoFactorErrors, SetupTwoFactorResponses, StartBackupData, StartBackupErrors, StartBackupResponses, StreamEventsData, StreamEventsErrors, StreamEventsResponse, StreamEventsResponses, SwitchTenantData, SwitchTenantErrors, SwitchTenantResponses, TestDatabaseData, TestDatabaseErrors, TestDatabaseResponses, TestNotificationData, TestNotificationErrors, TestNotificationResponses, TestStorageData, TestStorageErrors, TestStorageResponses, UpdateDatabaseData, UpdateDatabaseErrors, UpdateDatabaseResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationData, UpdateNotificationErrors, UpdateNotificationResponses, UpdateStorageData, UpdateStorageErrors, UpdateStorageResponses, VerifyBackupData, VerifyBackupErrors, VerifyBackupResponses, VerifyData, VerifyErrors, VerifyResponses, VerifyTwoFactorSetupData, VerifyTwoFactorSetupErrors, VerifyTwoFactorSetupResponses } from './types.gen';
+import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, CreateApiTokenData, CreateApiTokenErrors, CreateApiTokenResponses, CreateDatabaseData, CreateDatabaseErrors, CreateDatabaseResponses, CreateDownloadLinkData, CreateDownloadLinkErrors, CreateDownloadLinkResponses, CreateNotificationData, CreateNotificationErrors, CreateNotificationResponses, CreateStorageData, CreateStorageErrors, CreateStorageResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, DeclineInvitationData, DeclineInvitationErrors, DeclineInvitationResponses, DeleteBackupData, DeleteBackupErrors, DeleteBackupResponses, DeleteDatabaseData, DeleteDatabaseErrors, DeleteDatabaseResponses, DeleteNotificationData, DeleteNotificationErrors, DeleteNotificationResponses, DeleteStorageData, DeleteStorageErrors, DeleteStorageResponses, DisableTwoFactorData, DisableTwoFactorErrors, DisableTwoFactorResponses, DownloadBackupData, DownloadBackupErrors, DownloadBackupResponses, DownloadByLinkData, DownloadByLinkErrors, DownloadByLinkResponses, GetBackupData, GetBackupErrors, GetBackupResponses, GetDatabaseData, GetDatabaseErrors, GetDatabaseResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationData, GetNotificationErrors, GetNotificationResponses, GetRestoreData, GetRestoreErrors, GetRestoreResponses, GetRetentionPreviewData, GetRetentionPreviewErrors, GetRetentionPreviewResponses, GetServiceHealthData, GetServiceHealthErrors, GetServiceHealthResponses, GetStatsData, GetStatsErrors, GetStatsResponses, GetStorageData, GetStorageErrors, GetStorageResponses, InviteMemberData, InviteMemberErrors, InviteMemberResponses, ListActivityLogsData, ListActivityLogsErrors, ListActivityLogsResponses, ListAllTenantsData, ListAllTenantsErrors, ListAllTenantsResponses, ListApiTokensData, ListApiTokensErrors, ListApiTokensResponses, ListBackupsData, ListBackupsErrors, ListBackupsResponses, ListDatabaseRestoresData, ListDatabaseRestoresErrors, ListDatabaseRestoresResponses, ListDatabasesData, ListDatabasesErrors, ListDatabasesResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMyInvitationsData, ListMyInvitationsErrors, ListMyInvitationsResponses, ListMyTenantsData, ListMyTenantsErrors, ListMyTenantsResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListRestoresData, ListRestoresErrors, ListRestoresResponses, ListStorageData, ListStorageErrors, ListStorageResponses, ListTenantBackupsData, ListTenantBackupsErrors, ListTenantBackupsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, PreviewScheduleData, PreviewScheduleErrors, PreviewScheduleResponses, RefreshData, RefreshErrors, RefreshResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ReplaceDatabaseData, ReplaceDatabaseErrors, ReplaceDatabaseResponses, ReplaceNotificationData, ReplaceNotificationErrors, ReplaceNotificationResponses, ReplaceStorageData, ReplaceStorageErrors, ReplaceStorageResponses, RestoreBackupData, RestoreBackupErrors, RestoreBackupResponses, RevokeApiTokenData, RevokeApiTokenErrors, RevokeApiTokenResponses, RevokeInvitationData, RevokeInvitationErrors, RevokeInvitationResponses, SendConfirmationCodeData, SendConfirmationCodeErrors, SendConfirmationCodeResponses, SetupTwoFactorData, SetupTwoFactorErrors, SetupTwoFactorResponses, StartBackupData, StartBackupErrors, StartBackupResponses, StreamEventsData, StreamEventsErrors, StreamEventsResponse, StreamEventsResponses, SwitchTenantData, SwitchTenantErrors, SwitchTenantResponses, TestDatabaseData, TestDatabaseErrors, TestDatabaseResponses, TestNotificationData, TestNotificationErrors, TestNotificationResponses, TestStorageData, TestStorageErrors, TestStorageResponses, TestUnsavedDatabaseData, TestUnsavedDatabaseErrors, TestUnsavedDatabaseResponses, TestUnsavedNotificationData, TestUnsavedNotificationErrors, TestUnsavedNotificationResponses, TestUnsavedStorageData, TestUnsavedStorageErrors, TestUnsavedStorageResponses, UpdateDatabaseData, UpdateDatabaseErrors, UpdateDatabaseResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationData, UpdateNotificationErrors, UpdateNotificationResponses, UpdateStorageData, UpdateStorageErrors, UpdateStorageResponses, VerifyBackupData, VerifyBackupErrors, VerifyBackupResponses, VerifyData, VerifyErrors, VerifyResponses, VerifyTwoFactorSetupData, VerifyTwoFactorSetupErrors, VerifyTwoFactorSetupResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -252,6 +252,28 @@ export const downloadBackup = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
+ * A short-lived link to download the stored object
+ *
+ * For browsers and tools that cannot send an Authorization header: `url` (`GET /backups/{id}/file?token=…`) streams the same object as `GET /backups/{id}/download`, without credentials, until `expires_at` (`DOWNLOAD_LINK_EXPIRATION_SECONDS`, 300 by default). The link is good for this backup only, and for its caller as they are when it is used: removed from the tenant, demoted below operator, or with the API token that asked for it revoked, it is refused.
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const createDownloadLink = <ThrowOnError extends boolean = false>(options: Options<CreateDownloadLinkData, ThrowOnError>) => (options.client ?? client).post<CreateDownloadLinkResponses, CreateDownloadLinkErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/backups/{id}/download-link',
+    ...options
+});
+
+/**
+ * Download the stored object by a download link
+ *
+ * The `url` of `POST /backups/{id}/download-link`: the same stream as `GET /backups/{id}/download` (with `Content-Length` and `Content-Disposition`), recorded in the activity log for the user who asked for the link. No Authorization header: the `token` is the credential. An expired, altered or malformed token is a 401, a token for another backup or a caller who may no longer download a 403 (`DOWNLOAD_LINK_INVALID`). The token never appears in the logs.
+ *
+ * Public.
+ */
+export const downloadByLink = <ThrowOnError extends boolean = false>(options: Options<DownloadByLinkData, ThrowOnError>) => (options.client ?? client).get<DownloadByLinkResponses, DownloadByLinkErrors, ThrowOnError>({ url: '/api/v1/backups/{id}/file', ...options });
+
+/**
  * Restore a backup
  *
  * Into the source database, or into the database the `target_*` fields name. The archive is fetched, decrypted and checked against both SHA-256 digests before pg_restore (with --exit-on-error) touches the target, and a failure never leaves a mix: a `clean` restore of the whole backup into an existing database runs into a fresh copy that then takes its name (`strategy: swap`, the previous database kept as `kept_database`), any other restore into an existing database in one transaction (`single_transaction`), one into a database it creates (`create`) straight in, dropping it again on failure (`direct`). Every name in `schemas` and `tables` is checked against the backup first: 400 `NOT_IN_BACKUP` names the missing ones. Follow it with `GET /restores/{id}`: it ends `success` or `failed`.
@@ -302,6 +324,23 @@ export const listDatabases = <ThrowOnError extends boolean = false>(options?: Op
 export const createDatabase = <ThrowOnError extends boolean = false>(options: Options<CreateDatabaseData, ThrowOnError>) => (options.client ?? client).post<CreateDatabaseResponses, CreateDatabaseErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/databases',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Test connection settings before saving them
+ *
+ * The same check as `POST /databases/{id}/test` for settings not saved yet (a form’s Test before Add): connects, reads the server version, and says which pg_dump and compression a backup would use. Nothing is saved. Answers 200 either way.
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const testUnsavedDatabase = <ThrowOnError extends boolean = false>(options: Options<TestUnsavedDatabaseData, ThrowOnError>) => (options.client ?? client).post<TestUnsavedDatabaseResponses, TestUnsavedDatabaseErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/databases/test',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -420,14 +459,18 @@ export const getRetentionPreview = <ThrowOnError extends boolean = false>(option
 /**
  * Connect and report the server version and the pg_dump that would run
  *
- * Answers 200 either way; `ok` and `message` say what happened, or why no backup could run (e.g. the client package to install).
+ * Answers 200 either way; `ok` and `message` say what happened, or why no backup could run (e.g. the client package to install, or a compression its pg_dump cannot write). An optional body of unsaved changes (host, port, dbname, user, password, sslmode, compression) is tested on top of the saved settings without saving them; the saved password is used unless one is given.
  *
  * Requires role **operator** or higher in the current tenant.
  */
 export const testDatabase = <ThrowOnError extends boolean = false>(options: Options<TestDatabaseData, ThrowOnError>) => (options.client ?? client).post<TestDatabaseResponses, TestDatabaseErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/databases/{id}/test',
-    ...options
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -576,6 +619,23 @@ export const createNotification = <ThrowOnError extends boolean = false>(options
 });
 
 /**
+ * Send a test message to a webhook before saving it
+ *
+ * The same test message as `POST /notifications/{id}/test`, to the webhook in the body of a create (nothing is saved). Answers 200 either way; `ok` and `message` say whether Discord accepted it.
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const testUnsavedNotification = <ThrowOnError extends boolean = false>(options: Options<TestUnsavedNotificationData, ThrowOnError>) => (options.client ?? client).post<TestUnsavedNotificationResponses, TestUnsavedNotificationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/test',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Remove a notification webhook
  *
  * Databases that used it stop notifying.
@@ -636,14 +696,18 @@ export const replaceNotification = <ThrowOnError extends boolean = false>(option
 /**
  * Send a test message to the webhook
  *
- * Answers 200 either way; `ok` and `message` say whether Discord accepted it.
+ * Answers 200 either way; `ok` and `message` say whether Discord accepted it. An optional body of unsaved changes (as for PATCH) sends it to `discord_webhook_url` when given instead of the saved webhook, without saving anything.
  *
  * Requires role **operator** or higher in the current tenant.
  */
 export const testNotification = <ThrowOnError extends boolean = false>(options: Options<TestNotificationData, ThrowOnError>) => (options.client ?? client).post<TestNotificationResponses, TestNotificationErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/notifications/{id}/test',
-    ...options
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -725,6 +789,23 @@ export const createStorage = <ThrowOnError extends boolean = false>(options: Opt
 });
 
 /**
+ * Test storage settings before saving them
+ *
+ * The same probe as `POST /storage/{id}/test` (write, read back, delete an object) with settings not saved yet: the body of a create. Nothing is saved. Answers 200 either way; `ok` and `message` say what failed.
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const testUnsavedStorage = <ThrowOnError extends boolean = false>(options: Options<TestUnsavedStorageData, ThrowOnError>) => (options.client ?? client).post<TestUnsavedStorageResponses, TestUnsavedStorageErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/storage/test',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Remove a storage destination
  *
  * Refused (409) while databases use it or backups are kept in it.
@@ -785,14 +866,18 @@ export const replaceStorage = <ThrowOnError extends boolean = false>(options: Op
 /**
  * Write, read and delete a probe object
  *
- * Answers 200 either way; `ok` and `message` say what failed, in words (credentials, missing bucket, network).
+ * Answers 200 either way; `ok` and `message` say what failed, in words (credentials, missing bucket, network). An optional body of changes (as for PATCH) tests them on top of the saved settings without saving them: keys left out keep the saved ones.
  *
  * Requires role **operator** or higher in the current tenant.
  */
 export const testStorage = <ThrowOnError extends boolean = false>(options: Options<TestStorageData, ThrowOnError>) => (options.client ?? client).post<TestStorageResponses, TestStorageErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/storage/{id}/test',
-    ...options
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

@@ -50,6 +50,9 @@ export type ApiTokenDto = {
     created_at: string;
     expires_at: string | null;
     id: string;
+    /**
+     * When the token was last used, to the minute: set on its first use, then updated at most once a minute while it is in use. `null`: never used.
+     */
     last_used_at: string | null;
     name: string;
     /**
@@ -346,6 +349,9 @@ export type CreatedApiTokenDto = {
     created_at: string;
     expires_at: string | null;
     id: string;
+    /**
+     * When the token was last used, to the minute: set on its first use, then updated at most once a minute while it is in use. `null`: never used.
+     */
     last_used_at: string | null;
     name: string;
     /**
@@ -497,6 +503,14 @@ export type DatabaseStatsDto = {
      * Its tenant.
      */
     tenant_id: string;
+};
+
+export type DownloadLinkDto = {
+    expires_at: string;
+    /**
+     * Where the stored object can be fetched without an Authorization header (the token is the credential), until `expires_at`; relative to the API origin.
+     */
+    url: string;
 };
 
 export type ErrorResponseDto = {
@@ -1166,6 +1180,50 @@ export type TenantSummaryDto = {
      */
     role: 'owner' | 'admin' | 'operator' | 'viewer';
     slug: string;
+};
+
+export type TestDatabaseChangesDto = {
+    /**
+     * How dumps are compressed. Null or left out (the default): zstd level 3 when the pg_dump that runs is 16 or newer, else gzip level 6 (pg_dump's own default). Each backup records what it was made with.
+     */
+    compression?: CompressionDto | null;
+    dbname?: string;
+    host?: string;
+    /**
+     * Write-only: stored encrypted, never returned. `null` removes it; on PUT and PATCH, leaving it out keeps the stored one.
+     */
+    password?: string | null;
+    port?: number;
+    /**
+     * As libpq: `require` and `verify-*` never fall back to plain text.
+     */
+    sslmode?: 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+    /**
+     * A role that may read everything to dump (and restore, if used for restores).
+     */
+    user?: string;
+};
+
+export type TestDatabaseDto = {
+    /**
+     * How dumps are compressed. Null or left out (the default): zstd level 3 when the pg_dump that runs is 16 or newer, else gzip level 6 (pg_dump's own default). Each backup records what it was made with.
+     */
+    compression?: CompressionDto | null;
+    dbname: string;
+    host: string;
+    /**
+     * Write-only: stored encrypted, never returned. `null` removes it; on PUT and PATCH, leaving it out keeps the stored one.
+     */
+    password?: string | null;
+    port?: number;
+    /**
+     * As libpq: `require` and `verify-*` never fall back to plain text.
+     */
+    sslmode?: 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+    /**
+     * A role that may read everything to dump (and restore, if used for restores).
+     */
+    user: string;
 };
 
 export type TwoFactorCodeDto = {
@@ -2098,6 +2156,106 @@ export type DownloadBackupResponses = {
 
 export type DownloadBackupResponse = DownloadBackupResponses[keyof DownloadBackupResponses];
 
+export type CreateDownloadLinkData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/backups/{id}/download-link';
+};
+
+export type CreateDownloadLinkErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type CreateDownloadLinkError = CreateDownloadLinkErrors[keyof CreateDownloadLinkErrors];
+
+export type CreateDownloadLinkResponses = {
+    201: DownloadLinkDto;
+};
+
+export type CreateDownloadLinkResponse = CreateDownloadLinkResponses[keyof CreateDownloadLinkResponses];
+
+export type DownloadByLinkData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query: {
+        /**
+         * The token of a download link (POST /backups/{id}/download-link).
+         */
+        token: string;
+    };
+    url: '/api/v1/backups/{id}/file';
+};
+
+export type DownloadByLinkErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+    /**
+     * Error (502)
+     */
+    502: ErrorResponseDto;
+};
+
+export type DownloadByLinkError = DownloadByLinkErrors[keyof DownloadByLinkErrors];
+
+export type DownloadByLinkResponses = {
+    /**
+     * The stored object.
+     */
+    200: Blob | File;
+};
+
+export type DownloadByLinkResponse = DownloadByLinkResponses[keyof DownloadByLinkResponses];
+
 export type RestoreBackupData = {
     body: RestoreRequestDto;
     path: {
@@ -2264,6 +2422,40 @@ export type CreateDatabaseResponses = {
 };
 
 export type CreateDatabaseResponse = CreateDatabaseResponses[keyof CreateDatabaseResponses];
+
+export type TestUnsavedDatabaseData = {
+    body: TestDatabaseDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/databases/test';
+};
+
+export type TestUnsavedDatabaseErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type TestUnsavedDatabaseError = TestUnsavedDatabaseErrors[keyof TestUnsavedDatabaseErrors];
+
+export type TestUnsavedDatabaseResponses = {
+    200: DatabaseCheckDto;
+};
+
+export type TestUnsavedDatabaseResponse = TestUnsavedDatabaseResponses[keyof TestUnsavedDatabaseResponses];
 
 export type DeleteDatabaseData = {
     body?: never;
@@ -2644,7 +2836,10 @@ export type GetRetentionPreviewResponses = {
 export type GetRetentionPreviewResponse = GetRetentionPreviewResponses[keyof GetRetentionPreviewResponses];
 
 export type TestDatabaseData = {
-    body?: never;
+    /**
+     * Unsaved changes to test (none: the saved settings).
+     */
+    body?: TestDatabaseChangesDto;
     path: {
         id: string;
     };
@@ -3072,6 +3267,40 @@ export type CreateNotificationResponses = {
 
 export type CreateNotificationResponse = CreateNotificationResponses[keyof CreateNotificationResponses];
 
+export type TestUnsavedNotificationData = {
+    body: CreateNotificationDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/notifications/test';
+};
+
+export type TestUnsavedNotificationErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type TestUnsavedNotificationError = TestUnsavedNotificationErrors[keyof TestUnsavedNotificationErrors];
+
+export type TestUnsavedNotificationResponses = {
+    200: CheckResultDto;
+};
+
+export type TestUnsavedNotificationResponse = TestUnsavedNotificationResponses[keyof TestUnsavedNotificationResponses];
+
 export type DeleteNotificationData = {
     body?: never;
     path: {
@@ -3244,7 +3473,10 @@ export type ReplaceNotificationResponses = {
 export type ReplaceNotificationResponse = ReplaceNotificationResponses[keyof ReplaceNotificationResponses];
 
 export type TestNotificationData = {
-    body?: never;
+    /**
+     * Unsaved changes to test (none: the saved settings).
+     */
+    body?: UpdateNotificationDto;
     path: {
         id: string;
     };
@@ -3526,6 +3758,40 @@ export type CreateStorageResponses = {
 
 export type CreateStorageResponse = CreateStorageResponses[keyof CreateStorageResponses];
 
+export type TestUnsavedStorageData = {
+    body: CreateStorageDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/storage/test';
+};
+
+export type TestUnsavedStorageErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type TestUnsavedStorageError = TestUnsavedStorageErrors[keyof TestUnsavedStorageErrors];
+
+export type TestUnsavedStorageResponses = {
+    200: CheckResultDto;
+};
+
+export type TestUnsavedStorageResponse = TestUnsavedStorageResponses[keyof TestUnsavedStorageResponses];
+
 export type DeleteStorageData = {
     body?: never;
     path: {
@@ -3702,7 +3968,10 @@ export type ReplaceStorageResponses = {
 export type ReplaceStorageResponse = ReplaceStorageResponses[keyof ReplaceStorageResponses];
 
 export type TestStorageData = {
-    body?: never;
+    /**
+     * Unsaved changes to test (none: the saved settings).
+     */
+    body?: UpdateStorageDto;
     path: {
         id: string;
     };

@@ -1,8 +1,9 @@
 'use client';
 
 import { Button, Group, Stack, TextInput } from '@mantine/core';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { fieldError, formError } from '@/lib/api/errors';
+import { CheckResultAlert, type CheckResult } from './CheckResultAlert';
 import { FormProblem } from './FormProblem';
 
 /** The parts of a create or update mutation the form uses. */
@@ -10,6 +11,32 @@ interface SaveMutation<TVariables, TSaved> {
   mutate(variables: TVariables, options: { onSuccess: (saved: TSaved) => void }): void;
   isPending: boolean;
   error: unknown;
+}
+
+/** The parts of a test mutation (POST …/test) the form uses. */
+interface TestMutation<TVariables> {
+  mutate(variables: TVariables): void;
+  reset(): void;
+  isPending: boolean;
+  error: unknown;
+  data?: CheckResult;
+}
+
+/** "Test" with what is filled in, before saving: a new item's settings, or an edit's changes on top of the saved item. */
+export interface UnsavedTest<TItem, TValues, TTestCreate, TTestChanges> {
+  unsaved: TestMutation<{ body: TTestCreate }>;
+  saved: TestMutation<{ path: { id: string }; body: TTestChanges }>;
+  unsavedBody: (values: TValues) => TTestCreate;
+  /** Only what differs from the saved item; secrets left empty keep the saved ones. */
+  changesBody: (item: TItem, values: TValues) => TTestChanges;
+}
+
+export interface FormTestState {
+  run: () => void;
+  pending: boolean;
+  result: CheckResult | undefined;
+  error: unknown;
+  dismiss: () => void;
 }
 
 export interface ResourceFormState<TValues> {
@@ -24,13 +51,22 @@ export interface ResourceFormState<TValues> {
   unchanged: boolean;
   pending: boolean;
   submit: (event: FormEvent) => void;
+  /** The "Test" button's state, when the form has one. */
+  test?: FormTestState;
 }
 
 /**
  * The state of an add/edit form for a tenant resource: adds with `create` (the whole body), or
  * edits `item` with `update` (only what changed), and calls `onSaved` with the answer.
  */
-export function useResourceForm<TItem extends { id: string }, TValues, TCreate, TUpdate extends object>({
+export function useResourceForm<
+  TItem extends { id: string },
+  TValues,
+  TCreate,
+  TUpdate extends object,
+  TTestCreate = never,
+  TTestChanges = never,
+>({
   item,
   initialValues,
   fields,
@@ -39,6 +75,7 @@ export function useResourceForm<TItem extends { id: string }, TValues, TCreate, 
   createBody,
   updateBody,
   onSaved,
+  test,
 }: {
   item: TItem | undefined;
   initialValues: (item: TItem | undefined) => TValues;
@@ -50,6 +87,7 @@ export function useResourceForm<TItem extends { id: string }, TValues, TCreate, 
   /** What differs from `item`; an empty object means unchanged. */
   updateBody: (item: TItem, values: TValues) => TUpdate;
   onSaved: (saved: TItem) => void;
+  test?: UnsavedTest<TItem, TValues, TTestCreate, TTestChanges>;
 }): ResourceFormState<TValues> {
   const [values, setValues] = useState(() => initialValues(item));
   const mutation = item ? update : create;
@@ -61,8 +99,24 @@ export function useResourceForm<TItem extends { id: string }, TValues, TCreate, 
     else create.mutate({ body: createBody(values) }, { onSuccess: onSaved });
   }
 
+  const testMutation = test ? (item ? test.saved : test.unsaved) : undefined;
+  const testState: FormTestState | undefined =
+    test && testMutation
+      ? {
+          run: () =>
+            item
+              ? test.saved.mutate({ path: { id: item.id }, body: test.changesBody(item, values) })
+              : test.unsaved.mutate({ body: test.unsavedBody(values) }),
+          pending: testMutation.isPending,
+          result: testMutation.data,
+          error: testMutation.error,
+          dismiss: () => testMutation.reset(),
+        }
+      : undefined;
+
   return {
     values,
+    test: testState,
     set: (next) => setValues((current) => ({ ...current, ...next })),
     error,
     problem: formError(error, fields),
@@ -79,20 +133,51 @@ export function ResourceForm<TValues>({
   ready,
   onCancel,
   children,
+  testSubject,
 }: {
   form: ResourceFormState<TValues>;
   submitLabel: string;
+  /** What the Test button tests, in its result's title (e.g. “These settings”). */
+  testSubject?: string;
   /** Whether what is filled in can be sent (the button also waits for a change when editing). */
   ready: boolean;
   onCancel: () => void;
   children: ReactNode;
 }) {
+  const ref = useRef<HTMLFormElement>(null);
+  // A refused save takes the user to what to fix: the first input with an error, else the message on top.
+  useEffect(() => {
+    if (!form.error || !ref.current) return;
+    const first = ref.current.querySelector<HTMLElement>('[aria-invalid="true"]');
+    const target = first ?? ref.current.querySelector<HTMLElement>('[role="alert"]');
+    target?.scrollIntoView({ block: 'center' });
+    first?.focus();
+  }, [form.error]);
   return (
-    <form onSubmit={form.submit} noValidate>
+    <form ref={ref} onSubmit={form.submit} noValidate>
       <Stack>
         <FormProblem message={form.problem} />
         {children}
+        {form.test && (form.test.result || form.test.error) ? (
+          <CheckResultAlert
+            subject={testSubject ?? 'These settings'}
+            result={form.test.result}
+            error={form.test.error}
+            onClose={form.test.dismiss}
+            testId="form-test-result"
+            titles={{
+              error: 'Could not test these settings',
+              passed: 'Test passed: nothing saved yet',
+              failed: 'Test failed: nothing saved',
+            }}
+          />
+        ) : null}
         <Group justify="flex-end">
+          {form.test ? (
+            <Button variant="light" mr="auto" loading={form.test.pending} disabled={!ready} onClick={form.test.run}>
+              Test
+            </Button>
+          ) : null}
           <Button variant="default" onClick={onCancel}>
             Cancel
           </Button>

@@ -3,6 +3,7 @@
 import { Group, NumberInput, PasswordInput, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { fieldError } from '@/lib/api/errors';
+import { parseConnectionString } from '@/lib/connection-string';
 import { SSL_MODES, type SslMode } from './options';
 
 /** Where a PostgreSQL database is and how to sign in to it. */
@@ -52,11 +53,21 @@ export function ConnectionFields({
           placeholder="db.internal.example.com"
           required
           style={{ flex: 1 }}
+          description="Or paste a postgresql:// connection string"
           value={values.host}
           onChange={(event) => onChange({ host: event.currentTarget.value })}
+          onPaste={(event) => {
+            // A whole connection string fills every field it names, instead of landing in Host.
+            const parsed = parseConnectionString(event.clipboardData.getData('text'));
+            if (!parsed) return;
+            event.preventDefault();
+            onChange(parsed);
+          }}
           error={problem('host')}
         />
         <NumberInput
+          // Out of range is refused by the API, which says so; never changed silently to the limit.
+          clampBehavior="none"
           label="Port"
           name={name('port')}
           w={120}

@@ -6,6 +6,7 @@ import {
   Checkbox,
   Divider,
   Group,
+  NumberInput,
   Select,
   SimpleGrid,
   Switch,
@@ -13,17 +14,25 @@ import {
   Textarea,
 } from '@mantine/core';
 import type {
+  CompressionDto,
   CreateDatabaseDto,
   DatabaseDto,
   NotificationDto,
   StorageDto,
+  TestDatabaseChangesDto,
+  TestDatabaseDto,
   UpdateDatabaseDto,
 } from '@dumpstation/api-client';
 import Link from 'next/link';
 import { useMemo } from 'react';
 import { NameField, ResourceForm, useResourceForm } from '@/components/Common/ResourceForm';
 import { PROVIDER_LABELS } from '@/components/Storage/providers';
-import { useCreateDatabase, useUpdateDatabase } from '@/hooks/queries/databases';
+import {
+  useCreateDatabase,
+  useTestDatabase,
+  useTestUnsavedDatabase,
+  useUpdateDatabase,
+} from '@/hooks/queries/databases';
 import { useNotificationChoices } from '@/hooks/queries/notifications';
 import { useStorageChoices } from '@/hooks/queries/storage';
 import { fieldError } from '@/lib/api/errors';
@@ -63,6 +72,9 @@ const FIELDS = [
   'exclude_schemas',
   'include_tables',
   'exclude_tables',
+  'compression',
+  'compression.algorithm',
+  'compression.level',
 ] as const;
 
 interface DatabaseValues {
@@ -89,6 +101,10 @@ interface DatabaseValues {
   excludeSchemas: string[];
   includeTables: string[];
   excludeTables: string[];
+  /** '' : the default for the pg_dump that runs. */
+  compression: CompressionAlgorithm | '';
+  /** '' : the algorithm's default level. */
+  compressionLevel: number | string;
 }
 
 function initialValues(db?: DatabaseDto): DatabaseValues {
@@ -113,6 +129,8 @@ function initialValues(db?: DatabaseDto): DatabaseValues {
     excludeSchemas: db?.exclude_schemas ?? [],
     includeTables: db?.include_tables ?? [],
     excludeTables: db?.exclude_tables ?? [],
+    compression: db?.compression?.algorithm ?? '',
+    compressionLevel: db?.compression?.level ?? '',
   };
 }
 
@@ -144,6 +162,13 @@ function settings(values: DatabaseValues, storageId: string | null) {
     exclude_schemas: values.excludeSchemas,
     include_tables: values.includeTables,
     exclude_tables: values.excludeTables,
+    compression: values.compression
+      ? {
+          algorithm: values.compression,
+          level:
+            values.compression === 'none' || values.compressionLevel === '' ? null : Number(values.compressionLevel),
+        }
+      : null,
   } satisfies Omit<CreateDatabaseDto, 'storage_id'> & { storage_id: string };
 }
 
@@ -165,6 +190,30 @@ function updateBody(db: DatabaseDto, values: DatabaseValues, storageId: string |
   if (values.password) body.password = values.password;
   else if (values.removePassword) body.password = null;
   return body as UpdateDatabaseDto;
+}
+
+type CompressionAlgorithm = CompressionDto['algorithm'];
+
+const COMPRESSION_OPTIONS = [
+  { value: '', label: 'Default: zstd 3 with pg_dump 16 or newer, else gzip 6' },
+  { value: 'zstd', label: 'zstd (pg_dump 16 or newer)' },
+  { value: 'lz4', label: 'lz4 (pg_dump 16 or newer)' },
+  { value: 'gzip', label: 'gzip' },
+  { value: 'none', label: 'None' },
+];
+const LEVELS: Record<CompressionAlgorithm, string> = {
+  zstd: '1 to 22; empty: 3',
+  lz4: '1 to 12; empty: 1',
+  gzip: '1 to 9; empty: 6',
+  none: 'none takes no level',
+};
+
+/** What a connection test takes of a create or update body: where, who, and the compression to check. */
+function connectionTest<T extends Partial<CreateDatabaseDto>>(body: T) {
+  const { host, port, dbname, user, password, sslmode, compression } = body;
+  return Object.fromEntries(
+    Object.entries({ host, port, dbname, user, password, sslmode, compression }).filter(([, v]) => v !== undefined),
+  );
 }
 
 function storageOptions(storages: StorageDto[]) {
@@ -201,6 +250,12 @@ export function DatabaseForm({
     createBody: (values) => createBody(values, storageOf(values)),
     updateBody: (db, values) => updateBody(db, values, storageOf(values)),
     onSaved,
+    test: {
+      unsaved: useTestUnsavedDatabase(),
+      saved: useTestDatabase(),
+      unsavedBody: (values) => connectionTest(createBody(values, null)) as TestDatabaseDto,
+      changesBody: (db, values) => connectionTest(updateBody(db, values, null)) as TestDatabaseChangesDto,
+    },
   });
   const { values, set, error } = form;
   const storageId = storageOf(values);
@@ -303,6 +358,31 @@ export function DatabaseForm({
         onChange={(next) => set({ retry: { ...values.retry, ...next } })}
         error={(field) => fieldError(error, field)}
       />
+
+      <Divider label="Compression" labelPosition="left" />
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <Select
+          label="Compression"
+          name="compression.algorithm"
+          description="How pg_dump compresses the dump"
+          data={COMPRESSION_OPTIONS}
+          value={values.compression}
+          onChange={(value) => set({ compression: (value ?? '') as CompressionAlgorithm | '' })}
+          allowDeselect={false}
+          error={fieldError(error, 'compression.algorithm') ?? fieldError(error, 'compression')}
+        />
+        <NumberInput
+          clampBehavior="none"
+          label="Compression level"
+          name="compression.level"
+          description={values.compression ? LEVELS[values.compression] : 'The default’s own level'}
+          disabled={!values.compression || values.compression === 'none'}
+          allowDecimal={false}
+          value={values.compressionLevel}
+          onChange={(value) => set({ compressionLevel: value })}
+          error={fieldError(error, 'compression.level')}
+        />
+      </SimpleGrid>
 
       <Divider label="Encryption and scope" labelPosition="left" />
       <Textarea

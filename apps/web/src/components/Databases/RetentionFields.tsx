@@ -154,6 +154,7 @@ export function RetentionFields({
         />
         {values.rotation !== 'none' ? (
           <NumberInput
+            clampBehavior="none"
             label={
               values.rotation === 'count'
                 ? 'Backups to keep'
@@ -174,6 +175,7 @@ export function RetentionFields({
         <SimpleGrid cols={{ base: 2, sm: 5 }}>
           {GFS_PERIODS.map((period) => (
             <NumberInput
+              clampBehavior="none"
               key={period}
               label={PERIOD_LABELS[period].label}
               description={PERIOD_LABELS[period].description}
@@ -189,6 +191,7 @@ export function RetentionFields({
       ) : null}
       {values.rotation !== 'none' ? (
         <NumberInput
+          clampBehavior="none"
           label="Always keep at least"
           description="successful backups, whatever the rule (min_keep)"
           name="rotation_min_keep"

@@ -45,6 +45,7 @@ export function RetryFields({
     <Stack gap="xs" data-testid="retry-fields">
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
         <NumberInput
+          clampBehavior="none"
           label="Retry a failed backup"
           description={`Extra attempts after a failure, up to ${MAX_RETRY_ATTEMPTS}; 0: never`}
           name="retry_attempts"
@@ -55,6 +56,7 @@ export function RetryFields({
           error={error('retry.attempts') ?? error('retry')}
         />
         <NumberInput
+          clampBehavior="none"
           label="Wait between attempts (seconds)"
           description={`From the failure to the next attempt, up to ${MAX_RETRY_DELAY_SECONDS.toLocaleString('en')}`}
           name="retry_delay_seconds"

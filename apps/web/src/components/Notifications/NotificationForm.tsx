@@ -3,7 +3,12 @@
 import { Checkbox, Stack, Switch, Text, TextInput } from '@mantine/core';
 import type { CreateNotificationDto, NotificationDto, UpdateNotificationDto } from '@dumpstation/api-client';
 import { NameField, ResourceForm, useResourceForm } from '@/components/Common/ResourceForm';
-import { useCreateNotification, useUpdateNotification } from '@/hooks/queries/notifications';
+import {
+  useCreateNotification,
+  useTestNotification,
+  useTestUnsavedNotification,
+  useUpdateNotification,
+} from '@/hooks/queries/notifications';
 import { fieldError } from '@/lib/api/errors';
 
 const FIELDS = ['name', 'discord_webhook_url', 'on_success', 'on_failure', 'enabled'] as const;
@@ -67,6 +72,12 @@ export function NotificationForm({
     createBody,
     updateBody,
     onSaved,
+    test: {
+      unsaved: useTestUnsavedNotification(),
+      saved: useTestNotification(),
+      unsavedBody: createBody,
+      changesBody: updateBody,
+    },
   });
   const { values, set, error } = form;
 

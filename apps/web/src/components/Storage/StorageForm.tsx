@@ -3,7 +3,7 @@
 import { Alert, Group, PasswordInput, SegmentedControl, Stack, Switch, Text, TextInput } from '@mantine/core';
 import type { CreateStorageDto, StorageDto, UpdateStorageDto } from '@dumpstation/api-client';
 import { NameField, ResourceForm, useResourceForm } from '@/components/Common/ResourceForm';
-import { useCreateStorage, useUpdateStorage } from '@/hooks/queries/storage';
+import { useCreateStorage, useTestStorage, useTestUnsavedStorage, useUpdateStorage } from '@/hooks/queries/storage';
 import { fieldError } from '@/lib/api/errors';
 import { ENDPOINT_HINTS, PROVIDER_FIELDS, PROVIDERS, type StorageProvider } from './providers';
 
@@ -101,6 +101,12 @@ export function StorageForm({
     createBody,
     updateBody,
     onSaved,
+    test: {
+      unsaved: useTestUnsavedStorage(),
+      saved: useTestStorage(),
+      unsavedBody: createBody,
+      changesBody: updateBody,
+    },
   });
   const { values, set, error } = form;
   const shown = PROVIDER_FIELDS[values.provider];

@@ -4,6 +4,7 @@ import {
   getDatabaseOptions,
   listDatabasesOptions,
   testDatabaseMutation,
+  testUnsavedDatabaseMutation,
   updateDatabaseMutation,
 } from '@dumpstation/api-client';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
@@ -45,4 +46,9 @@ export function useDeleteDatabase() {
 /** Connects, and reports the server version and the pg_dump that would run; answers 200 either way. */
 export function useTestDatabase() {
   return useMutation(testDatabaseMutation());
+}
+
+/** The same test for settings not saved yet (a form's Test before saving); nothing is saved. */
+export function useTestUnsavedDatabase() {
+  return useMutation(testUnsavedDatabaseMutation());
 }

@@ -4,6 +4,7 @@ import {
   getNotificationOptions,
   listNotificationsOptions,
   testNotificationMutation,
+  testUnsavedNotificationMutation,
   updateNotificationMutation,
 } from '@dumpstation/api-client';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
@@ -51,4 +52,9 @@ export function useDeleteNotification() {
 /** Posts a test message to the webhook; answers `{ ok, message }` either way. */
 export function useTestNotification() {
   return useMutation(testNotificationMutation());
+}
+
+/** The same test for settings not saved yet (a form's Test before saving); nothing is saved. */
+export function useTestUnsavedNotification() {
+  return useMutation(testUnsavedNotificationMutation());
 }

@@ -4,6 +4,7 @@ import {
   getStorageOptions,
   listStorageOptions,
   testStorageMutation,
+  testUnsavedStorageMutation,
   updateStorageMutation,
 } from '@dumpstation/api-client';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
@@ -44,4 +45,9 @@ export function useDeleteStorage() {
 /** Writes, reads back and deletes a probe object; answers `{ ok, message }` either way. */
 export function useTestStorage() {
   return useMutation(testStorageMutation());
+}
+
+/** The same test for settings not saved yet (a form's Test before saving); nothing is saved. */
+export function useTestUnsavedStorage() {
+  return useMutation(testUnsavedStorageMutation());
 }

@@ -1,4 +1,5 @@
 import { isErrorResponse, type ErrorResponseDto } from '@dumpstation/api-client';
+import { inWords, labelOf } from './field-words';
 
 /** The API's error body, when `error` is one. */
 export function apiError(error: unknown): ErrorResponseDto | undefined {
@@ -17,18 +18,23 @@ export function errorMessage(error: unknown, fallback = 'Something went wrong. T
   return fallback;
 }
 
-/** The API's message about one input field, to show under it. */
+/** The API's message about one input field, in words for the form, to show under it. */
 export function fieldError(error: unknown, field: string): string | undefined {
-  return apiError(error)?.errors.find((e) => e.field === field)?.message;
+  const problem = apiError(error)?.errors.find((e) => e.field === field);
+  return problem ? inWords(problem.field, problem.message) : undefined;
 }
 
 /**
  * The message to show above a form: the API's message, unless every problem it reported is
- * already shown under one of the form's `fields`.
+ * shown under one of the form's `fields`; then, when there are several, which inputs need a look.
  */
 export function formError(error: unknown, fields: readonly string[]): string | undefined {
   if (!error) return undefined;
   const body = apiError(error);
-  if (body && body.errors.length > 0 && body.errors.every((e) => fields.includes(e.field))) return undefined;
+  if (body && body.errors.length > 0 && body.errors.every((e) => fields.includes(e.field))) {
+    const labels = [...new Set(body.errors.map((e) => labelOf(e.field)))];
+    return labels.length > 1 ? `${labels.length} fields need a look: ${labels.join(', ')}.` : undefined;
+  }
+  if (body && body.errors.length > 0) return body.errors.map((e) => inWords(e.field, e.message)).join(' ');
   return errorMessage(error);
 }

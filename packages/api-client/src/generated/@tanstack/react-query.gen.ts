@@ -3,8 +3,8 @@
 import { type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { acceptInvitation, createApiToken, createDatabase, createNotification, createStorage, createTenant, declineInvitation, deleteBackup, deleteDatabase, deleteNotification, deleteStorage, disableTwoFactor, downloadBackup, getBackup, getDatabase, getHealth, getMe, getNotification, getRestore, getRetentionPreview, getServiceHealth, getStats, getStorage, inviteMember, listActivityLogs, listAllTenants, listApiTokens, listBackups, listDatabaseRestores, listDatabases, listInvitations, listMembers, listMyInvitations, listMyTenants, listNotifications, listRestores, listStorage, listTenantBackups, login, logout, type Options, previewSchedule, refresh, removeMember, replaceDatabase, replaceNotification, replaceStorage, restoreBackup, revokeApiToken, revokeInvitation, sendConfirmationCode, setupTwoFactor, startBackup, switchTenant, testDatabase, testNotification, testStorage, updateDatabase, updateMe, updateMember, updateNotification, updateStorage, verify, verifyBackup, verifyTwoFactorSetup } from '../sdk.gen';
-import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, CreateApiTokenData, CreateApiTokenError, CreateApiTokenResponse, CreateDatabaseData, CreateDatabaseError, CreateDatabaseResponse, CreateNotificationData, CreateNotificationError, CreateNotificationResponse, CreateStorageData, CreateStorageError, CreateStorageResponse, CreateTenantData, CreateTenantError, CreateTenantResponse, DeclineInvitationData, DeclineInvitationError, DeclineInvitationResponse, DeleteBackupData, DeleteBackupError, DeleteBackupResponse, DeleteDatabaseData, DeleteDatabaseError, DeleteDatabaseResponse, DeleteNotificationData, DeleteNotificationError, DeleteNotificationResponse, DeleteStorageData, DeleteStorageError, DeleteStorageResponse, DisableTwoFactorData, DisableTwoFactorError, DisableTwoFactorResponse, DownloadBackupData, DownloadBackupError, DownloadBackupResponse, GetBackupData, GetBackupError, GetBackupResponse, GetDatabaseData, GetDatabaseError, GetDatabaseResponse, GetHealthData, GetHealthError, GetHealthResponse, GetMeData, GetMeError, GetMeResponse, GetNotificationData, GetNotificationError, GetNotificationResponse, GetRestoreData, GetRestoreError, GetRestoreResponse, GetRetentionPreviewData, GetRetentionPreviewError, GetRetentionPreviewResponse, GetServiceHealthData, GetServiceHealthError, GetServiceHealthResponse, GetStatsData, GetStatsError, GetStatsResponse, GetStorageData, GetStorageError, GetStorageResponse, InviteMemberData, InviteMemberError, InviteMemberResponse, ListActivityLogsData, ListActivityLogsError, ListActivityLogsResponse, ListAllTenantsData, ListAllTenantsError, ListAllTenantsResponse, ListApiTokensData, ListApiTokensError, ListApiTokensResponse, ListBackupsData, ListBackupsError, ListBackupsResponse, ListDatabaseRestoresData, ListDatabaseRestoresError, ListDatabaseRestoresResponse, ListDatabasesData, ListDatabasesError, ListDatabasesResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListMyTenantsData, ListMyTenantsError, ListMyTenantsResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListRestoresData, ListRestoresError, ListRestoresResponse, ListStorageData, ListStorageError, ListStorageResponse, ListTenantBackupsData, ListTenantBackupsError, ListTenantBackupsResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, PreviewScheduleData, PreviewScheduleError, PreviewScheduleResponse, RefreshData, RefreshError, RefreshResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, ReplaceDatabaseData, ReplaceDatabaseError, ReplaceDatabaseResponse, ReplaceNotificationData, ReplaceNotificationError, ReplaceNotificationResponse, ReplaceStorageData, ReplaceStorageError, ReplaceStorageResponse, RestoreBackupData, RestoreBackupError, RestoreBackupResponse, RevokeApiTokenData, RevokeApiTokenError, RevokeApiTokenResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SendConfirmationCodeData, SendConfirmationCodeError, SendConfirmationCodeResponse, SetupTwoFactorData, SetupTwoFactorError, SetupTwoFactorResponse, StartBackupData, StartBackupError, StartBackupResponse, SwitchTenantData, SwitchTenantError, SwitchTenantResponse, TestDatabaseData, TestDatabaseError, TestDatabaseResponse, TestNotificationData, TestNotificationError, TestNotificationResponse, TestStorageData, TestStorageError, TestStorageResponse, UpdateDatabaseData, UpdateDatabaseError, UpdateDatabaseResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationData, UpdateNotificationError, UpdateNotificationResponse, UpdateStorageData, UpdateStorageError, UpdateStorageResponse, VerifyBackupData, VerifyBackupError, VerifyBackupResponse, VerifyData, VerifyError, VerifyResponse, VerifyTwoFactorSetupData, VerifyTwoFactorSetupError, VerifyTwoFactorSetupResponse } from '../types.gen';
+import { acceptInvitation, createApiToken, createDatabase, createDownloadLink, createNotification, createStorage, createTenant, declineInvitation, deleteBackup, deleteDatabase, deleteNotification, deleteStorage, disableTwoFactor, downloadBackup, downloadByLink, getBackup, getDatabase, getHealth, getMe, getNotification, getRestore, getRetentionPreview, getServiceHealth, getStats, getStorage, inviteMember, listActivityLogs, listAllTenants, listApiTokens, listBackups, listDatabaseRestores, listDatabases, listInvitations, listMembers, listMyInvitations, listMyTenants, listNotifications, listRestores, listStorage, listTenantBackups, login, logout, type Options, previewSchedule, refresh, removeMember, replaceDatabase, replaceNotification, replaceStorage, restoreBackup, revokeApiToken, revokeInvitation, sendConfirmationCode, setupTwoFactor, startBackup, switchTenant, testDatabase, testNotification, testStorage, testUnsavedDatabase, testUnsavedNotification, testUnsavedStorage, updateDatabase, updateMe, updateMember, updateNotification, updateStorage, verify, verifyBackup, verifyTwoFactorSetup } from '../sdk.gen';
+import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, CreateApiTokenData, CreateApiTokenError, CreateApiTokenResponse, CreateDatabaseData, CreateDatabaseError, CreateDatabaseResponse, CreateDownloadLinkData, CreateDownloadLinkError, CreateDownloadLinkResponse, CreateNotificationData, CreateNotificationError, CreateNotificationResponse, CreateStorageData, CreateStorageError, CreateStorageResponse, CreateTenantData, CreateTenantError, CreateTenantResponse, DeclineInvitationData, DeclineInvitationError, DeclineInvitationResponse, DeleteBackupData, DeleteBackupError, DeleteBackupResponse, DeleteDatabaseData, DeleteDatabaseError, DeleteDatabaseResponse, DeleteNotificationData, DeleteNotificationError, DeleteNotificationResponse, DeleteStorageData, DeleteStorageError, DeleteStorageResponse, DisableTwoFactorData, DisableTwoFactorError, DisableTwoFactorResponse, DownloadBackupData, DownloadBackupError, DownloadBackupResponse, DownloadByLinkData, DownloadByLinkError, DownloadByLinkResponse, GetBackupData, GetBackupError, GetBackupResponse, GetDatabaseData, GetDatabaseError, GetDatabaseResponse, GetHealthData, GetHealthError, GetHealthResponse, GetMeData, GetMeError, GetMeResponse, GetNotificationData, GetNotificationError, GetNotificationResponse, GetRestoreData, GetRestoreError, GetRestoreResponse, GetRetentionPreviewData, GetRetentionPreviewError, GetRetentionPreviewResponse, GetServiceHealthData, GetServiceHealthError, GetServiceHealthResponse, GetStatsData, GetStatsError, GetStatsResponse, GetStorageData, GetStorageError, GetStorageResponse, InviteMemberData, InviteMemberError, InviteMemberResponse, ListActivityLogsData, ListActivityLogsError, ListActivityLogsResponse, ListAllTenantsData, ListAllTenantsError, ListAllTenantsResponse, ListApiTokensData, ListApiTokensError, ListApiTokensResponse, ListBackupsData, ListBackupsError, ListBackupsResponse, ListDatabaseRestoresData, ListDatabaseRestoresError, ListDatabaseRestoresResponse, ListDatabasesData, ListDatabasesError, ListDatabasesResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListMyTenantsData, ListMyTenantsError, ListMyTenantsResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListRestoresData, ListRestoresError, ListRestoresResponse, ListStorageData, ListStorageError, ListStorageResponse, ListTenantBackupsData, ListTenantBackupsError, ListTenantBackupsResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, PreviewScheduleData, PreviewScheduleError, PreviewScheduleResponse, RefreshData, RefreshError, RefreshResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, ReplaceDatabaseData, ReplaceDatabaseError, ReplaceDatabaseResponse, ReplaceNotificationData, ReplaceNotificationError, ReplaceNotificationResponse, ReplaceStorageData, ReplaceStorageError, ReplaceStorageResponse, RestoreBackupData, RestoreBackupError, RestoreBackupResponse, RevokeApiTokenData, RevokeApiTokenError, RevokeApiTokenResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SendConfirmationCodeData, SendConfirmationCodeError, SendConfirmationCodeResponse, SetupTwoFactorData, SetupTwoFactorError, SetupTwoFactorResponse, StartBackupData, StartBackupError, StartBackupResponse, SwitchTenantData, SwitchTenantError, SwitchTenantResponse, TestDatabaseData, TestDatabaseError, TestDatabaseResponse, TestNotificationData, TestNotificationError, TestNotificationResponse, TestStorageData, TestStorageError, TestStorageResponse, TestUnsavedDatabaseData, TestUnsavedDatabaseError, TestUnsavedDatabaseResponse, TestUnsavedNotificationData, TestUnsavedNotificationError, TestUnsavedNotificationResponse, TestUnsavedStorageData, TestUnsavedStorageError, TestUnsavedStorageResponse, UpdateDatabaseData, UpdateDatabaseError, UpdateDatabaseResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationData, UpdateNotificationError, UpdateNotificationResponse, UpdateStorageData, UpdateStorageError, UpdateStorageResponse, VerifyBackupData, VerifyBackupError, VerifyBackupResponse, VerifyData, VerifyError, VerifyResponse, VerifyTwoFactorSetupData, VerifyTwoFactorSetupError, VerifyTwoFactorSetupResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -504,6 +504,49 @@ export const downloadBackupOptions = (options: Options<DownloadBackupData>) => q
 });
 
 /**
+ * A short-lived link to download the stored object
+ *
+ * For browsers and tools that cannot send an Authorization header: `url` (`GET /backups/{id}/file?token=…`) streams the same object as `GET /backups/{id}/download`, without credentials, until `expires_at` (`DOWNLOAD_LINK_EXPIRATION_SECONDS`, 300 by default). The link is good for this backup only, and for its caller as they are when it is used: removed from the tenant, demoted below operator, or with the API token that asked for it revoked, it is refused.
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const createDownloadLinkMutation = (options?: Partial<Options<CreateDownloadLinkData>>): UseMutationOptions<CreateDownloadLinkResponse, CreateDownloadLinkError, Options<CreateDownloadLinkData>> => {
+    const mutationOptions: UseMutationOptions<CreateDownloadLinkResponse, CreateDownloadLinkError, Options<CreateDownloadLinkData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await createDownloadLink({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const downloadByLinkQueryKey = (options: Options<DownloadByLinkData>) => createQueryKey('downloadByLink', options);
+
+/**
+ * Download the stored object by a download link
+ *
+ * The `url` of `POST /backups/{id}/download-link`: the same stream as `GET /backups/{id}/download` (with `Content-Length` and `Content-Disposition`), recorded in the activity log for the user who asked for the link. No Authorization header: the `token` is the credential. An expired, altered or malformed token is a 401, a token for another backup or a caller who may no longer download a 403 (`DOWNLOAD_LINK_INVALID`). The token never appears in the logs.
+ *
+ * Public.
+ */
+export const downloadByLinkOptions = (options: Options<DownloadByLinkData>) => queryOptions<DownloadByLinkResponse, DownloadByLinkError, DownloadByLinkResponse, ReturnType<typeof downloadByLinkQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await downloadByLink({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: downloadByLinkQueryKey(options)
+});
+
+/**
  * Restore a backup
  *
  * Into the source database, or into the database the `target_*` fields name. The archive is fetched, decrypted and checked against both SHA-256 digests before pg_restore (with --exit-on-error) touches the target, and a failure never leaves a mix: a `clean` restore of the whole backup into an existing database runs into a fresh copy that then takes its name (`strategy: swap`, the previous database kept as `kept_database`), any other restore into an existing database in one transaction (`single_transaction`), one into a database it creates (`create`) straight in, dropping it again on failure (`direct`). Every name in `schemas` and `tables` is checked against the backup first: 400 `NOT_IN_BACKUP` names the missing ones. Follow it with `GET /restores/{id}`: it ends `success` or `failed`.
@@ -605,6 +648,27 @@ export const createDatabaseMutation = (options?: Partial<Options<CreateDatabaseD
     const mutationOptions: UseMutationOptions<CreateDatabaseResponse, CreateDatabaseError, Options<CreateDatabaseData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await createDatabase({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Test connection settings before saving them
+ *
+ * The same check as `POST /databases/{id}/test` for settings not saved yet (a form’s Test before Add): connects, reads the server version, and says which pg_dump and compression a backup would use. Nothing is saved. Answers 200 either way.
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const testUnsavedDatabaseMutation = (options?: Partial<Options<TestUnsavedDatabaseData>>): UseMutationOptions<TestUnsavedDatabaseResponse, TestUnsavedDatabaseError, Options<TestUnsavedDatabaseData>> => {
+    const mutationOptions: UseMutationOptions<TestUnsavedDatabaseResponse, TestUnsavedDatabaseError, Options<TestUnsavedDatabaseData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await testUnsavedDatabase({
                 ...options,
                 ...fnOptions,
                 throwOnError: true
@@ -846,7 +910,7 @@ export const getRetentionPreviewOptions = (options: Options<GetRetentionPreviewD
 /**
  * Connect and report the server version and the pg_dump that would run
  *
- * Answers 200 either way; `ok` and `message` say what happened, or why no backup could run (e.g. the client package to install).
+ * Answers 200 either way; `ok` and `message` say what happened, or why no backup could run (e.g. the client package to install, or a compression its pg_dump cannot write). An optional body of unsaved changes (host, port, dbname, user, password, sslmode, compression) is tested on top of the saved settings without saving them; the saved password is used unless one is given.
  *
  * Requires role **operator** or higher in the current tenant.
  */
@@ -1137,6 +1201,27 @@ export const createNotificationMutation = (options?: Partial<Options<CreateNotif
 };
 
 /**
+ * Send a test message to a webhook before saving it
+ *
+ * The same test message as `POST /notifications/{id}/test`, to the webhook in the body of a create (nothing is saved). Answers 200 either way; `ok` and `message` say whether Discord accepted it.
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const testUnsavedNotificationMutation = (options?: Partial<Options<TestUnsavedNotificationData>>): UseMutationOptions<TestUnsavedNotificationResponse, TestUnsavedNotificationError, Options<TestUnsavedNotificationData>> => {
+    const mutationOptions: UseMutationOptions<TestUnsavedNotificationResponse, TestUnsavedNotificationError, Options<TestUnsavedNotificationData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await testUnsavedNotification({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
  * Remove a notification webhook
  *
  * Databases that used it stop notifying.
@@ -1222,7 +1307,7 @@ export const replaceNotificationMutation = (options?: Partial<Options<ReplaceNot
 /**
  * Send a test message to the webhook
  *
- * Answers 200 either way; `ok` and `message` say whether Discord accepted it.
+ * Answers 200 either way; `ok` and `message` say whether Discord accepted it. An optional body of unsaved changes (as for PATCH) sends it to `discord_webhook_url` when given instead of the saved webhook, without saving anything.
  *
  * Requires role **operator** or higher in the current tenant.
  */
@@ -1428,6 +1513,27 @@ export const createStorageMutation = (options?: Partial<Options<CreateStorageDat
 };
 
 /**
+ * Test storage settings before saving them
+ *
+ * The same probe as `POST /storage/{id}/test` (write, read back, delete an object) with settings not saved yet: the body of a create. Nothing is saved. Answers 200 either way; `ok` and `message` say what failed.
+ *
+ * Requires role **operator** or higher in the current tenant.
+ */
+export const testUnsavedStorageMutation = (options?: Partial<Options<TestUnsavedStorageData>>): UseMutationOptions<TestUnsavedStorageResponse, TestUnsavedStorageError, Options<TestUnsavedStorageData>> => {
+    const mutationOptions: UseMutationOptions<TestUnsavedStorageResponse, TestUnsavedStorageError, Options<TestUnsavedStorageData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await testUnsavedStorage({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
  * Remove a storage destination
  *
  * Refused (409) while databases use it or backups are kept in it.
@@ -1513,7 +1619,7 @@ export const replaceStorageMutation = (options?: Partial<Options<ReplaceStorageD
 /**
  * Write, read and delete a probe object
  *
- * Answers 200 either way; `ok` and `message` say what failed, in words (credentials, missing bucket, network).
+ * Answers 200 either way; `ok` and `message` say what failed, in words (credentials, missing bucket, network). An optional body of changes (as for PATCH) tests them on top of the saved settings without saving them: keys left out keep the saved ones.
  *
  * Requires role **operator** or higher in the current tenant.
  */
