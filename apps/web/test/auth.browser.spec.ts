@@ -194,7 +194,9 @@ describe('identity and access in Chromium', () => {
     await page.waitForURL(`${stack.webUrl}/settings/profile`);
     await page.getByLabel(/^Discord webhook URL/).fill('https://example.com/not-discord');
     await page.getByRole('button', { name: 'Save profile' }).click();
-    await page.getByText('discord_webhook_url must be a Discord webhook URL').waitFor({ timeout: 10_000 });
+    await page
+      .getByText('Discord webhook URL must be a webhook URL copied from Discord (https://discord.com/api/webhooks/…).')
+      .waitFor({ timeout: 10_000 });
     await page.getByLabel(/^Discord webhook URL/).fill('');
     await page.getByLabel(/^Display name/).fill('Ada Admin');
     await page.getByRole('button', { name: 'Save profile' }).click();
@@ -204,7 +206,7 @@ describe('identity and access in Chromium', () => {
     // Moving where codes go needs proof of the current factor (2FA is on: a recovery code).
     await page.getByLabel(/^Discord webhook URL/).fill(`https://discord.com/api${ADMIN_WEBHOOK_PATH}`);
     await page.getByRole('button', { name: 'Save profile' }).click();
-    await page.getByText('confirmation_code is required: a current TOTP code or a recovery code').waitFor({
+    await page.getByText('Confirmation code is required: a current TOTP code or a recovery code.').waitFor({
       timeout: 10_000,
     });
     await page.getByLabel(/^Confirmation code/).fill(recoveryCodes[0]);
@@ -216,7 +218,7 @@ describe('identity and access in Chromium', () => {
     await page.getByLabel(/^Username/).fill('bob');
     await page.getByLabel(/^Email/).fill('not-an-email');
     await page.getByRole('button', { name: 'Invite' }).click();
-    await page.getByText('email must be an email address').waitFor({ timeout: 10_000 });
+    await page.getByText('Email must be an email address.').waitFor({ timeout: 10_000 });
     await page.getByLabel(/^Email/).fill('bob@example.com');
     await page.getByRole('button', { name: 'Invite' }).click();
     // An invitation, not a member: bob joins once he accepts (invitations.browser.spec.ts).
