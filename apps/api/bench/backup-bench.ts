@@ -295,6 +295,11 @@ interface CpuSpent {
   otherBusy: number;
 }
 
+/** Every process the comparison involves (not other load): the API's side, or the pipeline's. */
+function totalCpu(cpu: CpuSpent): number {
+  return [cpu.api, cpu.worker, cpu.tool, cpu.s3rver, cpu.postgres].filter(Number.isFinite).reduce((a, b) => a + b, 0);
+}
+
 function cpuBetween(a: CpuSnapshot, b: CpuSnapshot, toolS?: number): CpuSpent {
   const worker = b.worker.own - a.worker.own;
   let liveThreads = 0;
@@ -376,7 +381,9 @@ async function runShell(pipelines: Stage[][], extraS = 0): Promise<ShellRun> {
   }
   await rm(dir, { recursive: true, force: true });
   const toolS = Object.values(stageCpuS).reduce((a, b) => a + b, 0);
-  return { wallS, stageCpuS, cpu: cpuBetween(before, after, toolS) };
+  // The API's idle processes are not the pipeline's: their few ticks go to otherBusy.
+  const cpu = { ...cpuBetween(before, after, toolS), api: 0, worker: 0, workerMain: 0, workerEndedThreads: 0 };
+  return { wallS, stageCpuS, cpu };
 }
 
 // ---------------------------------------------------------------- the API, through HTTP
@@ -955,7 +962,7 @@ async function main(): Promise<number> {
     key: string,
     name: string,
     api: ApiRun[],
-    base: { wallS: number }[],
+    base: ShellRun[],
     baseName: string,
     target: number,
     relation: '<=' | '>=',
@@ -979,6 +986,22 @@ async function main(): Promise<number> {
       note: Number.isFinite(withoutQueue)
         ? `${withoutQueue.toFixed(3)} from the job's started_at (without the queue's pick-up)`
         : '',
+    });
+    // All the CPU both sides spend (tools, worker, API, s3rver, PostgreSQL): what other load on the
+    // machine cannot skew the way it skews wall time.
+    const apiCpu = median(api.map((x) => totalCpu(x.cpu)));
+    const baseCpu = base.length ? median(base.map((x) => totalCpu(x.cpu))) : NaN;
+    (summary[key] as Record<string, unknown>).cpu_s_per_gb = {
+      api: round(apiCpu / gb, 1),
+      baseline: Number.isFinite(baseCpu) ? round(baseCpu / gb, 1) : null,
+    };
+    rows.push({
+      name: `${name}: all CPU, API vs baseline`,
+      value: Number.isFinite(baseCpu)
+        ? `${(apiCpu / gb).toFixed(1)} vs ${(baseCpu / gb).toFixed(1)} s/GB (${(apiCpu / baseCpu).toFixed(2)}x)`
+        : `${(apiCpu / gb).toFixed(1)} s/GB`,
+      target: '',
+      note: 'every process of both sides, incl. s3rver and PostgreSQL',
     });
   };
   for (const algorithm of algorithms) {
