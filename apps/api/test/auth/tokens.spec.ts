@@ -188,6 +188,38 @@ describe('credentials', () => {
       expect((await me(admin.access_token)).status).toBe(401);
     });
 
+    it('sets last_used_at on its first use, then at most once a minute (issue 14)', async () => {
+      const created = await createToken(root, { name: 'used-often', role: 'viewer' });
+      const secret = created.body.token as string;
+      const lastUsed = async () =>
+        (await sql('SELECT last_used_at FROM api_tokens WHERE id = $1', [created.body.id]))[0]
+          .last_used_at as Date | null;
+      expect(created.body.last_used_at).toBeNull();
+      expect(await lastUsed()).toBeNull();
+
+      expect((await me(secret)).status).toBe(200);
+      const first = await lastUsed();
+      expect(first).not.toBeNull();
+      expect(Math.abs(Date.now() - first!.getTime())).toBeLessThan(10_000);
+      const listed = await http().get('/api/v1/api-tokens').set(bearer(root.access_token)).expect(200);
+      expect(listed.body.items.find((t: { id: string }) => t.id === created.body.id).last_used_at).toBe(
+        first!.toISOString(),
+      );
+
+      // Within the minute: no write, the value stays.
+      for (let i = 0; i < 3; i++) expect((await me(secret)).status).toBe(200);
+      expect(await lastUsed()).toEqual(first);
+
+      // Once it is older than a minute, the next use updates it, also when many requests come at once.
+      await sql("UPDATE api_tokens SET last_used_at = now() - interval '61 seconds' WHERE id = $1", [created.body.id]);
+      const stale = await lastUsed();
+      const answers = await Promise.all(Array.from({ length: 8 }, () => me(secret)));
+      expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+      const updated = await lastUsed();
+      expect(updated!.getTime()).toBeGreaterThan(stale!.getTime() + 60_000);
+      expect(Math.abs(Date.now() - updated!.getTime())).toBeLessThan(10_000);
+    });
+
     it('records token creation and revocation in the activity log', async () => {
       const response = await http().get('/api/v1/activity-logs?limit=100').set(bearer(root.access_token));
       const actions = new Set((response.body.items as { event: string }[]).map((e) => e.event));

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../prisma/prisma.service';
-import type { ApiToken, Role, User } from '../../generated/prisma/client';
+import type { ApiToken, Role } from '../../generated/prisma/client';
+
+export type ApiTokenForAuth = Pick<
+  ApiToken,
+  'id' | 'tenantId' | 'createdById' | 'role' | 'expiresAt' | 'lastUsedAt' | 'revokedAt'
+> & { creatorRole: Role | null };
 
 @Injectable()
 export class ApiTokensRepository {
@@ -29,15 +34,54 @@ export class ApiTokensRepository {
     return this.prisma.apiToken.findFirst({ where: { id, tenantId } });
   }
 
-  findByHash(tokenHash: string): Promise<(ApiToken & { createdBy: User | null }) | null> {
-    return this.prisma.apiToken.findUnique({ where: { tokenHash }, include: { createdBy: true } });
+  /**
+   * What a request with this token needs, in one round trip (every API-token request runs it): the
+   * token and its creator's role in the token's tenant now (null: no longer a member, or deleted).
+   */
+  async findForAuth(tokenHash: string): Promise<ApiTokenForAuth | null> {
+    const rows = await this.prisma.$queryRaw<
+      {
+        id: string;
+        tenant_id: string;
+        created_by_id: string | null;
+        role: Role;
+        expires_at: Date | null;
+        last_used_at: Date | null;
+        revoked_at: Date | null;
+        creator_role: Role | null;
+      }[]
+    >`
+      SELECT t.id, t.tenant_id, t.created_by_id, t.role::text AS role, t.expires_at, t.last_used_at,
+             t.revoked_at, m.role::text AS creator_role
+      FROM api_tokens t
+      LEFT JOIN memberships m ON m.user_id = t.created_by_id AND m.tenant_id = t.tenant_id
+      WHERE t.token_hash = ${tokenHash}`;
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      tenantId: row.tenant_id,
+      createdById: row.created_by_id,
+      role: row.role,
+      expiresAt: row.expires_at && new Date(row.expires_at),
+      lastUsedAt: row.last_used_at && new Date(row.last_used_at),
+      revokedAt: row.revoked_at && new Date(row.revoked_at),
+      creatorRole: row.creator_role,
+    };
   }
 
   revoke(id: string): Promise<ApiToken> {
     return this.prisma.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
   }
 
-  async touch(id: string): Promise<void> {
-    await this.prisma.apiToken.update({ where: { id }, data: { lastUsedAt: new Date() } });
+  /**
+   * Sets last_used_at to `now` unless it is already later than `staleBefore`. The condition is in the
+   * WHERE clause, so concurrent requests (and processes) that all saw an old value write it once.
+   */
+  async touch(id: string, now: Date, staleBefore: Date): Promise<void> {
+    await this.prisma.apiToken.updateMany({
+      where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: staleBefore } }] },
+      data: { lastUsedAt: now },
+    });
   }
 }

@@ -9,6 +9,8 @@ import { MembershipsRepository } from '../tenants/memberships.repository';
 import { SessionRevocations } from './session-revocations';
 
 export const API_TOKEN_PREFIX = 'dst_';
+/** last_used_at of an API token is at most this old while the token is in use (see ApiTokenDto). */
+export const API_TOKEN_LAST_USED_GRANULARITY_MS = 60_000;
 
 export interface AccessTokenClaims {
   sub: string;
@@ -29,6 +31,9 @@ export class CredentialsVerifier {
     private readonly apiTokens: ApiTokensRepository,
     private readonly revocations: SessionRevocations,
   ) {}
+
+  /** API token id → its last_used_at update in flight. */
+  private readonly touching = new Map<string, Promise<void>>();
 
   verify(credential: string): Promise<AuthContext> {
     return credential.startsWith(API_TOKEN_PREFIX) ? this.verifyApiToken(credential) : this.verifyJwt(credential);
@@ -56,21 +61,40 @@ export class CredentialsVerifier {
   }
 
   private async verifyApiToken(token: string): Promise<AuthContext> {
-    const row = await this.apiTokens.findByHash(SecretBox.sha256(token));
+    // Read on every request, never cached: a revocation, removal or demotion applies to the next one.
+    const row = await this.apiTokens.findForAuth(SecretBox.sha256(token));
     if (!row || row.revokedAt) throw invalid('Invalid or revoked API token');
-    if (row.expiresAt && row.expiresAt <= new Date()) throw invalid('This API token has expired');
+    const now = new Date();
+    if (row.expiresAt && row.expiresAt <= now) throw invalid('This API token has expired');
     if (!row.createdById) throw invalid('The user who created this API token no longer exists');
     // A token never outranks its creator as they are now: demoted or removed creators take it down with them.
-    const creator = await this.memberships.find(row.createdById, row.tenantId);
-    if (!creator) throw invalid('The user who created this API token is no longer a member of its tenant');
-    await this.apiTokens.touch(row.id);
+    const creatorRole = row.creatorRole;
+    if (!creatorRole) throw invalid('The user who created this API token is no longer a member of its tenant');
+    await this.touchApiToken(row.id, row.lastUsedAt, now);
     // API tokens act within their tenant only, never as the instance admin.
     return {
       userId: row.createdById,
       tenantId: row.tenantId,
-      role: roleAtLeast(creator.role, row.role) ? row.role : creator.role,
+      role: roleAtLeast(creatorRole, row.role) ? row.role : creatorRole,
       isInstanceAdmin: false,
       apiTokenId: row.id,
     };
+  }
+
+  /**
+   * last_used_at with a granularity of API_TOKEN_LAST_USED_GRANULARITY_MS: written on the first use and
+   * then at most once per interval per token (a write on every request serialized all of a token's
+   * requests on its row lock and a WAL flush). Concurrent requests of this process that read the same
+   * old value share one update instead of each sending it.
+   */
+  private touchApiToken(id: string, lastUsedAt: Date | null, now: Date): Promise<void> {
+    const staleBefore = new Date(now.getTime() - API_TOKEN_LAST_USED_GRANULARITY_MS);
+    if (lastUsedAt && lastUsedAt >= staleBefore) return Promise.resolve();
+    let pending = this.touching.get(id);
+    if (!pending) {
+      pending = this.apiTokens.touch(id, now, staleBefore).finally(() => this.touching.delete(id));
+      this.touching.set(id, pending);
+    }
+    return pending;
   }
 }

@@ -30,7 +30,14 @@ export class ApiTokenDto {
   @ApiProperty({ enum: ROLES }) role: (typeof ROLES)[number];
   @ApiProperty({ example: 'dst_9fK2aQ1x', description: 'The first characters, to recognise it.' }) prefix: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) expires_at: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) last_used_at: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description:
+      'When the token was last used, to the minute: set on its first use, then updated at most once a minute while it is in use. `null`: never used.',
+  })
+  last_used_at: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) revoked_at: string | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
 }
