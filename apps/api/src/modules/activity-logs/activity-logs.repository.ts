@@ -16,7 +16,9 @@ export class ActivityLogsRepository {
   }
 
   list(where: Prisma.ActivityLogWhereInput, skip: number, take: number): Promise<[ActivityLogWithUser[], number]> {
-    return this.prisma.$transaction([
+    // Page and total side by side: a transaction gave them no common snapshot (READ COMMITTED), only
+    // BEGIN and COMMIT round trips.
+    return Promise.all([
       this.prisma.activityLog.findMany({
         where,
         orderBy: { createdAt: 'desc' },

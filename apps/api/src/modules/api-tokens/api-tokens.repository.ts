@@ -24,7 +24,9 @@ export class ApiTokensRepository {
   }
 
   listForTenant(tenantId: string, skip: number, take: number): Promise<[ApiToken[], number]> {
-    return this.prisma.$transaction([
+    // Page and total side by side: a transaction gave them no common snapshot (READ COMMITTED), only
+    // BEGIN and COMMIT round trips.
+    return Promise.all([
       this.prisma.apiToken.findMany({ where: { tenantId }, orderBy: { createdAt: 'desc' }, skip, take }),
       this.prisma.apiToken.count({ where: { tenantId } }),
     ]);

@@ -11,7 +11,9 @@ export class DatabasesRepository {
   }
 
   listForTenant(tenantId: string, skip: number, take: number): Promise<[Database[], number]> {
-    return this.prisma.$transaction([
+    // Page and total side by side: a transaction gave them no common snapshot (READ COMMITTED), only
+    // BEGIN and COMMIT round trips.
+    return Promise.all([
       this.prisma.database.findMany({ where: { tenantId }, orderBy: { name: 'asc' }, skip, take }),
       this.prisma.database.count({ where: { tenantId } }),
     ]);

@@ -11,7 +11,9 @@ export class StorageRepository {
   }
 
   listForTenant(tenantId: string, skip: number, take: number): Promise<[Storage[], number]> {
-    return this.prisma.$transaction([
+    // Page and total side by side: a transaction gave them no common snapshot (READ COMMITTED), only
+    // BEGIN and COMMIT round trips.
+    return Promise.all([
       this.prisma.storage.findMany({ where: { tenantId }, orderBy: { name: 'asc' }, skip, take }),
       this.prisma.storage.count({ where: { tenantId } }),
     ]);

@@ -50,7 +50,9 @@ export class InvitationsRepository {
 
   listOpenForTenant(tenantId: string, skip: number, take: number): Promise<[InvitationView[], number]> {
     const where = { tenantId, ...open() };
-    return this.prisma.$transaction([
+    // Page and total side by side: a transaction gave them no common snapshot (READ COMMITTED), only
+    // BEGIN and COMMIT round trips.
+    return Promise.all([
       this.prisma.invitation.findMany({ where, include: VIEW, orderBy: { createdAt: 'asc' }, skip, take }),
       this.prisma.invitation.count({ where }),
     ]);

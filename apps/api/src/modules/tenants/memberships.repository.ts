@@ -38,7 +38,9 @@ export class MembershipsRepository {
   }
 
   listForTenant(tenantId: string, skip: number, take: number): Promise<[MembershipWithUser[], number]> {
-    return this.prisma.$transaction([
+    // Page and total side by side: a transaction gave them no common snapshot (READ COMMITTED), only
+    // BEGIN and COMMIT round trips.
+    return Promise.all([
       this.prisma.membership.findMany({
         where: { tenantId },
         include: { user: true },

@@ -8,7 +8,9 @@ export class TenantsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   listAll(skip: number, take: number): Promise<[Tenant[], number]> {
-    return this.prisma.$transaction([
+    // Page and total side by side: a transaction gave them no common snapshot (READ COMMITTED), only
+    // BEGIN and COMMIT round trips.
+    return Promise.all([
       this.prisma.tenant.findMany({ orderBy: { createdAt: 'asc' }, skip, take }),
       this.prisma.tenant.count(),
     ]);
