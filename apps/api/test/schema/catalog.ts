@@ -43,6 +43,8 @@ interface DmmfModel {
   dbName: string | null;
   fields: DmmfField[];
   uniqueIndexes: { name: string | null; fields: string[] }[];
+  /** A composite primary key (@@id); null when a field has @id. */
+  primaryKey: { name: string | null; fields: string[] } | null;
 }
 interface Dmmf {
   datamodel: {
@@ -151,6 +153,12 @@ export function expectedCatalog(dmmf: Dmmf): Catalog {
       };
       if (field.isId) shape.primaryKey.columns.push(name);
       if (field.isUnique) shape.uniques[identifier(`${table}_${name}_key`)] = [name];
+    }
+    if (model.primaryKey) {
+      shape.primaryKey = {
+        name: identifier(model.primaryKey.name ?? `${table}_pkey`),
+        columns: model.primaryKey.fields.map(column),
+      };
     }
     for (const unique of model.uniqueIndexes) {
       const columns = unique.fields.map(column);

@@ -80,9 +80,12 @@ export class BackupsRepository {
     take: number,
   ): Promise<[Backup[], number]> {
     const where = { databaseId, ...(status ? { status } : {}) };
-    return this.prisma.$transaction([
+    // Page and total side by side: a transaction gave them no common snapshot (READ COMMITTED), only
+    // BEGIN and COMMIT round trips. The total is the triggers' (backup_counts), not a count(*) over the
+    // whole history.
+    return Promise.all([
       this.prisma.backup.findMany({ where, orderBy: { createdAt: 'desc' }, skip, take }),
-      this.prisma.backup.count({ where }),
+      this.prisma.backupCount.aggregate({ where, _sum: { total: true } }).then((sum) => sum._sum.total ?? 0),
     ]);
   }
 
@@ -102,7 +105,9 @@ export class BackupsRepository {
       ...(filter.createdAt ? { createdAt: filter.createdAt } : {}),
       ...(contains ? { OR: [{ name: contains }, { database: { name: contains } }] } : {}),
     };
-    return this.prisma.$transaction([
+    // Page and total side by side: a transaction gave them no common snapshot (READ COMMITTED), only
+    // BEGIN and COMMIT round trips.
+    return Promise.all([
       this.prisma.backup.findMany({
         where,
         include: { database: { select: { name: true } } },
@@ -143,7 +148,9 @@ export class BackupsRepository {
       ...(filter.databaseId ? { backup: { databaseId: filter.databaseId } } : {}),
       ...(filter.status ? { status: filter.status } : {}),
     };
-    return this.prisma.$transaction([
+    // Page and total side by side: a transaction gave them no common snapshot (READ COMMITTED), only
+    // BEGIN and COMMIT round trips.
+    return Promise.all([
       this.prisma.restore.findMany({
         where,
         include: RESTORE_BACKUP,
