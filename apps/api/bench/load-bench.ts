@@ -14,6 +14,7 @@
 // APP_ROLE=api process under load and an APP_ROLE=worker process running the backups),
 // BENCH_LOAD_SCENARIOS / --load-scenarios (comma-separated subset of read50,backup,read200,writes,list100k),
 // BENCH_LOAD_MAJOR / --load-major (15: the server backed up in c), BENCH_LOAD_SOURCE_MB (60),
+// BENCH_LOAD_LOG_LEVEL / --load-log-level (info, as production: a log line per request),
 // BENCH_CPU_PROF / --cpu-prof (a folder: the API's V8 CPU profile of each measured scenario goes there,
 // api-<pid>-<n>.cpuprofile, through the preload cpu-profile.cjs), BENCH_LOAD_STATEMENTS=1 (the service
 // database's statements per request in each scenario, from pg_stat_statements).
@@ -366,7 +367,7 @@ async function main(): Promise<number> {
   const databaseUrl = await own.createDatabase(serviceDbName);
   const apiEnv = {
     // info: what production logs, one line per request (pino) included.
-    LOG_LEVEL: 'info',
+    LOG_LEVEL: option('load-log-level', 'BENCH_LOAD_LOG_LEVEL', 'info'),
     APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     PG_BIN_DIR_TEMPLATE: process.env.PG_BIN_DIR_TEMPLATE || testPgBinDirTemplate(),
     DISCORD_API_URL: discord.apiBase,
