@@ -9,6 +9,7 @@ import {
   openFromNavigation,
   pick,
   setUpConsoleWithPostgres,
+  storedSession,
   withPg,
   type ConsoleStack,
 } from './support';
@@ -167,6 +168,25 @@ describe('backups and restores in Chromium', () => {
     expect(requests.filter((url) => /\/download-link$/.test(url))).toHaveLength(1);
     expect(requests.filter((url) => /\/backups\/[^/]+\/download$/.test(url))).toEqual([]);
     expect(await page.getByText('Could not download the backup').count()).toBe(0);
+
+    // Through the console's /api proxy the answer keeps its Content-Length (the browser's progress
+    // knows the total) and streams the same bytes.
+    const session = (await storedSession(page))!;
+    const id = /\/backups\/([0-9a-f-]{36})\/file/.exec(download.url())![1];
+    const created = await fetch(`${stack.webUrl}/api/v1/backups/${id}/download-link`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.accessToken}` },
+    });
+    expect(created.status).toBe(201);
+    const viaConsole = await fetch(`${stack.webUrl}${((await created.json()) as { url: string }).url}`);
+    expect(viaConsole.status).toBe(200);
+    expect(viaConsole.headers.get('content-length')).toBe(String(bytes.length));
+    expect(viaConsole.headers.get('content-disposition')).toBe(`attachment; filename="${backupName}.dump"`);
+    expect(
+      createHash('sha256')
+        .update(Buffer.from(await viaConsole.arrayBuffer()))
+        .digest('hex'),
+    ).toBe(objectSha256);
   });
 
   it('restores into a new database on the same server after the name is typed, and follows it to success', async () => {

@@ -33,8 +33,9 @@ function forwardedHeaders(source: Headers, drop: Set<string>): Headers {
 }
 
 /**
- * Forwards /api/* to the API, streaming both ways (downloads and live progress pass through
- * unbuffered). The browser only ever talks to the console's origin.
+ * Forwards /api/* to the API, streaming both ways (live progress passes through unbuffered). The
+ * browser only ever talks to the console's origin. Next drops Content-Length from a route
+ * handler's answer, so a backup's download link is passed on by server.js instead, size included.
  */
 async function proxy(request: NextRequest): Promise<Response> {
   const target = `${apiOrigin()}${request.nextUrl.pathname}${request.nextUrl.search}`;
@@ -61,12 +62,8 @@ async function proxy(request: NextRequest): Promise<Response> {
   } catch {
     return Response.json({ status: 502, code: 'BAD_GATEWAY', message: 'API unreachable', errors: [] }, { status: 502 });
   }
-  // fetch already decoded a compressed body, so its encoding and length headers no longer apply.
-  // An uncompressed one passes through as it came, Content-Length too: a download's size (and so the
-  // browser's progress bar) must survive the proxy.
-  const length = upstream.headers.has('content-encoding') ? null : upstream.headers.get('content-length');
+  // fetch already decoded the body, so its encoding and length headers no longer apply.
   const responseHeaders = forwardedHeaders(upstream.headers, new Set([...HOP_BY_HOP, 'content-encoding']));
-  if (length !== null) responseHeaders.set('content-length', length);
   return new Response(upstream.body, {
     status: upstream.status,
     statusText: upstream.statusText,
