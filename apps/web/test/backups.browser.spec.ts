@@ -227,7 +227,7 @@ describe('backups and restores in Chromium', () => {
     expect(source).toHaveLength(4);
     expect(restored).toEqual(source);
 
-    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.getByRole('button', { name: 'Close', exact: true }).last().click();
     await closed(page, dialog);
   });
 
@@ -246,7 +246,7 @@ describe('backups and restores in Chromium', () => {
     expect(await dialog.getByTestId('restore-error').innerText()).toMatch(
       /^Cannot create database "restored": .*already exists/,
     );
-    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.getByRole('button', { name: 'Close', exact: true }).last().click();
     await closed(page, dialog);
   });
 

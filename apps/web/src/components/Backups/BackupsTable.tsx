@@ -175,6 +175,7 @@ export function BackupsTable({
       items={backups}
       empty={empty}
       minWidth={900}
+      label="Backup history"
       testId="backups-table"
       rowAttributes={(backup) => ({
         'data-testid': `backup-row-${backup.name}`,

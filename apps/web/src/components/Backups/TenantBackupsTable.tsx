@@ -49,6 +49,7 @@ export function TenantBackupsTable({ backups, empty }: { backups: TenantBackupDt
       items={backups}
       empty={empty}
       minWidth={900}
+      label="Backups"
       testId="tenant-backups-table"
       rowAttributes={(backup) => ({
         'data-testid': `backup-row-${backup.name}`,
