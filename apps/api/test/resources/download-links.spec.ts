@@ -42,12 +42,13 @@ describe('download links', () => {
   let other: Backup;
   let backupOfB: Backup;
 
+  let storages = 0;
   async function setUpDatabase(token: string, dbname: string): Promise<string> {
     const storage = await app
       .http()
       .post('/api/v1/storage')
       .set(bearer(token))
-      .send({ name: 'disk', provider: 'local' })
+      .send({ name: `disk-${(storages += 1)}`, provider: 'local' })
       .expect(201);
     const database = await app
       .http()
@@ -129,6 +130,19 @@ describe('download links', () => {
     expect(direct.status).toBe(403);
     // Without credentials at all: 401, as before.
     expect((await linkFor(backup.id, '').unset('Authorization')).status).toBe(401);
+  });
+
+  it('answers 409 for a backup with nothing stored, as GET /download does', async () => {
+    const brokenId = await setUpDatabase(app.root.access_token, 'no_such_database');
+    const started = await app
+      .http()
+      .post(`/api/v1/databases/${brokenId}/backup`)
+      .set(bearer(app.root.access_token))
+      .expect(202);
+    const failed = await waitForJob(app, `/api/v1/backups/${started.body.id}`);
+    expect(failed.status).toBe('failed');
+    const link = await linkFor(started.body.id as string, operator.access_token);
+    expect([link.status, link.body.code]).toEqual([409, 'BACKUP_NOT_AVAILABLE']);
   });
 
   it('answers 404 for another tenant’s backup and for an unknown one', async () => {
