@@ -44,6 +44,32 @@ describe('forms in Chromium', () => {
     await dialog.getByText('Local disk').click();
     await dialog.getByRole('button', { name: 'Add storage' }).click();
     await closed(page, dialog);
+    // Its usage, from the stats: nothing kept there yet.
+    const row = page.getByTestId('storage-row-disk');
+    await row.getByText('0 backups').waitFor({ timeout: 20_000 });
+    expect(await row.innerText()).toContain('0 B');
+  });
+
+  it('tells two webhooks apart by the end of their id', async () => {
+    const { page, stack } = env;
+    const session = (await storedSession(page))!;
+    const ids = ['111111111111111111', '222222222222229876'];
+    for (const [i, id] of ids.entries()) {
+      const response = await fetch(`${stack.api.url}/api/v1/notifications`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${session.accessToken}` },
+        body: JSON.stringify({
+          name: `hook-${i}`,
+          discord_webhook_url: `https://discord.com/api/webhooks/${id}/secret-token-${i}`,
+        }),
+      });
+      expect(response.status).toBe(201);
+    }
+    await openFromNavigation(page, stack, 'Notifications', '/notifications');
+    await page.getByTestId('notification-row-hook-1').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('notification-row-hook-0').innerText()).toContain('Discord webhook …1111');
+    expect(await page.getByTestId('notification-row-hook-1').innerText()).toContain('Discord webhook …9876');
+    expect(await page.content()).not.toContain('secret-token');
   });
 
   it('words every wrong database field under its label, sums them up and focuses the first', async () => {

@@ -44,6 +44,38 @@ describe('notifications', () => {
     expect(rows[0].webhook_url_encrypted).not.toContain(token);
   });
 
+  it('tells two webhooks apart by the last digits of their id, never by their token', async () => {
+    const [first, second] = [uniqueWebhook(), uniqueWebhook()];
+    const made = [];
+    for (const [name, hook] of [
+      ['hint-a', first],
+      ['hint-b', second],
+    ] as const) {
+      made.push(
+        (
+          await app
+            .http()
+            .post('/api/v1/notifications')
+            .set(auth())
+            .send({ name, discord_webhook_url: hook.url })
+            .expect(201)
+        ).body,
+      );
+    }
+    const idOf = (url: string) => url.split('/').slice(-2)[0];
+    expect(made.map((n) => n.webhook_id_hint)).toEqual([
+      `…${idOf(first.url).slice(-4)}`,
+      `…${idOf(second.url).slice(-4)}`,
+    ]);
+    const listed = await app.http().get('/api/v1/notifications').set(auth()).expect(200);
+    const hints = (listed.body.items as { name: string; webhook_id_hint: string }[]).filter((n) =>
+      n.name.startsWith('hint-'),
+    );
+    expect(hints.map((n) => n.webhook_id_hint)).toEqual(made.map((n) => n.webhook_id_hint));
+    for (const hook of [first, second]) expect(JSON.stringify(listed.body)).not.toContain(hook.url.split('/').pop()!);
+    for (const n of made) await app.http().delete(`/api/v1/notifications/${n.id}`).set(auth()).expect(204);
+  });
+
   it('names each bad field and writes nothing', async () => {
     const response = await app
       .http()

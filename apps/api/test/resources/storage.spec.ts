@@ -76,6 +76,32 @@ describe('storage', () => {
     expect(existsSync(resolve(localRoot, app.root.tenant.id))).toBe(true);
   });
 
+  it('addresses buckets path-style by default for S3 with a custom endpoint, virtual-hosted for Amazon S3 itself', async () => {
+    const keys = { access_key: 'AKIAEXAMPLE', secret_key: 'secret', bucket: 'bucket-a' };
+    const cases = [
+      [{ name: 'aws', provider: 's3', ...keys }, false],
+      [{ name: 's3-compatible', provider: 's3', endpoint: 'https://s3.internal.example.com', ...keys }, true],
+      [
+        {
+          name: 's3-compatible-vhost',
+          provider: 's3',
+          endpoint: 'https://s3.example.com',
+          force_path_style: false,
+          ...keys,
+        },
+        false,
+      ],
+    ] as const;
+    for (const [body, pathStyle] of cases) {
+      const created = await create(body).expect(201);
+      expect({ name: body.name, force_path_style: created.body.force_path_style }).toEqual({
+        name: body.name,
+        force_path_style: pathStyle,
+      });
+      await app.http().delete(`/api/v1/storage/${created.body.id}`).set(auth()).expect(204);
+    }
+  });
+
   it('names the fields each provider needs, and the ones it does not take', async () => {
     const s3 = await create({ name: 'incomplete', provider: 'r2' });
     expect(s3.status).toBe(400);

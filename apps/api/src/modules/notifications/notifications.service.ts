@@ -16,11 +16,18 @@ import type {
 } from './dto/notification.dto';
 import { NotificationsRepository } from './notifications.repository';
 
-function toDto(row: Notification): NotificationDto {
+/** The last digits of the webhook's id (public in Discord, unlike its token): tells two webhooks apart. */
+function webhookIdHint(url: string): string | null {
+  const id = /\/webhooks\/(\d+)\//.exec(url)?.[1];
+  return id ? `…${id.slice(-4)}` : null;
+}
+
+function toDto(row: Notification, secrets: SecretBox): NotificationDto {
   return {
     id: row.id,
     name: row.name,
     discord_webhook_url_set: Boolean(row.webhookUrlEncrypted),
+    webhook_id_hint: row.webhookUrlEncrypted ? webhookIdHint(secrets.decrypt(row.webhookUrlEncrypted)) : null,
     on_success: row.onSuccess,
     on_failure: row.onFailure,
     enabled: row.enabled,
@@ -57,17 +64,21 @@ export class NotificationsService {
       nameTaken,
     );
     await this.record(auth, meta, 'notification.create', row);
-    return toDto(row);
+    return toDto(row, this.secrets);
   }
 
   async list(auth: AuthContext, query: PageQueryDto): Promise<Page<NotificationDto>> {
     const { skip, take } = skipTake(query);
     const [rows, total] = await this.notifications.listForTenant(auth.tenantId, skip, take);
-    return pageOf(rows.map(toDto), total, query);
+    return pageOf(
+      rows.map((row) => toDto(row, this.secrets)),
+      total,
+      query,
+    );
   }
 
   async get(auth: AuthContext, id: string): Promise<NotificationDto> {
-    return toDto(await this.require(auth, id));
+    return toDto(await this.require(auth, id), this.secrets);
   }
 
   async update(auth: AuthContext, id: string, input: UpdateNotificationDto, meta: RequestMeta) {
@@ -84,7 +95,7 @@ export class NotificationsService {
       nameTaken,
     );
     await this.record(auth, meta, 'notification.update', row);
-    return toDto(row);
+    return toDto(row, this.secrets);
   }
 
   /** PUT: exactly `input` (omitted switches back to their defaults); an omitted webhook URL is kept. */
@@ -102,7 +113,7 @@ export class NotificationsService {
       nameTaken,
     );
     await this.record(auth, meta, 'notification.update', row);
-    return toDto(row);
+    return toDto(row, this.secrets);
   }
 
   async delete(auth: AuthContext, id: string, meta: RequestMeta): Promise<void> {

@@ -181,7 +181,8 @@ export class StorageService {
       region: input.region ?? (input.provider === 'r2' ? 'auto' : input.provider === 'local' ? null : 'us-east-1'),
       endpoint: input.endpoint ?? null,
       pathPrefix: input.path_prefix ?? '',
-      forcePathStyle: input.force_path_style ?? input.provider !== 's3',
+      // A custom endpoint for `s3` is an S3-compatible server, which rarely serves bucket.host names.
+      forcePathStyle: input.force_path_style ?? (input.provider !== 's3' || Boolean(input.endpoint)),
     };
   }
 

@@ -221,7 +221,10 @@ function storageOptions(storages: StorageDto[]) {
 }
 
 function notificationOptions(notifications: NotificationDto[]) {
-  return notifications.map((n) => ({ value: n.id, label: n.enabled ? n.name : `${n.name} (disabled)` }));
+  return notifications.map((n) => {
+    const hint = n.webhook_id_hint ? ` · webhook ${n.webhook_id_hint}` : '';
+    return { value: n.id, label: `${n.name}${hint}${n.enabled ? '' : ' (disabled)'}` };
+  });
 }
 
 /** Adds a PostgreSQL database to back up, or edits `database`. */

@@ -30,7 +30,9 @@ const COLUMNS: DataColumn<NotificationDto>[] = [
     header: 'Webhook',
     cell: (notification) =>
       notification.discord_webhook_url_set ? (
-        <Text size="sm">Discord (URL hidden)</Text>
+        <Text size="sm" title="The URL's secret token is never shown">
+          Discord webhook {notification.webhook_id_hint ?? ''}
+        </Text>
       ) : (
         <Badge variant="dot" color="red">
           Missing

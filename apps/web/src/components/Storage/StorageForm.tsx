@@ -223,8 +223,8 @@ export function StorageForm({
       {shown.pathStyle ? (
         <Switch
           label="Path-style addressing"
-          description="Bucket in the path instead of the host name (default: on for R2 and MinIO, off for S3)"
-          checked={values.forcePathStyle ?? values.provider !== 's3'}
+          description="Bucket in the path instead of the host name (default: on for R2, MinIO and a custom S3 endpoint; off for Amazon S3)"
+          checked={values.forcePathStyle ?? (values.provider !== 's3' || Boolean(values.endpoint.trim()))}
           onChange={(event) => set({ forcePathStyle: event.currentTarget.checked })}
           error={fieldError(error, 'force_path_style')}
         />

@@ -1,7 +1,8 @@
 'use client';
 
 import { Badge, Stack, Text } from '@mantine/core';
-import type { StorageDto } from '@dumpstation/api-client';
+import type { StorageDto, StorageStatsDto } from '@dumpstation/api-client';
+import { ByteSize } from '@/components/Common/ByteSize';
 import type { DataColumn } from '@/components/Common/DataTable';
 import { ResourceTable, type ResourceRowActions } from '@/components/Common/ResourceTable';
 import { formatDate } from '@/lib/format';
@@ -22,7 +23,22 @@ function Credentials({ storage }: { storage: StorageDto }) {
   );
 }
 
-const COLUMNS: DataColumn<StorageDto>[] = [
+/** What the tenant's kept backups occupy there (GET /stats), or a dash until it is known. */
+function Usage({ usage }: { usage: StorageStatsDto | undefined }) {
+  if (!usage) return <Text size="sm">—</Text>;
+  return (
+    <Stack gap={0}>
+      <Text size="sm">
+        <ByteSize bytes={usage.bytes} />
+      </Text>
+      <Text size="xs" c="dimmed">
+        {usage.objects === 1 ? '1 backup' : `${usage.objects} backups`}
+      </Text>
+    </Stack>
+  );
+}
+
+const columns = (usage: Map<string, StorageStatsDto>): DataColumn<StorageDto>[] => [
   { header: 'Name', td: { fw: 500 }, cell: (storage) => storage.name },
   {
     header: 'Provider',
@@ -46,19 +62,24 @@ const COLUMNS: DataColumn<StorageDto>[] = [
     ),
   },
   { header: 'Credentials', cell: (storage) => <Credentials storage={storage} /> },
+  { header: 'Used', cell: (storage) => <Usage usage={usage.get(storage.id)} /> },
   { header: 'Created', cell: (storage) => formatDate(storage.created_at) },
 ];
 
-export function StorageTable({ storages, ...actions }: { storages: StorageDto[] } & ResourceRowActions<StorageDto>) {
+export function StorageTable({
+  storages,
+  usage,
+  ...actions
+}: { storages: StorageDto[]; usage?: StorageStatsDto[] } & ResourceRowActions<StorageDto>) {
   return (
     <ResourceTable
       items={storages}
       empty="No storage yet. Add one: every database needs somewhere to put its dumps."
-      minWidth={820}
+      minWidth={920}
       label="Storage"
       testId="storage-table"
       rowTestId={(storage) => `storage-row-${storage.name}`}
-      columns={COLUMNS}
+      columns={columns(new Map((usage ?? []).map((entry) => [entry.id, entry])))}
       deleteMessage="Refused while databases use it or backups are kept in it. Objects already written stay where they are."
       actions={actions}
     />

@@ -24,7 +24,8 @@ export function useStorage(id: string | null | undefined) {
 }
 
 function useInvalidateStorage() {
-  return useInvalidateOperations('listStorage', 'getStorage');
+  // The stats hold each storage's usage (the storage list shows it).
+  return useInvalidateOperations('listStorage', 'getStorage', 'getStats');
 }
 
 export function useCreateStorage() {

@@ -52,6 +52,14 @@ export class NotificationDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'ops-alerts' }) name: string;
   @ApiProperty({ description: 'A webhook URL is stored (it is never returned).' }) discord_webhook_url_set: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '…4521',
+    description:
+      "The last 4 digits of the webhook's id (Discord's public part of the URL, never its token), to tell two webhooks apart.",
+  })
+  webhook_id_hint: string | null;
   @ApiProperty() on_success: boolean;
   @ApiProperty() on_failure: boolean;
   @ApiProperty() enabled: boolean;

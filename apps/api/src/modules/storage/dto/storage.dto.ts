@@ -75,7 +75,10 @@ export class CreateStorageDto {
   })
   path_prefix?: string;
 
-  @ApiPropertyOptional({ description: 'Path-style addressing (default: on for `minio` and `r2`, off for `s3`).' })
+  @ApiPropertyOptional({
+    description:
+      'Path-style addressing (default: on for `minio` and `r2`, and for `s3` with a custom `endpoint` — S3-compatible servers rarely serve virtual-hosted buckets; off for Amazon S3 itself).',
+  })
   @IsOptionalNonNull()
   @IsBoolean()
   force_path_style?: boolean;

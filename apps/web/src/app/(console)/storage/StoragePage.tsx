@@ -5,6 +5,7 @@ import { CheckResultAlert } from '@/components/Common/CheckResultAlert';
 import { ResourceListPage } from '@/components/Common/ResourceListPage';
 import { StorageForm } from '@/components/Storage/StorageForm';
 import { StorageTable } from '@/components/Storage/StorageTable';
+import { useStats } from '@/hooks/queries/stats';
 import { useDeleteStorage, useStorages, useTestStorage } from '@/hooks/queries/storage';
 import { useSignedInSession } from '@/lib/auth/SessionProvider';
 
@@ -13,6 +14,7 @@ export function StoragePage() {
   const [page, setPage] = useState(1);
   const storages = useStorages(page);
   const test = useTestStorage();
+  const stats = useStats();
   const remove = useDeleteStorage();
 
   return (
@@ -29,7 +31,9 @@ export function StoragePage() {
       test={test}
       remove={remove}
       renderTestResult={(outcome) => <CheckResultAlert {...outcome} testId="storage-test-result" />}
-      renderTable={(storages, actions) => <StorageTable storages={storages} {...actions} />}
+      renderTable={(storages, actions) => (
+        <StorageTable storages={storages} usage={stats.data?.storages} {...actions} />
+      )}
       renderForm={(storage, close) => <StorageForm storage={storage} onSaved={close} onCancel={close} />}
     />
   );
