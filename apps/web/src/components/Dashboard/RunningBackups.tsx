@@ -40,13 +40,28 @@ function RunningBackup({ backup, now }: { backup: TenantBackupDto; now: number }
         <Progress.Section value={percent ?? 100} withAria={false} color="blue" striped animated={percent === null} />
       </Progress.Root>
       <Text size="xs" c="dimmed" data-testid={`running-${backup.id}-facts`}>
-        <ByteSize bytes={bytes} testId={`running-${backup.id}-bytes`} />
-        {expected ? (
+        {phase === 'dumping' ? (
           <>
-            {' of about '}
-            <ByteSize bytes={expected} />
+            <ByteSize bytes={bytes} testId={`running-${backup.id}-bytes`} />
+            {expected ? (
+              <>
+                {' of about '}
+                <ByteSize bytes={expected} />
+              </>
+            ) : null}
           </>
-        ) : null}{' '}
+        ) : (
+          // Never a bare "0 B": the phase above says what it waits for.
+          <>
+            nothing written yet
+            {expected ? (
+              <>
+                {' (the last backup: '}
+                <ByteSize bytes={expected} />)
+              </>
+            ) : null}
+          </>
+        )}{' '}
         · {rate === null ? '—' : `${formatBytes(rate)}/s`} ·{' '}
         {remainingMs !== null ? `about ${formatDuration(remainingMs)} left · ` : ''}
         {formatDuration(elapsedMs)} elapsed
