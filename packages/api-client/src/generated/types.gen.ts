@@ -315,7 +315,7 @@ export type CreateStorageDto = {
      */
     endpoint?: string | null;
     /**
-     * Path-style addressing (default: on for `minio` and `r2`, off for `s3`).
+     * Path-style addressing (default: on for `minio` and `r2`, and for `s3` with a custom `endpoint` — S3-compatible servers rarely serve virtual-hosted buckets; off for Amazon S3 itself).
      */
     force_path_style?: boolean;
     name: string;
@@ -670,6 +670,10 @@ export type NotificationDto = {
     on_failure: boolean;
     on_success: boolean;
     updated_at: string;
+    /**
+     * The last 4 digits of the webhook's id (Discord's public part of the URL, never its token), to tell two webhooks apart.
+     */
+    webhook_id_hint: string | null;
 };
 
 export type NotificationPageDto = {
@@ -1370,7 +1374,7 @@ export type UpdateStorageDto = {
      */
     endpoint?: string | null;
     /**
-     * Path-style addressing (default: on for `minio` and `r2`, off for `s3`).
+     * Path-style addressing (default: on for `minio` and `r2`, and for `s3` with a custom `endpoint` — S3-compatible servers rarely serve virtual-hosted buckets; off for Amazon S3 itself).
      */
     force_path_style?: boolean;
     name?: string;
