@@ -55,6 +55,18 @@ function providerErrors(s: StorageFields): FieldErrorDto[] {
   return errors;
 }
 
+/** A create's (or an unsaved test's) settings meet their provider's needs, or a 400 naming the fields. */
+function assertNewSettings(input: CreateStorageDto): void {
+  const errors = providerErrors({
+    provider: input.provider,
+    bucket: input.bucket ?? null,
+    endpoint: input.endpoint ?? null,
+    accessKeySet: Boolean(input.access_key),
+    secretKeySet: Boolean(input.secret_key),
+  });
+  if (errors.length) throw new ValidationFailedException(errors);
+}
+
 const nameTaken = () => alreadyTaken('name', 'A storage with this name already exists');
 
 /** Where dumps go: CRUD with encrypted keys, and a write/read/delete probe. */
@@ -68,14 +80,7 @@ export class StorageService {
   ) {}
 
   async create(auth: AuthContext, input: CreateStorageDto, meta: RequestMeta): Promise<StorageDto> {
-    const errors = providerErrors({
-      provider: input.provider,
-      bucket: input.bucket ?? null,
-      endpoint: input.endpoint ?? null,
-      accessKeySet: Boolean(input.access_key),
-      secretKeySet: Boolean(input.secret_key),
-    });
-    if (errors.length) throw new ValidationFailedException(errors);
+    assertNewSettings(input);
     const row = await uniquely(
       () =>
         this.storages.create({
@@ -220,14 +225,7 @@ export class StorageService {
 
   /** Probes settings not saved yet (a form's Test before Add). Nothing is saved. */
   async testUnsaved(auth: AuthContext, input: CreateStorageDto, meta: RequestMeta): Promise<CheckResultDto> {
-    const errors = providerErrors({
-      provider: input.provider,
-      bucket: input.bucket ?? null,
-      endpoint: input.endpoint ?? null,
-      accessKeySet: Boolean(input.access_key),
-      secretKeySet: Boolean(input.secret_key),
-    });
-    if (errors.length) throw new ValidationFailedException(errors);
+    assertNewSettings(input);
     const now = new Date();
     const row: Storage = {
       id: randomUUID(),
