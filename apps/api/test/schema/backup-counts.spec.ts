@@ -5,6 +5,7 @@ import { createTestDatabase } from '../helpers/database';
 // Issue 14: backup_counts (per database and status), kept by statement triggers on backups, is the
 // total of GET /databases/{id}/backups. It must equal count(*) after every kind of change.
 describe('backup_counts follows the backups table', () => {
+  let databaseUrl: string;
   let client: Client;
   let tenant: string;
   let storage: string;
@@ -28,7 +29,7 @@ describe('backup_counts follows the backups table', () => {
     );
 
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabase('counts');
+    databaseUrl = await createTestDatabase('counts');
     await new Migrator({ databaseUrl, migrationsDir: defaultMigrationsDir(), log: () => undefined }).migrate();
     client = new Client({ connectionString: databaseUrl });
     await client.connect();
@@ -91,10 +92,9 @@ describe('backup_counts follows the backups table', () => {
   });
 
   it('stays exact under concurrent inserts and status changes', async () => {
-    const url = client.connectionParameters;
     const others = await Promise.all(
       Array.from({ length: 4 }, async () => {
-        const other = new Client({ ...url, password: url.password as string });
+        const other = new Client({ connectionString: databaseUrl });
         await other.connect();
         return other;
       }),
