@@ -813,21 +813,40 @@ async function main(): Promise<number> {
   const s3Api: ApiRun[] = [];
   const backupLine = (what: string, seconds: number, extra = '') =>
     `${what.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s${extra ? `  (${extra})` : ''}`;
+  // Each pair runs baseline first in odd runs and API first in even ones, so neither side always
+  // follows the same operation (whose after-effects, e.g. an S3 upload's writeback, it would inherit).
+  const pair = async (i: number, baseline: () => Promise<void>, api: () => Promise<void>) => {
+    if (i % 2) {
+      await baseline();
+      await api();
+    } else {
+      await api();
+      await baseline();
+    }
+  };
   for (let i = 1; i <= RUNS; i++) {
     for (const algorithm of algorithms) {
-      // --no-sync: pg_dump fsyncs its output file, which /dev/null refuses (EINVAL).
-      const base = await runShell([[dumpStage(algorithm, ['--no-sync', '-f', '/dev/null'])]]);
-      localBase.get(algorithm)!.push(base);
-      log(`run ${i}/${RUNS} ${backupLine(`local ${label(algorithm)}: pg_dump -Fc > /dev/null`, base.wallS)}`);
-      const run = await measureApiJob(client, 'backup', () =>
-        client.call('POST', `/api/v1/databases/${localDatabases.get(algorithm)!.id}/backup`, undefined, [202]),
-      );
-      localApi.get(algorithm)!.push(run);
-      log(
-        `run ${i}/${RUNS} ${backupLine(`local ${label(algorithm)}: API backup`, run.wallS, `stored ${mb(Number(run.job.size_bytes)).toFixed(1)} MB, ${JSON.stringify(run.job.compression ?? null)}`)}`,
+      await pair(
+        i,
+        async () => {
+          // --no-sync: pg_dump fsyncs its output file, which /dev/null refuses (EINVAL).
+          const base = await runShell([[dumpStage(algorithm, ['--no-sync', '-f', '/dev/null'])]]);
+          localBase.get(algorithm)!.push(base);
+          log(`run ${i}/${RUNS} ${backupLine(`local ${label(algorithm)}: pg_dump -Fc > /dev/null`, base.wallS)}`);
+        },
+        async () => {
+          const run = await measureApiJob(client, 'backup', () =>
+            client.call('POST', `/api/v1/databases/${localDatabases.get(algorithm)!.id}/backup`, undefined, [202]),
+          );
+          localApi.get(algorithm)!.push(run);
+          log(
+            `run ${i}/${RUNS} ${backupLine(`local ${label(algorithm)}: API backup`, run.wallS, `stored ${mb(Number(run.job.size_bytes)).toFixed(1)} MB, ${JSON.stringify(run.job.compression ?? null)}`)}`,
+          );
+        },
       );
     }
-    if (pipelines) {
+    const s3Pipeline = async () => {
+      if (!pipelines) return;
       const key = `pipeline/run-${i}.dump.age`;
       const base = await runShell([
         [
@@ -844,14 +863,16 @@ async function main(): Promise<number> {
         )?.size ?? NaN;
       s3Base.push({ ...base, objectBytes });
       log(`run ${i}/${RUNS} ${backupLine(`S3 ${label(s3Compression)}: pg_dump | age | aws s3 cp`, base.wallS)}`);
-    }
-    const run = await measureApiJob(client, 'backup', () =>
-      client.call('POST', `/api/v1/databases/${s3Database.id}/backup`, undefined, [202]),
-    );
-    s3Api.push(run);
-    log(
-      `run ${i}/${RUNS} ${backupLine(`S3 ${label(s3Compression)}: API backup (encrypted)`, run.wallS, `stored ${mb(Number(run.job.size_bytes)).toFixed(1)} MB`)}`,
-    );
+    };
+    await pair(i, s3Pipeline, async () => {
+      const run = await measureApiJob(client, 'backup', () =>
+        client.call('POST', `/api/v1/databases/${s3Database.id}/backup`, undefined, [202]),
+      );
+      s3Api.push(run);
+      log(
+        `run ${i}/${RUNS} ${backupLine(`S3 ${label(s3Compression)}: API backup (encrypted)`, run.wallS, `stored ${mb(Number(run.job.size_bytes)).toFixed(1)} MB`)}`,
+      );
+    });
   }
   const s3BackupId = s3Api[s3Api.length - 1].job.id as string;
 
@@ -860,7 +881,8 @@ async function main(): Promise<number> {
   const s3RestoreApi: ApiRun[] = [];
   const restoredRows: string[] = [];
   for (let i = 1; i <= RUNS; i++) {
-    if (pipelines) {
+    const pipelineRestore = async () => {
+      if (!pipelines) return;
       const db = `bench_pipeline_restore_${i}`;
       const file = join(pipelineTemp, 'archive.dump');
       await sql(source.adminUrl, 'CHECKPOINT');
@@ -899,29 +921,32 @@ async function main(): Promise<number> {
       restoredRows.push(await rowCounts(source.urlFor(db)));
       await sql(source.adminUrl, `DROP DATABASE ${db}`);
       log(`run ${i}/${RUNS} ${backupLine(`S3 restore: aws s3 cp | age -d; pg_restore -j${RESTORE_JOBS}`, base.wallS)}`);
-    }
-    const db = `bench_api_restore_${i}`;
-    await sql(source.adminUrl, 'CHECKPOINT');
-    const run = await measureApiJob(client, 'restore', () =>
-      client.call(
-        'POST',
-        `/api/v1/backups/${s3BackupId}/restore`,
-        {
-          target_host: source.host,
-          target_port: source.port,
-          target_dbname: db,
-          target_user: source.user,
-          target_password: source.password,
-          target_sslmode: 'disable',
-          create: true,
-        },
-        [202],
-      ),
-    );
-    s3RestoreApi.push(run);
-    restoredRows.push(await rowCounts(source.urlFor(db)));
-    await sql(source.adminUrl, `DROP DATABASE ${db}`);
-    log(`run ${i}/${RUNS} ${backupLine('S3 restore: API (create: true)', run.wallS)}`);
+    };
+    const apiRestore = async () => {
+      const db = `bench_api_restore_${i}`;
+      await sql(source.adminUrl, 'CHECKPOINT');
+      const run = await measureApiJob(client, 'restore', () =>
+        client.call(
+          'POST',
+          `/api/v1/backups/${s3BackupId}/restore`,
+          {
+            target_host: source.host,
+            target_port: source.port,
+            target_dbname: db,
+            target_user: source.user,
+            target_password: source.password,
+            target_sslmode: 'disable',
+            create: true,
+          },
+          [202],
+        ),
+      );
+      s3RestoreApi.push(run);
+      restoredRows.push(await rowCounts(source.urlFor(db)));
+      await sql(source.adminUrl, `DROP DATABASE ${db}`);
+      log(`run ${i}/${RUNS} ${backupLine('S3 restore: API (create: true)', run.wallS)}`);
+    };
+    await pair(i, pipelineRestore, apiRestore);
   }
   await sql(source.adminUrl, 'CHECKPOINT');
   const wrongRows = restoredRows.filter((rows) => rows !== sourceRows);
