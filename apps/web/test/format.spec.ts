@@ -58,11 +58,16 @@ describe('backupProgress', () => {
     });
   });
 
-  it('gives a percentage of the previous size and the time left at the rate so far', () => {
-    // 25 MiB of an expected 100 MiB in 10 s: 25 %, 30 s to go.
-    const facts = backupProgress(running(25 * 1024 ** 2), 100 * 1024 ** 2, start + 10_000);
+  it('gives a percentage of the previous size and the time left at the observed rate', () => {
+    // 25 MiB of an expected 100 MiB, seen arriving at 5 MiB/s: 25 %, 15 s to go.
+    const facts = backupProgress(running(25 * 1024 ** 2), 100 * 1024 ** 2, start + 10_000, 5 * 1024 ** 2);
     expect(facts).toMatchObject({ phase: 'dumping', label: 'dumping…', percent: 25, elapsedMs: 10_000 });
-    expect(facts!.remainingMs).toBeCloseTo(30_000);
+    expect(facts!.rate).toBe(5 * 1024 ** 2);
+    expect(facts!.remainingMs).toBeCloseTo(15_000);
+    // Without an observed rate, the rate since the start is shown, but promises no time left (it
+    // counts the wait before the first byte).
+    const early = backupProgress(running(25 * 1024 ** 2), 100 * 1024 ** 2, start + 10_000);
+    expect(early).toMatchObject({ rate: 2.5 * 1024 ** 2, remainingMs: null });
   });
 
   it('never claims 100 % while running, and gives no time left past the previous size or without one', () => {

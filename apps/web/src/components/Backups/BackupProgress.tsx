@@ -5,7 +5,7 @@ import type { BackupDto } from '@dumpstation/api-client';
 import { ByteSize } from '@/components/Common/ByteSize';
 import { useNow, usePreviousBackupSize } from '@/hooks/queries/stats';
 import { formatDuration } from '@/lib/format';
-import { backupProgress } from './progress';
+import { backupProgress, useObservedRate } from './progress';
 
 /**
  * Under a pending or running backup's status: what it is doing in words (never a bare "0 B"),
@@ -19,7 +19,8 @@ export function BackupProgress({
 }) {
   const expected = usePreviousBackupSize(backup.database_id);
   const now = useNow();
-  const facts = backupProgress(backup, expected, now);
+  const observedRate = useObservedRate(backup.id, backup.bytes_processed ?? 0, now);
+  const facts = backupProgress(backup, expected, now, observedRate);
   if (!facts) return null;
   const { phase, label, bytes, percent, remainingMs, elapsedMs } = facts;
   const timing = [

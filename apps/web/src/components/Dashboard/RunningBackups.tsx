@@ -3,14 +3,20 @@
 import { Anchor, Group, Progress, Stack, Text } from '@mantine/core';
 import Link from 'next/link';
 import { usePreviousBackupSize, useNow, useRunningBackups, type TenantBackupDto } from '@/hooks/queries/stats';
-import { backupProgress } from '@/components/Backups/progress';
+import { backupProgress, useObservedRate } from '@/components/Backups/progress';
 import { ByteSize } from '@/components/Common/ByteSize';
 import { formatBytes, formatDuration } from '@/lib/format';
 import { DashboardPanel, PanelMessage } from './DashboardPanel';
 
 function RunningBackup({ backup, now }: { backup: TenantBackupDto; now: number }) {
   const expected = usePreviousBackupSize(backup.database_id);
-  const { phase, label, bytes, elapsedMs, rate, percent, remainingMs } = backupProgress(backup, expected, now)!;
+  const observedRate = useObservedRate(backup.id, backup.bytes_processed, now);
+  const { phase, label, bytes, elapsedMs, rate, percent, remainingMs } = backupProgress(
+    backup,
+    expected,
+    now,
+    observedRate,
+  )!;
   const written = phase === 'dumping' ? `${formatBytes(bytes)} written` : label;
   return (
     <Stack gap={6} data-testid={`running-${backup.id}`} data-bytes={bytes} data-phase={phase}>
