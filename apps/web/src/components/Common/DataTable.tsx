@@ -1,7 +1,8 @@
 'use client';
 
 import { Table, Text, VisuallyHidden, type TableTdProps } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { isValidElement, type ReactNode } from 'react';
+import classes from './DataTable.module.css';
 import { scrollRegion } from './scrollRegion';
 
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
@@ -17,11 +18,22 @@ export interface DataColumn<T> {
   nowrapHeader?: boolean;
   /** Props for each cell of the column (e.g. `{ fw: 500 }`, or NOWRAP_CELL). */
   td?: TableTdProps;
+  /** The header in words where it is not text (an icon): each cell's label on a phone. */
+  label?: string;
+}
+
+/** What a column is called beside each of its cells on a phone: its text header, or an icon's aria-label. */
+function labelOf<T>(column: DataColumn<T>): string | undefined {
+  if (column.label) return column.label;
+  if (typeof column.header === 'string') return column.header;
+  if (isValidElement<{ 'aria-label'?: string }>(column.header)) return column.header.props['aria-label'];
+  return undefined;
 }
 
 /**
  * A table with one row per item (`empty` in words when there are none), scrolling sideways
- * below `minWidth`, with an optional last column of buttons per row.
+ * below `minWidth`, with an optional last column of buttons per row; on a phone each row is a
+ * block of labelled lines instead (DataTable.module.css), so nothing hides off screen.
  */
 export function DataTable<T extends { id: string }>({
   label,
@@ -54,8 +66,8 @@ export function DataTable<T extends { id: string }>({
     );
   }
   return (
-    <Table.ScrollContainer minWidth={minWidth} {...scrollRegion(label)}>
-      <Table verticalSpacing="sm" data-testid={testId}>
+    <Table.ScrollContainer minWidth={minWidth} className={classes.container} {...scrollRegion(label)}>
+      <Table verticalSpacing="sm" data-testid={testId} className={classes.stacked}>
         <Table.Thead>
           <Table.Tr>
             {columns.map((column, index) => (
@@ -74,7 +86,7 @@ export function DataTable<T extends { id: string }>({
           {items.map((item) => (
             <Table.Tr key={item.id} {...rowAttributes(item)}>
               {columns.map((column, index) => (
-                <Table.Td key={index} {...column.td}>
+                <Table.Td key={index} data-label={labelOf(column)} {...column.td}>
                   {column.cell(item)}
                 </Table.Td>
               ))}

@@ -19,6 +19,7 @@ import { useNotification } from '@/hooks/queries/notifications';
 import { useStorage } from '@/hooks/queries/storage';
 import { useSignedInSession } from '@/lib/auth/SessionProvider';
 import { hasRole } from '@/lib/auth/roles';
+import classes from './DatabaseDetailPage.module.css';
 
 export function DatabaseDetailPage({ id }: { id: string }) {
   const session = useSignedInSession();
@@ -103,9 +104,13 @@ export function DatabaseDetailPage({ id }: { id: string }) {
       ) : null}
       {remove.isError ? <QueryError error={remove.error} title="Could not delete the database" /> : null}
       {storage.isError ? <QueryError error={storage.error} title="Could not load its storage" /> : null}
-      <DatabaseSettings database={db} storage={storage.data} notification={notification.data} />
+      <div className={classes.settings}>
+        <DatabaseSettings database={db} storage={storage.data} notification={notification.data} />
+      </div>
       <BackupHistory database={db} />
-      <RestoreHistory database={db} />
+      <div className={classes.restores}>
+        <RestoreHistory database={db} />
+      </div>
       <Modal opened={editing} onClose={() => setEditing(false)} title={`Edit ${db.name}`} size="xl">
         {editing ? (
           <DatabaseForm database={db} onSaved={() => setEditing(false)} onCancel={() => setEditing(false)} />
