@@ -13,6 +13,7 @@ import {
   TenantDto,
   TenantPageDto,
   UpdateMemberDto,
+  UpdateTenantDto,
 } from './dto/tenant.dto';
 import { InvitationDto } from './dto/invitation.dto';
 import { INVITATION_DAYS, InvitationsService } from './invitations.service';
@@ -47,6 +48,23 @@ export class TenantsController {
   @ApiOkResponse({ type: TenantPageDto })
   listAllTenants(@Query() query: PageQueryDto) {
     return this.tenants.all(query);
+  }
+
+  @Patch(':id')
+  @Endpoint({
+    summary: 'Rename a tenant (its name, its slug or both)',
+    description: 'Members keep their roles; 409 SLUG_TAKEN when another tenant has the slug.',
+    instanceAdmin: true,
+    errors: [400, 404, 409],
+  })
+  @ApiOkResponse({ type: TenantDto })
+  updateTenant(
+    @Auth() auth: AuthContext,
+    @IdParam() id: string,
+    @Body() input: UpdateTenantDto,
+    @ReqMeta() meta: RequestMeta,
+  ): Promise<TenantDto> {
+    return this.tenants.rename(auth, id, input, meta);
   }
 }
 

@@ -28,6 +28,19 @@ export class TenantsRepository {
     }
   }
 
+  /** Renames a tenant; null when it does not exist, 'slug_taken' when another tenant has the slug. */
+  async rename(id: string, data: { name?: string; slug?: string }): Promise<Tenant | null | 'slug_taken'> {
+    try {
+      return await this.prisma.tenant.update({ where: { id }, data });
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError) {
+        if (error.code === 'P2025') return null;
+        if (error.code === 'P2002') return 'slug_taken';
+      }
+      throw error;
+    }
+  }
+
   /** Creates a user, a tenant and the user's owner membership, atomically. */
   createWithOwner(tenant: Prisma.TenantCreateInput, owner: Prisma.UserCreateInput): Promise<Tenant> {
     return this.prisma.$transaction(async (tx) => {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsEmail, IsIn, Matches, MaxLength } from 'class-validator';
 import { PageDto } from '../../../common/pagination/page';
 import { IsName, IsOptionalNonNull, nameSchema } from '../../../common/validation/decorators';
@@ -79,3 +79,6 @@ export class CreateTenantDto {
   @Matches(SLUG, { message: 'slug must be lowercase letters, digits and dashes' })
   slug: string;
 }
+
+/** A rename: a new name, a new slug, or both (at least one). */
+export class UpdateTenantDto extends PartialType(CreateTenantDto, { skipNullProperties: false }) {}
