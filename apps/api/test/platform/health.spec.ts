@@ -1,5 +1,6 @@
 import { configureClient, getHealth } from '@dumpstation/api-client';
 import { startTestApp, type TestApp } from '../helpers/app';
+import { signInCodeDelivery } from '../../src/modules/health/health.service';
 
 // Through the generated client, so a drift between the API and packages/api-client fails here.
 describe('GET /api/v1/health', () => {
@@ -59,5 +60,52 @@ describe('GET /api/v1/health with the database unreachable', () => {
     const body = (await response.json()) as { status: string; timestamp: string };
     expect(body.status).toBe('unhealthy');
     expect(Number.isNaN(Date.parse(body.timestamp))).toBe(false);
+  });
+});
+
+// The sign-in page tells a development install without Discord where its codes are: the API log.
+describe('GET /api/v1/health: where sign-in codes go without Discord', () => {
+  const deliveryOf = async (env: Record<string, string | undefined>) => {
+    const api = await startTestApp({ env });
+    try {
+      const response = await fetch(`${api.baseUrl}/api/v1/health`);
+      const body = (await response.json()) as Record<string, unknown>;
+      return {
+        has: Object.prototype.hasOwnProperty.call(body, 'sign_in_code_delivery'),
+        value: body.sign_in_code_delivery,
+      };
+    } finally {
+      await api.close();
+    }
+  };
+  const WEBHOOK = 'https://discord.com/api/webhooks/123456789012345678/health-token';
+
+  it("says 'log' in development with no Discord configured", async () => {
+    expect(await deliveryOf({ NODE_ENV: 'development' })).toEqual({ has: true, value: 'log' });
+  });
+
+  it('says nothing once any Discord delivery is configured', async () => {
+    for (const env of [
+      { DISCORD_DEFAULT_WEBHOOK_URL: WEBHOOK },
+      { SYSTEM_DISCORD_WEBHOOK_URL: WEBHOOK },
+      { DISCORD_BOT_TOKEN: 'bot-token-0123456789' },
+    ]) {
+      expect([env, await deliveryOf({ NODE_ENV: 'development', ...env })]).toEqual([
+        env,
+        { has: false, value: undefined },
+      ]);
+    }
+  });
+
+  it('never says it in production', async () => {
+    // Production boots only with Discord configured …
+    expect(await deliveryOf({ NODE_ENV: 'production', DISCORD_DEFAULT_WEBHOOK_URL: WEBHOOK })).toEqual({
+      has: false,
+      value: undefined,
+    });
+    // … and even a configuration that slipped past that check (no Discord at all) says nothing.
+    expect(signInCodeDelivery({ isProduction: true, hasSystemDiscord: false })).toBeUndefined();
+    expect(signInCodeDelivery({ isProduction: true, hasSystemDiscord: true })).toBeUndefined();
+    expect(signInCodeDelivery({ isProduction: false, hasSystemDiscord: false })).toBe('log');
   });
 });

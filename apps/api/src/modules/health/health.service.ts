@@ -15,6 +15,14 @@ const CHECK_FAILED = 'The database check failed';
 
 class PingTimeout extends Error {}
 
+/**
+ * `'log'` when sign-in codes go to the API log (see OtpDelivery): outside production and with no
+ * Discord configured. Production never says so (it refuses to boot without Discord anyway).
+ */
+export function signInCodeDelivery(config: Pick<AppConfig, 'isProduction' | 'hasSystemDiscord'>): 'log' | undefined {
+  return !config.isProduction && !config.hasSystemDiscord ? 'log' : undefined;
+}
+
 @Injectable()
 export class HealthService {
   private readonly logger = new Logger(HealthService.name);
@@ -58,6 +66,7 @@ export class HealthService {
       uptime_seconds: Math.round(process.uptime() * 10) / 10,
       database: error ? { status: 'down', latency_ms: latency, error } : { status: 'up', latency_ms: latency },
       ...(jobs ? { jobs } : {}),
+      ...(signInCodeDelivery(this.config) ? { sign_in_code_delivery: 'log' as const } : {}),
     };
   }
 

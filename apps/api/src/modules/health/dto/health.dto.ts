@@ -53,6 +53,16 @@ export class HealthDto {
 
   @ApiPropertyOptional({ type: JobsHealthDto, description: 'The job queue; absent while the database is down.' })
   jobs?: JobsHealthDto;
+
+  @ApiPropertyOptional({
+    enum: ['log'],
+    example: 'log',
+    description:
+      'Only on a development or test install (`NODE_ENV` not `production`) with no Discord configured ' +
+      '(no `DISCORD_DEFAULT_WEBHOOK_URL`, `DISCORD_BOT_TOKEN` or `SYSTEM_DISCORD_WEBHOOK_URL`): sign-in codes ' +
+      'of users without their own webhook are written to the API log (a `DEV ONLY` line). Never present in production.',
+  })
+  sign_in_code_delivery?: 'log';
 }
 
 /** The documented shape of `GET /health`. */
