@@ -171,6 +171,8 @@ describe('accessibility of every page in Chromium', () => {
     failedBackup = await backUp(ids.wrong);
     expect(failedBackup.status).toBe('failed');
     await api('POST', '/api-tokens', { name: 'ci-nightly', role: 'operator' });
+    // More than a page of activity (20 a page), so the activity page has its pagination.
+    for (let i = 1; i <= 12; i++) await api('POST', '/api-tokens', { name: `deploy-${i}`, role: 'viewer' });
   });
 
   /** axe-core in the page as it is now: the violations, serious and critical ones first. */
@@ -322,6 +324,16 @@ describe('accessibility of every page in Chromium', () => {
     const docs = page.getByRole('link', { name: /API docs/ });
     expect(await docs.getAttribute('href')).toBe('/api/docs');
     expect((await fetch(`${stack.webUrl}/api/docs`)).status).toBe(200);
+  });
+
+  it('names the pagination controls', async () => {
+    await page.goto(`${stack.webUrl}/activity`);
+    const pages = page.getByRole('main').getByRole('button', { name: 'Page 2', exact: true });
+    await pages.waitFor();
+    for (const name of ['Previous page', 'Next page', 'Page 1'])
+      await page.getByRole('main').getByRole('button', { name, exact: true }).waitFor();
+    await page.getByRole('main').getByRole('button', { name: 'Next page', exact: true }).click();
+    await page.waitForURL(/page=2/);
   });
 
   it('tells a failed backup’s reason on hover in the backup lists', async () => {
