@@ -544,6 +544,10 @@ export type HealthDto = {
      */
     jobs?: JobsHealthDto;
     /**
+     * Only on a development or test install (`NODE_ENV` not `production`) with no Discord configured (no `DISCORD_DEFAULT_WEBHOOK_URL`, `DISCORD_BOT_TOKEN` or `SYSTEM_DISCORD_WEBHOOK_URL`): sign-in codes of users without their own webhook are written to the API log (a `DEV ONLY` line). Never present in production.
+     */
+    sign_in_code_delivery?: 'log';
+    /**
      * `degraded` (HTTP 503) when a dependency is down.
      */
     status: 'ok' | 'degraded';
@@ -1394,6 +1398,14 @@ export type UpdateStorageDto = {
      * Secret access key; required except for `local`. Write-only: stored encrypted, never returned. On PUT, leaving it out keeps the stored one.
      */
     secret_key?: string;
+};
+
+export type UpdateTenantDto = {
+    name?: string;
+    /**
+     * Lowercase letters, digits and dashes; unique.
+     */
+    slug?: string;
 };
 
 export type UserDto = {
@@ -4118,6 +4130,50 @@ export type ListAllTenantsResponses = {
 };
 
 export type ListAllTenantsResponse = ListAllTenantsResponses[keyof ListAllTenantsResponses];
+
+export type UpdateTenantData = {
+    body: UpdateTenantDto;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/tenants/{id}';
+};
+
+export type UpdateTenantErrors = {
+    /**
+     * Error (400)
+     */
+    400: ErrorResponseDto;
+    /**
+     * Error (401)
+     */
+    401: ErrorResponseDto;
+    /**
+     * Error (403)
+     */
+    403: ErrorResponseDto;
+    /**
+     * Error (404)
+     */
+    404: ErrorResponseDto;
+    /**
+     * Error (409)
+     */
+    409: ErrorResponseDto;
+    /**
+     * Error (500)
+     */
+    500: ErrorResponseDto;
+};
+
+export type UpdateTenantError = UpdateTenantErrors[keyof UpdateTenantErrors];
+
+export type UpdateTenantResponses = {
+    200: TenantDto;
+};
+
+export type UpdateTenantResponse = UpdateTenantResponses[keyof UpdateTenantResponses];
 
 export type GetMeData = {
     body?: never;
