@@ -80,13 +80,15 @@ export const theme = createTheme({
 
 /**
  * Text colours Mantine defines below 4.5:1: dimmed text (gray 6 on white is 3.3:1, dark 2 on a
- * dark card 3.3:1), error text (red 6 on white, red 8 on dark), and in the dark scheme coloured
+ * dark card 3.3:1), placeholders (gray 5 on a white input 2.1:1, dark 3 on a dark one 2.6:1),
+ * error text (red 6 on white, red 8 on dark), and in the dark scheme coloured
  * text (shade 4: violet, indigo and grape on a card or their tint fall to 3.6–4.6:1): shade 3
  * there, above 5:1 for every colour on a card and on its tint.
  */
 export const cssVariablesResolver: CSSVariablesResolver = (resolved) => {
   const dark: Record<string, string> = {
     '--mantine-color-dimmed': 'var(--mantine-color-dark-1)',
+    '--mantine-color-placeholder': '#9c9c9c',
     '--mantine-color-error': 'var(--mantine-color-red-5)',
   };
   for (const name of Object.keys(resolved.colors)) {
@@ -98,6 +100,7 @@ export const cssVariablesResolver: CSSVariablesResolver = (resolved) => {
     variables: {},
     light: {
       '--mantine-color-dimmed': '#5c636a',
+      '--mantine-color-placeholder': '#6b7178',
       '--mantine-color-error': 'var(--mantine-color-red-9)',
     },
     dark,

@@ -205,9 +205,30 @@ describe('accessibility of every page in Chromium', () => {
     return target.evaluate(() => ({
       mains: document.querySelectorAll('main, [role="main"]').length,
       h1s: [...document.querySelectorAll('h1, [role="heading"][aria-level="1"]')].map((h) => h.textContent ?? ''),
-      invalid: [...document.querySelectorAll('p div, p p, p table, p ul, p ol, p h1, p h2, p h3, p h4')].map(
-        (el) => `${el.tagName.toLowerCase()} in <p> "${(el.closest('p')?.textContent ?? '').slice(0, 60)}"`,
-      ),
+      invalid: [
+        ...[...document.querySelectorAll('p div, p p, p table, p ul, p ol, p h1, p h2, p h3, p h4')].map(
+          (el) => `${el.tagName.toLowerCase()} in <p> "${(el.closest('p')?.textContent ?? '').slice(0, 60)}"`,
+        ),
+        // axe does not measure placeholders; WCAG 1.4.3 counts them as text.
+        ...[...document.querySelectorAll<HTMLInputElement>('input[placeholder]:not(:disabled), textarea[placeholder]')]
+          .filter((input) => input.offsetParent !== null)
+          .flatMap((input) => {
+            const rgb = (color: string) => (color.match(/[\d.]+/g) ?? []).map(Number);
+            const luminance = ([r, g, b]: number[]) =>
+              [r, g, b]
+                .map((c) => c / 255)
+                .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+                .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+            const fg = rgb(getComputedStyle(input, '::placeholder').color);
+            const bg = rgb(getComputedStyle(input).backgroundColor);
+            if (bg.length === 4 && bg[3] === 0) return [];
+            const [a, b] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
+            const ratio = (a + 0.05) / (b + 0.05);
+            return ratio < 4.5
+              ? [`placeholder "${input.placeholder}" at ${ratio.toFixed(2)}:1 (${fg.join(',')} on ${bg.join(',')})`]
+              : [];
+          }),
+      ],
     }));
   }
 
@@ -267,7 +288,9 @@ describe('accessibility of every page in Chromium', () => {
         if (blocking.length > 0 || shapes.length > 0) {
           throw new Error(
             `${blocking.length} serious or critical axe violation(s):\n\n${report(blocking)}\n\n` +
-              (shapes.length > 0 ? `Structure (one <main>, one <h1>, valid nesting):\n${shapes.join('\n')}` : ''),
+              (shapes.length > 0
+                ? `Structure (one <main>, one <h1>, valid nesting) and placeholders:\n${shapes.join('\n')}`
+                : ''),
           );
         }
       });
