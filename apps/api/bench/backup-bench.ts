@@ -208,6 +208,56 @@ function pgToolChildren(pid: number): number[] {
   return found;
 }
 
+/** pg_dump/pg_restore processes below a process, at any depth (a shell's pipeline stages). */
+function pgToolDescendants(pid: number, depth = 4): number[] {
+  const found = pgToolChildren(pid);
+  if (depth === 0) return found;
+  for (const task of readdirSync(`/proc/${pid}/task`, { withFileTypes: false }).map(String)) {
+    let children: string;
+    try {
+      children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const child of children.split(' ').filter(Boolean).map(Number)) {
+      try {
+        if (!found.includes(child)) found.push(...pgToolDescendants(child, depth - 1));
+      } catch {
+        // already gone
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * The last /proc/<pid>/schedstat seen of each pg tool process: seconds on a CPU and runnable but
+ * waiting for one (the run queue). Sampled, so it misses at most the last RSS_SAMPLE_MS of each.
+ */
+class ToolSched {
+  private readonly last = new Map<number, { runS: number; waitS: number }>();
+  sample(pids: number[]): void {
+    for (const pid of pids) {
+      try {
+        const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ').map(Number);
+        this.last.set(pid, { runS: run / 1e9, waitS: wait / 1e9 });
+      } catch {
+        // ended
+      }
+    }
+  }
+  total(): { runS: number; waitS: number } | null {
+    if (!this.last.size) return null;
+    let runS = 0;
+    let waitS = 0;
+    for (const x of this.last.values()) {
+      runS += x.runS;
+      waitS += x.waitS;
+    }
+    return { runS, waitS };
+  }
+}
+
 async function sql<T = Record<string, unknown>>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
@@ -336,6 +386,8 @@ interface ShellRun {
   /** user+sys of each stage (bash's `time`, its children included: pg_restore's workers). */
   stageCpuS: Record<string, number>;
   cpu: CpuSpent;
+  /** pg_dump/pg_restore on a CPU and waiting for one (schedstat, sampled). */
+  toolSched: { runS: number; waitS: number } | null;
 }
 
 let workDir = '';
@@ -355,12 +407,21 @@ async function runShell(pipelines: Stage[][], extraS = 0): Promise<ShellRun> {
   const t0 = performance.now();
   const child = spawn('bash', ['-c', script], { stdio: ['ignore', 'ignore', 'pipe'], env: shellEnv });
   running.add(child);
+  const sched = new ToolSched();
+  const schedSampler = setInterval(() => {
+    try {
+      sched.sample(pgToolDescendants(child.pid!));
+    } catch {
+      // the shell ended
+    }
+  }, RSS_SAMPLE_MS);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8_000)));
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (exitCode) => resolve(exitCode));
   });
+  clearInterval(schedSampler);
   const wallS = (performance.now() - t0) / 1000 + extraS;
   running.delete(child);
   const stages = pipelines.flat();
@@ -383,7 +444,7 @@ async function runShell(pipelines: Stage[][], extraS = 0): Promise<ShellRun> {
   const toolS = Object.values(stageCpuS).reduce((a, b) => a + b, 0);
   // The API's idle processes are not the pipeline's: their few ticks go to otherBusy.
   const cpu = { ...cpuBetween(before, after, toolS), api: 0, worker: 0, workerMain: 0, workerEndedThreads: 0 };
-  return { wallS, stageCpuS, cpu };
+  return { wallS, stageCpuS, cpu, toolSched: sched.total() };
 }
 
 // ---------------------------------------------------------------- the API, through HTTP
@@ -456,6 +517,8 @@ interface ApiRun {
   workerPeakMb: number;
   /** Sampled (±RSS_SAMPLE_MS): before the pg tool started, while it ran, after it ended. */
   phases: { beforeToolS: number; toolS: number; afterToolS: number } | null;
+  /** The worker's pg tools on a CPU and waiting for one (schedstat, sampled). */
+  toolSched: { runS: number; waitS: number } | null;
   job: Record<string, unknown>;
 }
 
@@ -469,6 +532,7 @@ async function measureApiJob(
   const hwmReset = resetPeakRss(api) && resetPeakRss(worker);
   let apiPeakKb = 0;
   let workerPeakKb = 0;
+  const sched = new ToolSched();
   let toolFirst: number | null = null;
   let toolLast: number | null = null;
   const before = snapshot();
@@ -476,7 +540,9 @@ async function measureApiJob(
     try {
       apiPeakKb = Math.max(apiPeakKb, memoryOf(api).rssKb);
       workerPeakKb = Math.max(workerPeakKb, memoryOf(worker).rssKb);
-      if (pgToolChildren(worker).length) {
+      const tools = pgToolChildren(worker);
+      sched.sample(tools);
+      if (tools.length) {
         const at = (performance.now() - before.at) / 1000;
         toolFirst ??= at;
         toolLast = at;
@@ -511,6 +577,7 @@ async function measureApiJob(
       toolFirst === null || toolLast === null
         ? null
         : { beforeToolS: toolFirst, toolS: toolLast - toolFirst, afterToolS: wallS - toolLast },
+    toolSched: sched.total(),
     job,
   };
 }
@@ -1180,6 +1247,28 @@ async function main(): Promise<number> {
         tool === 'pg_restore'
           ? 'queue + fetch, decrypt, verify, CREATE DATABASE + pg_restore + after'
           : 'queue + before pg_dump + pg_dump (sampled) + after',
+    });
+  }
+  // How long the pg tools waited for a CPU: what other load on the machine does to each side.
+  const schedCell = (runs: { toolSched: { runS: number; waitS: number } | null }[]) => {
+    const seen = runs.map((r) => r.toolSched).filter((x) => x !== null);
+    if (!seen.length) return 'not observed';
+    return `on CPU ${median(seen.map((x) => x.runS)).toFixed(1)} s, waiting for one ${median(seen.map((x) => x.waitS)).toFixed(1)} s`;
+  };
+  const schedRows: [string, { toolSched: { runS: number; waitS: number } | null }[]][] = [
+    ...algorithms.flatMap((a): [string, { toolSched: { runS: number; waitS: number } | null }[]][] => [
+      [`local ${label(a)}, pg_dump > /dev/null`, localBase.get(a)!],
+      [`local ${label(a)}, API`, localApi.get(a)!],
+    ]),
+    ...(s3Base.length ? [['S3 backup, pipeline', s3Base] as [string, ShellRun[]]] : []),
+    ['S3 backup, API', s3Api],
+  ];
+  for (const [name, runs] of schedRows) {
+    rows.push({
+      name: `pg_dump sched, ${name}`,
+      value: schedCell(runs),
+      target: '',
+      note: '/proc/<pid>/schedstat, median',
     });
   }
   rows.push({
