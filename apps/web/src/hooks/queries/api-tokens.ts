@@ -1,5 +1,6 @@
 import { createApiTokenMutation, listApiTokensOptions, revokeApiTokenMutation } from '@dumpstation/api-client';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { cachedName, quoted, toastDone } from './feedback';
 import { PAGE_SIZE, invalidateOperation } from './keys';
 
 export function useApiTokens(page: number, enabled = true) {
@@ -15,7 +16,10 @@ export function useCreateApiToken() {
   const queryClient = useQueryClient();
   return useMutation({
     ...createApiTokenMutation(),
-    onSuccess: () => invalidateOperation(queryClient, 'listApiTokens'),
+    onSuccess: (token) => {
+      toastDone('API token created', `${quoted(token.name, 'The token')} was created: copy its secret now.`);
+      return invalidateOperation(queryClient, 'listApiTokens');
+    },
   });
 }
 
@@ -23,6 +27,11 @@ export function useRevokeApiToken() {
   const queryClient = useQueryClient();
   return useMutation({
     ...revokeApiTokenMutation(),
+    onSuccess: (_, { path }) =>
+      toastDone(
+        'API token revoked',
+        `${quoted(cachedName(queryClient, path.id, 'listApiTokens'), 'The token')} was revoked: it no longer works.`,
+      ),
     onSettled: () => invalidateOperation(queryClient, 'listApiTokens'),
   });
 }

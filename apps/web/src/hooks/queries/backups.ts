@@ -13,11 +13,12 @@ import {
   type ListDatabaseRestoresData,
   type RestoreDto,
 } from '@dumpstation/api-client';
-import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { retriedAsAttempt } from '@/components/Backups/status';
 import { startDownload } from '@/lib/download';
 import { watchJob } from '@/lib/jobs/watched-jobs';
 import { livePoll, useLiveEventsUp } from '@/lib/events/live-events';
+import { cachedName, quoted, toastDone } from './feedback';
 import { PAGE_SIZE, useInvalidateOperations } from './keys';
 
 export type BackupStatus = BackupDto['status'];
@@ -121,8 +122,17 @@ export function useVerifyBackup() {
 }
 
 export function useDeleteBackup() {
-  const invalidate = useInvalidateOperations('listBackups', 'getBackup');
-  return useMutation({ ...deleteBackupMutation(), onSettled: () => invalidate() });
+  const invalidate = useInvalidateOperations('listBackups', 'getBackup', 'listTenantBackups');
+  const queryClient = useQueryClient();
+  return useMutation({
+    ...deleteBackupMutation(),
+    onSuccess: (_, { path }) =>
+      toastDone(
+        'Backup deleted',
+        `${quoted(cachedName(queryClient, path.id, 'listBackups', 'getBackup', 'listTenantBackups'), 'The backup')} was deleted from its storage.`,
+      ),
+    onSettled: () => invalidate(),
+  });
 }
 
 /** Starts a restore; answers it in `pending` (follow it with useRestore). */
@@ -131,6 +141,11 @@ export function useRestoreBackup() {
   return useMutation({
     ...restoreBackupMutation(),
     onSuccess: (restore) => {
+      // Its end is told by JobToasts.
+      toastDone(
+        'Restore started',
+        `Restoring ${quoted(restore.backup_name, 'the backup')}: you will be told when it ends.`,
+      );
       watchJob('restore', restore.id);
       return invalidate();
     },

@@ -7,7 +7,8 @@ import {
   testUnsavedDatabaseMutation,
   updateDatabaseMutation,
 } from '@dumpstation/api-client';
-import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { cachedName, quoted, toastDone } from './feedback';
 import { PAGE_SIZE, useInvalidateOperations } from './keys';
 
 export function useDatabases(page: number) {
@@ -22,23 +23,41 @@ export function useDatabase(id: string) {
 }
 
 function useInvalidateDatabases() {
-  return useInvalidateOperations('listDatabases', 'getDatabase');
+  return useInvalidateOperations('listDatabases', 'getDatabase', 'getStats');
 }
 
 export function useCreateDatabase() {
   const invalidate = useInvalidateDatabases();
-  return useMutation({ ...createDatabaseMutation(), onSuccess: () => invalidate() });
+  return useMutation({
+    ...createDatabaseMutation(),
+    onSuccess: (saved) => {
+      toastDone('Database saved', `${quoted(saved.name, 'The database')} was added.`);
+      return invalidate();
+    },
+  });
 }
 
 export function useUpdateDatabase() {
   const invalidate = useInvalidateDatabases();
-  return useMutation({ ...updateDatabaseMutation(), onSuccess: () => invalidate() });
+  return useMutation({
+    ...updateDatabaseMutation(),
+    onSuccess: (saved) => {
+      toastDone('Database saved', `Changes to ${quoted(saved.name, 'the database')} were saved.`);
+      return invalidate();
+    },
+  });
 }
 
 export function useDeleteDatabase() {
-  const invalidate = useInvalidateOperations('listDatabases');
+  const invalidate = useInvalidateOperations('listDatabases', 'getStats');
+  const queryClient = useQueryClient();
   return useMutation({
     ...deleteDatabaseMutation(),
+    onSuccess: (_, { path }) =>
+      toastDone(
+        'Database deleted',
+        `${quoted(cachedName(queryClient, path.id, 'listDatabases', 'getDatabase'), 'The database')} and its backups were deleted.`,
+      ),
     onSettled: () => invalidate(),
   });
 }

@@ -4,9 +4,24 @@ import {
   listInvitationsOptions,
   listMyInvitationsOptions,
   revokeInvitationMutation,
+  type InvitationDto,
 } from '@dumpstation/api-client';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { cachedName, quoted, toastDone } from './feedback';
 import { PAGE_SIZE, invalidateOperation } from './keys';
+
+/** The tenant a cached invitation of the signed-in user is to. */
+function cachedInvitationTenant(queryClient: QueryClient, id: string): string | null {
+  const mine = queryClient.getQueriesData<InvitationDto[] | { items?: InvitationDto[] }>({
+    predicate: (query) => (query.queryKey[0] as { _id?: unknown } | undefined)?._id === 'listMyInvitations',
+  });
+  for (const [, data] of mine) {
+    const items = Array.isArray(data) ? data : (data?.items ?? []);
+    const found = items.find((invitation) => invitation.id === id);
+    if (found) return found.tenant.name;
+  }
+  return null;
+}
 
 /** Invitations to other tenants addressed to the signed-in user. */
 export function useMyInvitations() {
@@ -18,6 +33,8 @@ export function useAcceptInvitation() {
   const queryClient = useQueryClient();
   return useMutation({
     ...acceptInvitationMutation(),
+    onSuccess: (tenant) =>
+      toastDone('Invitation accepted', `You joined ${quoted(tenant.name, 'the tenant')} as ${tenant.role}.`),
     onSettled: () =>
       Promise.all([
         invalidateOperation(queryClient, 'listMyInvitations'),
@@ -30,6 +47,11 @@ export function useDeclineInvitation() {
   const queryClient = useQueryClient();
   return useMutation({
     ...declineInvitationMutation(),
+    onSuccess: (_, { path }) =>
+      toastDone(
+        'Invitation declined',
+        `You declined to join ${quoted(cachedInvitationTenant(queryClient, path.id), 'the tenant')}.`,
+      ),
     onSettled: () => invalidateOperation(queryClient, 'listMyInvitations'),
   });
 }
@@ -47,6 +69,11 @@ export function useRevokeInvitation() {
   const queryClient = useQueryClient();
   return useMutation({
     ...revokeInvitationMutation(),
+    onSuccess: (_, { path }) =>
+      toastDone(
+        'Invitation revoked',
+        `The invitation of ${quoted(cachedName(queryClient, path.id, 'listInvitations'), 'the user')} was revoked.`,
+      ),
     onSettled: () => invalidateOperation(queryClient, 'listInvitations'),
   });
 }

@@ -7,7 +7,8 @@ import {
   testUnsavedNotificationMutation,
   updateNotificationMutation,
 } from '@dumpstation/api-client';
-import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { cachedName, quoted, toastDone } from './feedback';
 import { MAX_PAGE_SIZE, PAGE_SIZE, useInvalidateOperations } from './keys';
 
 export function useNotifications(page: number) {
@@ -32,19 +33,37 @@ function useInvalidateNotifications() {
 
 export function useCreateNotification() {
   const invalidate = useInvalidateNotifications();
-  return useMutation({ ...createNotificationMutation(), onSuccess: () => invalidate() });
+  return useMutation({
+    ...createNotificationMutation(),
+    onSuccess: (saved) => {
+      toastDone('Notification saved', `${quoted(saved.name, 'The notification')} was added.`);
+      return invalidate();
+    },
+  });
 }
 
 export function useUpdateNotification() {
   const invalidate = useInvalidateNotifications();
-  return useMutation({ ...updateNotificationMutation(), onSuccess: () => invalidate() });
+  return useMutation({
+    ...updateNotificationMutation(),
+    onSuccess: (saved) => {
+      toastDone('Notification saved', `Changes to ${quoted(saved.name, 'the notification')} were saved.`);
+      return invalidate();
+    },
+  });
 }
 
 export function useDeleteNotification() {
   // Databases that used it no longer point at it.
   const invalidate = useInvalidateOperations('listNotifications', 'getNotification', 'getDatabase');
+  const queryClient = useQueryClient();
   return useMutation({
     ...deleteNotificationMutation(),
+    onSuccess: (_, { path }) =>
+      toastDone(
+        'Notification deleted',
+        `${quoted(cachedName(queryClient, path.id, 'listNotifications', 'getNotification'), 'The notification')} was deleted.`,
+      ),
     onSettled: () => invalidate(),
   });
 }

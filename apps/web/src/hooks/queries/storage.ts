@@ -7,7 +7,8 @@ import {
   testUnsavedStorageMutation,
   updateStorageMutation,
 } from '@dumpstation/api-client';
-import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { cachedName, quoted, toastDone } from './feedback';
 import { MAX_PAGE_SIZE, PAGE_SIZE, useInvalidateOperations } from './keys';
 
 export function useStorages(page: number) {
@@ -30,17 +31,38 @@ function useInvalidateStorage() {
 
 export function useCreateStorage() {
   const invalidate = useInvalidateStorage();
-  return useMutation({ ...createStorageMutation(), onSuccess: () => invalidate() });
+  return useMutation({
+    ...createStorageMutation(),
+    onSuccess: (saved) => {
+      toastDone('Storage saved', `${quoted(saved.name, 'The storage')} was added.`);
+      return invalidate();
+    },
+  });
 }
 
 export function useUpdateStorage() {
   const invalidate = useInvalidateStorage();
-  return useMutation({ ...updateStorageMutation(), onSuccess: () => invalidate() });
+  return useMutation({
+    ...updateStorageMutation(),
+    onSuccess: (saved) => {
+      toastDone('Storage saved', `Changes to ${quoted(saved.name, 'the storage')} were saved.`);
+      return invalidate();
+    },
+  });
 }
 
 export function useDeleteStorage() {
+  const queryClient = useQueryClient();
   const invalidate = useInvalidateStorage();
-  return useMutation({ ...deleteStorageMutation(), onSettled: () => invalidate() });
+  return useMutation({
+    ...deleteStorageMutation(),
+    onSuccess: (_, { path }) =>
+      toastDone(
+        'Storage deleted',
+        `${quoted(cachedName(queryClient, path.id, 'listStorage', 'getStorage'), 'The storage')} was deleted.`,
+      ),
+    onSettled: () => invalidate(),
+  });
 }
 
 /** Writes, reads back and deletes a probe object; answers `{ ok, message }` either way. */
