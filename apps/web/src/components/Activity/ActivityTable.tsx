@@ -1,7 +1,9 @@
-import { Badge, Code, Table, Text, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Code, Table, Text, Tooltip } from '@mantine/core';
 import type { ActivityLogDto } from '@dumpstation/api-client';
+import Link from 'next/link';
 import { formatDateTime } from '@/lib/format';
 import { scrollRegion } from '@/components/Common/scrollRegion';
+import { resourceLink, resourceLabel, type ResourceGone } from './resource-links';
 
 const LEVEL_COLORS: Record<ActivityLogDto['level'], string> = { Info: 'blue', Warning: 'orange', Error: 'red' };
 
@@ -10,8 +12,11 @@ function shortId(id: string | null): string {
 }
 
 function Actor({ entry }: { entry: ActivityLogDto }) {
-  if (entry.api_token_id) return <Text size="sm">API token {shortId(entry.api_token_id)}</Text>;
-  if (entry.user_id) return <Text size="sm">{entry.user_name ?? `User ${shortId(entry.user_id)}`}</Text>;
+  const user = entry.user_name ?? (entry.user_id ? `a removed user (${shortId(entry.user_id)})` : null);
+  if (entry.api_token_id) {
+    return <Text size="sm">{user ? `${user}'s API token` : `API token ${shortId(entry.api_token_id)}`}</Text>;
+  }
+  if (user) return <Text size="sm">{user}</Text>;
   return (
     <Text size="sm" c="dimmed">
       —
@@ -19,7 +24,45 @@ function Actor({ entry }: { entry: ActivityLogDto }) {
   );
 }
 
-export function ActivityTable({ entries, filtered = false }: { entries: ActivityLogDto[]; filtered?: boolean }) {
+/** The resource an entry is about: its name, linked to its page while it exists. */
+function Resource({ entry, gone }: { entry: ActivityLogDto; gone: ResourceGone }) {
+  if (!entry.resource_type) {
+    return (
+      <Text size="sm" c="dimmed">
+        —
+      </Text>
+    );
+  }
+  const { kind, name } = resourceLabel(entry);
+  const href = resourceLink(entry, gone);
+  return (
+    <Text size="sm" data-testid="activity-resource">
+      <Text span size="xs" c="dimmed">
+        {kind}
+      </Text>{' '}
+      {href ? (
+        <Anchor component={Link} href={href} size="sm">
+          {name}
+        </Anchor>
+      ) : (
+        <Text span size="sm" title="Deleted since">
+          {name}
+        </Text>
+      )}
+    </Text>
+  );
+}
+
+export function ActivityTable({
+  entries,
+  filtered = false,
+  gone = () => false,
+}: {
+  entries: ActivityLogDto[];
+  filtered?: boolean;
+  /** Whether the resource of an entry no longer exists (shown by its name, without a link). */
+  gone?: ResourceGone;
+}) {
   if (entries.length === 0) {
     return (
       <Text c="dimmed" size="sm">
@@ -49,6 +92,7 @@ export function ActivityTable({ entries, filtered = false }: { entries: Activity
               data-level={entry.level}
               data-resource-type={entry.resource_type ?? ''}
               data-event={entry.event}
+              data-user={entry.user_name ?? ''}
             >
               <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(entry.created_at)}</Table.Td>
               <Table.Td>
@@ -64,25 +108,17 @@ export function ActivityTable({ entries, filtered = false }: { entries: Activity
                 </Text>
               </Table.Td>
               <Table.Td>
-                <Badge variant="light" color={entry.outcome === 'success' ? 'teal' : 'red'}>
+                <Badge variant="light" color={entry.outcome === 'success' ? 'teal' : 'red'} miw="max-content">
                   {entry.outcome}
                 </Badge>
               </Table.Td>
               <Table.Td>
-                <Badge variant="dot" color={LEVEL_COLORS[entry.level]}>
+                <Badge variant="dot" color={LEVEL_COLORS[entry.level]} miw="max-content">
                   {entry.level}
                 </Badge>
               </Table.Td>
               <Table.Td>
-                {entry.resource_type ? (
-                  <Text size="sm">
-                    {entry.resource_type} {entry.resource_name ?? shortId(entry.resource_id)}
-                  </Text>
-                ) : (
-                  <Text size="sm" c="dimmed">
-                    —
-                  </Text>
-                )}
+                <Resource entry={entry} gone={gone} />
               </Table.Td>
               <Table.Td>
                 <Actor entry={entry} />

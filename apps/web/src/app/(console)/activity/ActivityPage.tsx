@@ -1,7 +1,9 @@
 'use client';
 
 import { Card, Group, Stack, Text } from '@mantine/core';
+import type { ActivityLogDto } from '@dumpstation/api-client';
 import { ActivityTable } from '@/components/Activity/ActivityTable';
+import { removes, type ResourceGone } from '@/components/Activity/resource-links';
 import { DateRangeFilter, SearchFilter } from '@/components/Common/ListFilters';
 import { FilterSelect } from '@/components/Common/FilterSelect';
 import { PagedQuery } from '@/components/Common/PagedQuery';
@@ -13,6 +15,9 @@ import {
   type ActivityLevel,
   type ActivityResourceType,
 } from '@/hooks/queries/activity';
+import { useNotificationChoices } from '@/hooks/queries/notifications';
+import { useStats } from '@/hooks/queries/stats';
+import { useStorageChoices } from '@/hooks/queries/storage';
 import { useMemberChoices } from '@/hooks/queries/tenant-backups';
 import { dayBound, oneOf, useUrlFilters, uuidOrNull } from '@/lib/url-filters';
 
@@ -48,6 +53,33 @@ const RESOURCE_TYPES: { value: ActivityResourceType; label: string }[] = [
 const FILTERS = ['action', 'level', 'resource', 'user', 'from', 'to', 'search'] as const;
 const values = <T extends string>(options: { value: T }[]) => options.map((option) => option.value);
 
+/** Ids in a list that holds every one of its kind (undefined while loading or when it holds only a page). */
+function everyId(data: { items: { id: string }[]; total: number } | undefined): Set<string> | undefined {
+  return data && data.items.length >= data.total ? new Set(data.items.map((item) => item.id)) : undefined;
+}
+
+/**
+ * Whether an entry's resource is gone: removed by an entry on this page, or missing from the
+ * tenant's databases, storages or notifications (the lists the console already holds).
+ */
+function useGone(entries: ActivityLogDto[]): ResourceGone {
+  const databases = useStats().data?.databases;
+  const storages = everyId(useStorageChoices().data);
+  const notifications = everyId(useNotificationChoices().data);
+  const removed = new Set(entries.filter(removes).map((entry) => entry.resource_id));
+  const existing: Partial<Record<string, Set<string> | undefined>> = {
+    Database: databases ? new Set(databases.map((database) => database.id)) : undefined,
+    Storage: storages,
+    Notification: notifications,
+  };
+  return (entry) => {
+    if (!entry.resource_id) return true;
+    if (removed.has(entry.resource_id)) return true;
+    const known = entry.resource_type ? existing[entry.resource_type] : undefined;
+    return known ? !known.has(entry.resource_id) : false;
+  };
+}
+
 function ActivityLog() {
   const { values: url, setFilters, page, setPage } = useUrlFilters(FILTERS);
   const action = oneOf(url.action, values(ACTIONS));
@@ -64,7 +96,11 @@ function ActivityLog() {
     search: url.search,
   });
   const members = useMemberChoices();
-  const users = (members.data?.items ?? []).map((member) => ({ value: member.user.id, label: member.user.username }));
+  const users = (members.data?.items ?? []).map((member) => ({
+    value: member.user.id,
+    label: member.user.display_name ? `${member.user.display_name} (${member.user.username})` : member.user.username,
+  }));
+  const gone = useGone(logs.data?.items ?? []);
 
   return (
     <Card>
@@ -123,7 +159,7 @@ function ActivityLog() {
           errorTitle="Could not load the activity log"
           skeletonHeight={240}
         >
-          {(items) => <ActivityTable entries={items} filtered={Object.values(url).some(Boolean)} />}
+          {(items) => <ActivityTable entries={items} filtered={Object.values(url).some(Boolean)} gone={gone} />}
         </PagedQuery>
       </Stack>
     </Card>
