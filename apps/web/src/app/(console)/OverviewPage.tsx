@@ -1,8 +1,8 @@
 'use client';
 
 import { Stack, Text, Title } from '@mantine/core';
-import { NextStep } from '@/components/Common/NextStep';
 import { Dashboard } from '@/components/Dashboard/Dashboard';
+import { FirstRunChecklist } from '@/components/Dashboard/FirstRunChecklist';
 import { HealthCard } from '@/components/Health/HealthCard';
 import { useHealth } from '@/hooks/queries/health';
 
@@ -16,7 +16,7 @@ export function OverviewPage() {
         </Title>
         <Text c="dimmed">Whether every database is backed up, what runs now, and the last 30 days.</Text>
       </div>
-      <NextStep />
+      <FirstRunChecklist />
       <Dashboard />
       <HealthCard state={health} />
     </Stack>

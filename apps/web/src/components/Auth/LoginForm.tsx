@@ -7,6 +7,7 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { useSession } from '@/lib/auth/SessionProvider';
 import { afterSignInPath } from '@/lib/auth/redirects';
+import { DevCodeHint } from './DevCodeHint';
 import { CodeStep } from './CodeStep';
 import { IdentifyStep } from './IdentifyStep';
 import { SecondFactorStep } from './SecondFactorStep';
@@ -50,6 +51,7 @@ export function LoginForm() {
               Your session ended. Sign in again to continue.
             </Alert>
           ) : null}
+          {step.kind !== 'second-factor' && status !== 'authenticated' ? <DevCodeHint /> : null}
           {status === 'authenticated' ? (
             <Center py="md">
               <Loader aria-label="Signing in" />
