@@ -42,6 +42,9 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
       </AppShell.Header>
 
       <AppShell.Navbar p="sm" aria-label="Main navigation">
+        <AppShell.Section hiddenFrom="xs" mb="sm">
+          <TenantSwitcher placement="navigation" onSwitched={close} />
+        </AppShell.Section>
         <AppShell.Section grow component={ScrollArea}>
           <NavigationLinks onNavigate={close} />
         </AppShell.Section>

@@ -3,6 +3,7 @@
 import { Badge, NavLink } from '@mantine/core';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { useSignedInSession } from '@/lib/auth/SessionProvider';
 import { NAVIGATION, type NavigationItem } from './navigation';
 
 const linkStyles = { root: { borderRadius: 'var(--mantine-radius-md)' } };
@@ -12,6 +13,8 @@ function isWithin(pathname: string, item: NavigationItem): boolean {
 }
 
 function Item({ item, pathname, onNavigate }: { item: NavigationItem; pathname: string; onNavigate: () => void }) {
+  const session = useSignedInSession();
+  if (item.instanceAdmin && !session.user.is_instance_admin) return null;
   const icon = <item.icon size={18} stroke={1.6} />;
   if (item.children) {
     return (

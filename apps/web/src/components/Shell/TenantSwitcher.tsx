@@ -7,8 +7,18 @@ import { useMyTenants } from '@/hooks/queries/tenants';
 import { errorMessage } from '@/lib/api/errors';
 import { useSignedInSession, useSession } from '@/lib/auth/SessionProvider';
 
-/** Picks the tenant the console acts in; switching opens a session there and refetches everything. */
-export function TenantSwitcher() {
+/**
+ * Picks the tenant the console acts in; switching opens a session there and refetches everything.
+ * In the header from the `xs` breakpoint up; on a phone, where the header has no room, at the top
+ * of the navigation drawer instead (`placement="navigation"`).
+ */
+export function TenantSwitcher({
+  placement = 'header',
+  onSwitched,
+}: {
+  placement?: 'header' | 'navigation';
+  onSwitched?: () => void;
+} = {}) {
   const session = useSignedInSession();
   const { switchTenant } = useSession();
   const tenants = useMyTenants().data ?? session.tenants;
@@ -21,6 +31,7 @@ export function TenantSwitcher() {
     setError(undefined);
     try {
       await switchTenant(tenantId);
+      onSwitched?.();
     } catch (failure) {
       setError(errorMessage(failure));
     } finally {
@@ -28,11 +39,11 @@ export function TenantSwitcher() {
     }
   }
 
+  const phone = placement === 'navigation';
   return (
     <Select
-      aria-label="Tenant"
-      data-testid="tenant-switcher"
-      w={200}
+      {...(phone ? { label: 'Tenant', hiddenFrom: 'xs' } : { 'aria-label': 'Tenant', visibleFrom: 'xs', w: 200 })}
+      data-testid={phone ? 'tenant-switcher-phone' : 'tenant-switcher'}
       leftSection={<IconBuilding size={16} stroke={1.6} />}
       data={tenants.map((tenant) => ({ value: tenant.id, label: tenant.name }))}
       value={session.tenant.id}
@@ -41,7 +52,6 @@ export function TenantSwitcher() {
       disabled={pending}
       error={error}
       comboboxProps={{ withinPortal: true }}
-      visibleFrom="xs"
     />
   );
 }

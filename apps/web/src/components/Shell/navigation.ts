@@ -2,6 +2,7 @@ import {
   IconActivity,
   IconArchive,
   IconBell,
+  IconBuilding,
   IconDatabase,
   IconKey,
   IconLayoutDashboard,
@@ -19,6 +20,8 @@ export interface NavigationItem {
   icon: Icon;
   /** Not built yet: shown, marked "soon", not clickable. */
   soon?: boolean;
+  /** Shown only to instance admins. */
+  instanceAdmin?: boolean;
   /** Sub-pages, shown nested under this item (which then only groups them). */
   children?: NavigationItem[];
 }
@@ -39,6 +42,7 @@ export const NAVIGATION: NavigationItem[] = [
       { label: 'Security', href: '/settings/security', icon: IconShieldLock },
       { label: 'API tokens', href: '/settings/tokens', icon: IconKey },
       { label: 'Members', href: '/settings/members', icon: IconUsers },
+      { label: 'Tenants', href: '/settings/tenants', icon: IconBuilding, instanceAdmin: true },
     ],
   },
 ];

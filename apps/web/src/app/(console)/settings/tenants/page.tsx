@@ -1,0 +1,8 @@
+import type { Metadata } from 'next';
+import { TenantsPage } from './TenantsPage';
+
+export const metadata: Metadata = { title: 'Tenants' };
+
+export default function Page() {
+  return <TenantsPage />;
+}
