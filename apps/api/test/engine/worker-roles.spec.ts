@@ -25,7 +25,7 @@ describe('process roles', () => {
   let worker: ApiProcess | undefined;
   let token = '';
 
-  const boot = (role: string) =>
+  const boot = (role: string, extra: Record<string, string> = {}) =>
     startApiProcess({
       databaseUrl,
       env: {
@@ -36,6 +36,7 @@ describe('process roles', () => {
         SYSTEM_DISCORD_WEBHOOK_URL: rootHook.url,
         LOG_LEVEL: 'warn',
         JOB_HEARTBEAT_MS: '500',
+        ...extra,
       },
     });
 
@@ -93,5 +94,22 @@ describe('process roles', () => {
     const [row] = await sql(databaseUrl, 'SELECT worker_id FROM backups WHERE id = $1', [backup.id]);
     expect(String(row.worker_id)).toMatch(new RegExp(`-${worker.process.pid}-`));
     expect((await call('GET', '/health')).jobs).toEqual({ status: 'ok', waiting: 0, workers_seen: 1 });
+  }, 60_000);
+
+  it('a job queued by the api process wakes an idle worker of another process at once, not at its next poll', async () => {
+    await worker?.stop();
+    // Polling once a minute: only the wake-up (NOTIFY on the jobs channel) can start it sooner.
+    worker = await boot('worker', { JOB_POLL_SECONDS: '60' });
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // its fetch loops have polled and sleep
+    const [database] = (await call('GET', '/databases')).items as { id: string }[];
+    const backup = await call('POST', `/databases/${database.id}/backup`);
+    await until(async () => (await status(backup.id as string)) === 'success', 'the woken worker to run it', 30_000);
+    const [row] = await sql(
+      databaseUrl,
+      'SELECT extract(epoch FROM started_at - created_at)::float AS waited, worker_id FROM backups WHERE id = $1',
+      [backup.id],
+    );
+    expect(String(row.worker_id)).toMatch(new RegExp(`-${worker.process.pid}-`));
+    expect(Number(row.waited)).toBeLessThan(5);
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
+import { Client } from 'pg';
 import PgBoss from 'pg-boss';
 import { AppConfig } from '../../config/app-config';
 
@@ -44,6 +45,12 @@ export interface SendOptions {
 const ACTIVE_FOR_AT_MOST_HOURS = 23;
 /** How often pg-boss is tried again while the service database is down at start-up. */
 const START_RETRY_MS = 2_000;
+/**
+ * Where a send tells every process a queue has a job now (payload: the queue's name), so an idle
+ * worker of another process fetches it at once instead of at its next poll; polling stays the
+ * fallback (a wake-up lost while the listener reconnects costs at most JOB_POLL_SECONDS).
+ */
+export const JOBS_CHANNEL = 'dumpstation_jobs';
 
 /**
  * The job queue: pg-boss on the service database. Every process (APP_ROLE api, worker or all)
@@ -66,6 +73,10 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly idlers = new Map<QueueName, Set<() => void>>();
   private stopping = false;
   private startedOk = false;
+  /** The connection LISTENing on JOBS_CHANNEL (processes that run jobs), while it is up. */
+  private listener: Client | undefined;
+  private listening: Promise<void> | undefined;
+  private readonly listenerStop = new AbortController();
 
   constructor(private readonly config: AppConfig) {
     this.boss = new PgBoss({
@@ -95,6 +106,44 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     // Not awaited: the API comes up (and /health says why) even while its database is down.
     this.started = this.startWhenReachable();
     this.started.catch(() => undefined);
+    if (this.runsJobs) this.listening = this.listenForWakeUps();
+  }
+
+  /** LISTENs on JOBS_CHANNEL until the process stops, reconnecting after a lost connection. */
+  private async listenForWakeUps(): Promise<void> {
+    const queues = new Set<string>(Object.values(QUEUES));
+    while (!this.stopping) {
+      const client = new Client({
+        connectionString: this.config.env.DATABASE_URL,
+        application_name: `dumpstation-${this.config.env.APP_ROLE}-jobs`,
+        keepAlive: true,
+        connectionTimeoutMillis: 10_000,
+      });
+      const closed = new Promise<void>((resolve) => {
+        client.on('error', () => resolve());
+        client.on('end', () => resolve());
+      });
+      client.on('notification', (message) => {
+        if (message.channel === JOBS_CHANNEL && message.payload && queues.has(message.payload)) {
+          this.wake(message.payload as QueueName);
+        }
+      });
+      // Known before it connects: a shutdown ends it even while it waits for the database.
+      this.listener = client;
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${JOBS_CHANNEL}`);
+        await closed;
+      } catch {
+        // The database is down: polling carries on meanwhile.
+      } finally {
+        this.listener = undefined;
+        await client.end().catch(() => undefined);
+      }
+      if (!this.stopping) {
+        await delay(START_RETRY_MS, undefined, { signal: this.listenerStop.signal }).catch(() => undefined);
+      }
+    }
   }
 
   private async startWhenReachable(): Promise<void> {
@@ -135,8 +184,14 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
         : {}),
       expireInHours: ACTIVE_FOR_AT_MOST_HOURS,
     });
-    // A worker of this process need not wait for its next poll.
-    if (!options.startAfterSeconds) this.wake(name);
+    if (!options.startAfterSeconds) {
+      // A worker of this process need not wait for its next poll, nor one of another process.
+      this.wake(name);
+      await this.boss
+        .getDb()
+        .executeSql('SELECT pg_notify($1, $2)', [JOBS_CHANNEL, name])
+        .catch(() => undefined);
+    }
   }
 
   /**
@@ -284,6 +339,9 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     await this.started?.catch(() => undefined);
     this.wake();
     await Promise.allSettled([...this.loops]);
+    this.listenerStop.abort();
+    await this.listener?.end().catch(() => undefined);
+    await this.listening;
     // Handlers have ended (recording their outcome): nothing is left for pg-boss to wait for.
     await this.boss.stop({ graceful: false, close: true }).catch(() => undefined);
   }
