@@ -41,7 +41,7 @@ function Resource({ entry, gone }: { entry: ActivityLogDto; gone: ResourceGone }
         {kind}
       </Text>{' '}
       {href ? (
-        <Anchor component={Link} href={href} size="sm">
+        <Anchor component={Link} href={href} size="sm" underline="always">
           {name}
         </Anchor>
       ) : (
