@@ -1,5 +1,6 @@
 import {
   Alert,
+  Anchor,
   createTheme,
   DEFAULT_THEME,
   Drawer,
@@ -8,6 +9,7 @@ import {
   type CSSVariablesResolver,
   type MantineColorsTuple,
 } from '@mantine/core';
+import anchorClasses from './anchor.module.css';
 
 // A deep teal for the brand: calm, readable in light and dark schemes. Shade 9 is the one
 // buttons, links and tinted badges use in both schemes (primaryShade below): white text on
@@ -67,6 +69,8 @@ export const theme = createTheme({
     Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
     Alert: Alert.extend({ defaultProps: { closeButtonLabel: 'Dismiss' } }),
+    // Underlined inside a paragraph or list item (anchor.module.css).
+    Anchor: Anchor.extend({ classNames: { root: anchorClasses.root } }),
     Pagination: Pagination.extend({
       defaultProps: {
         getControlProps: (control: keyof typeof PAGINATION_CONTROLS) => ({

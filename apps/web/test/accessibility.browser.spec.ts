@@ -111,6 +111,7 @@ describe('accessibility of every page in Chromium', () => {
     { name: 'security', path: () => '/settings/security', ready: (p) => p.getByTestId('two-factor-status').waitFor() },
     { name: 'api-tokens', path: () => '/settings/tokens', ready: table('api-tokens-table') },
     { name: 'members', path: () => '/settings/members', ready: table('members-table') },
+    { name: 'tenants', path: () => '/settings/tenants', ready: table('tenants-table') },
     // The two kinds of dialog: a drawer (a backup's details) and a modal (a restore).
     {
       name: 'backup-details',
