@@ -56,7 +56,7 @@ export function HealthCard({ state }: { state: HealthState }) {
   return (
     <Card data-testid="health-card">
       <Group justify="space-between" mb="lg">
-        <Title order={3} size="h4">
+        <Title order={2} size="h4">
           Service health
         </Title>
         <Badge
