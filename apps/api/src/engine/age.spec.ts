@@ -5,7 +5,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { decryptStream, encryptingStream, newAgeKeyPair } from './age';
 
@@ -20,9 +19,8 @@ async function encrypt(plaintext: Buffer, recipients: string[], pieces = 7): Pro
     parts.push(plaintext.subarray(at, at + size));
     at += size;
   }
-  await pipeline(Readable.from(parts), await encryptingStream(recipients), async function* (source) {
-    for await (const chunk of source) out.push(chunk as Buffer);
-  });
+  const encrypted = Readable.from(parts).pipe(await encryptingStream(recipients));
+  for await (const chunk of encrypted) out.push(chunk as Buffer);
   return Buffer.concat(out);
 }
 
