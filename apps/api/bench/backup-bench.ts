@@ -30,24 +30,10 @@ import {
   type ApiProcess,
   type RunningDiscord,
 } from '@dumpstation/testing';
+import { option, positiveInt } from './options';
 import { startS3Process } from '@dumpstation/testing/src/s3-process';
 
 // ---------------------------------------------------------------- options
-
-function option(name: string, envName: string, fallback: string): string {
-  const args = process.argv.slice(2);
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === `--${name}` && args[i + 1] !== undefined) return args[i + 1];
-    if (args[i].startsWith(`--${name}=`)) return args[i].slice(name.length + 3);
-  }
-  return process.env[envName] || fallback;
-}
-
-function positiveInt(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer (got "${value}")`);
-  return n;
-}
 
 const SIZE_MB = positiveInt('BENCH_SIZE_MB', option('size-mb', 'BENCH_SIZE_MB', '1024'));
 // 17: the API dumps it with pg_dump 17, which writes zstd (pg_dump 15, the system's, cannot).

@@ -33,23 +33,9 @@ import {
   type ApiProcess,
   type RunningDiscord,
 } from '@dumpstation/testing';
+import { option, positiveInt } from './options';
 
 // ---------------------------------------------------------------- options
-
-function option(name: string, envName: string, fallback: string): string {
-  const args = process.argv.slice(2);
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === `--${name}` && args[i + 1] !== undefined) return args[i + 1];
-    if (args[i].startsWith(`--${name}=`)) return args[i].slice(name.length + 3);
-  }
-  return process.env[envName] || fallback;
-}
-
-function positiveInt(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer (got "${value}")`);
-  return n;
-}
 
 const SECONDS = positiveInt('BENCH_LOAD_SECONDS', option('load-seconds', 'BENCH_LOAD_SECONDS', '10'));
 const ROLES = option('load-roles', 'BENCH_LOAD_ROLES', 'all');
