@@ -123,6 +123,18 @@ function compressionLevelErrors(compression: CompressionDto | null | undefined):
   ];
 }
 
+/** The connection a create's (or an unsaved test's) settings name, with libpq's defaults for what is left out. */
+function connectionOfInput(input: TestDatabaseDto): PgConnection {
+  return {
+    host: input.host,
+    port: input.port ?? 5432,
+    dbname: input.dbname,
+    user: input.user,
+    password: input.password ?? null,
+    sslmode: input.sslmode ?? 'prefer',
+  };
+}
+
 /** Whether a change moves the schedule's slots (schedule, zone, pause/resume): then earlier slots are not missed ones. */
 function scheduleChanged(
   before: Database,
@@ -173,14 +185,7 @@ export class DatabasesService {
 
   async create(auth: AuthContext, input: CreateDatabaseDto, meta: RequestMeta): Promise<DatabaseDto> {
     await this.assertReferences(auth, input.storage_id, input.notification_id);
-    await this.assertCompression(input.compression, () => ({
-      host: input.host,
-      port: input.port ?? 5432,
-      dbname: input.dbname,
-      user: input.user,
-      password: input.password ?? null,
-      sslmode: input.sslmode ?? 'prefer',
-    }));
+    await this.assertCompression(input.compression, () => connectionOfInput(input));
     const row = await uniquely(
       () =>
         this.databases.create({
@@ -298,14 +303,7 @@ export class DatabasesService {
     const errors = compressionLevelErrors(input.compression);
     if (errors.length) throw new ValidationFailedException(errors);
     const result = await this.checkConnection(
-      {
-        host: input.host,
-        port: input.port ?? 5432,
-        dbname: input.dbname,
-        user: input.user,
-        password: input.password ?? null,
-        sslmode: input.sslmode ?? 'prefer',
-      },
+      connectionOfInput(input),
       input.compression ? withLevel(input.compression.algorithm, input.compression.level) : null,
     );
     await this.activity.recordFor(auth, meta, {
