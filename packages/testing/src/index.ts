@@ -8,3 +8,5 @@ export type { RunningDiscord, RecordedDiscordCall } from './discord';
 export { spawnApi, startApiProcess, REPO_ROOT, API_ENTRY } from './api-process';
 export type { ApiProcess, SpawnApiOptions } from './api-process';
 export { pgClientsCacheDir, testPgBinDirTemplate } from './pg-clients';
+export { startThrottledProxy } from './throttled-proxy';
+export type { ThrottledProxy } from './throttled-proxy';
