@@ -70,8 +70,15 @@ describe('notification retries', () => {
 
   const flakyHook = uniqueWebhook('fail-2-');
   const downHook = uniqueWebhook('fail-always-');
+  // The stand-in answers 404 Unknown Webhook for this token, as Discord does for a deleted webhook.
+  const deletedHook = (() => {
+    const { url, path } = uniqueWebhook();
+    const base = (text: string) => text.slice(0, text.lastIndexOf('/'));
+    return { url: `${base(url)}/deleted-webhook`, path: `${base(path)}/deleted-webhook` };
+  })();
   let flaky: { databaseId: string; notificationId: string; backup: Record<string, unknown> };
   let down: typeof flaky;
+  let deleted: typeof flaky;
 
   beforeAll(async () => {
     [app, pg] = await Promise.all([
@@ -91,7 +98,11 @@ describe('notification retries', () => {
       const ids = await databaseNotifying(name, webhook);
       return { ...ids, backup: await backUp(app, ids.databaseId) };
     };
-    [flaky, down] = await Promise.all([backedUp('flaky', flakyHook.url), backedUp('down', downHook.url)]);
+    [flaky, down, deleted] = await Promise.all([
+      backedUp('flaky', flakyHook.url),
+      backedUp('down', downHook.url),
+      backedUp('deleted', deletedHook.url),
+    ]);
   }, 60_000);
   afterAll(async () => {
     await app?.api.close();
@@ -147,5 +158,26 @@ describe('notification retries', () => {
       details: { message: expect.stringMatching(/^not delivered after 4 attempts: /) },
     });
     expect(await statusOf(down.backup.id as string)).toBe('success');
+  }, 30_000);
+
+  it('a deleted webhook (404): one attempt, one Error saying so, no retries; the backup succeeds', async () => {
+    expect(deleted.backup).toMatchObject({ status: 'success' });
+    await until(async () => (await deliveryEntries(deleted.notificationId)).length > 0, 'the Error entry', 15_000);
+    // A retry would come 1–2 s later (NOTIFICATION_RETRY_DELAY_SECONDS=1): wait past that.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(await webhookCalls(deletedHook.path)).toHaveLength(1);
+    expect(await deliveryEntries(deleted.notificationId)).toEqual([
+      expect.objectContaining({
+        level: 'Error',
+        outcome: 'failure',
+        resource_name: 'deleted',
+        details: expect.objectContaining({
+          message:
+            "not delivered: Discord answered 404 (Unknown Webhook); not retried: check the notification's webhook URL",
+          attempt: 1,
+        }),
+      }),
+    ]);
+    expect(await statusOf(deleted.backup.id as string)).toBe('success');
   }, 30_000);
 });

@@ -14,6 +14,29 @@ export function parseWebhookUrl(url: string): { id: string; token: string } {
   return { id, token };
 }
 
+/**
+ * A webhook post Discord refused or that did not reach it. `status` is Discord's HTTP status when
+ * it answered; the message never carries the webhook's token.
+ */
+export class DiscordDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+  ) {
+    super(message);
+    this.name = 'DiscordDeliveryError';
+  }
+
+  /**
+   * Trying again cannot help: the webhook is gone or its token wrong (401/403/404), or the message
+   * itself is refused (other 4xx). Rate limits (429) and timeouts (408) pass; 5xx and network
+   * errors are outages.
+   */
+  get permanent(): boolean {
+    return this.status !== undefined && this.status >= 400 && this.status < 500 && ![408, 429].includes(this.status);
+  }
+}
+
 /** Sends messages through Discord's API (or, in tests, DISCORD_API_URL's stand-in) with discord.js. */
 @Injectable()
 export class DiscordClient {
@@ -35,10 +58,12 @@ export class DiscordClient {
       await webhook.send({ ...message, allowedMentions: { parse: [] } });
     } catch (error) {
       // The webhook's token is a secret: no caller may carry it into an answer or a log line.
-      throw new Error(
+      const status = (error as { status?: unknown })?.status;
+      throw new DiscordDeliveryError(
         String((error as Error)?.message ?? error)
           .split(token)
           .join('<token>'),
+        typeof status === 'number' ? status : undefined,
       );
     } finally {
       webhook.destroy();

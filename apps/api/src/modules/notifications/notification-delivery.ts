@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import type { APIEmbed } from 'discord.js';
 import { AppConfig } from '../../config/app-config';
 import { SecretBox } from '../../crypto/secret-box';
-import { DiscordClient } from '../../integrations/discord/discord-client';
+import { DiscordClient, DiscordDeliveryError } from '../../integrations/discord/discord-client';
 import { ActivityLogService } from '../activity-logs/activity-log.service';
 import { JobQueue, QUEUES, type JobContext } from '../jobs/job-queue';
 import { NotificationsRepository } from './notifications.repository';
@@ -23,8 +23,9 @@ const CONCURRENCY = 2;
  * Delivers queued notifications (BackupNotifier) to their Discord webhook, in processes that
  * run jobs. A failed post is recorded in the activity log (`notification.deliver`, Warning)
  * and retried by the queue NOTIFICATION_RETRIES times, NOTIFICATION_RETRY_DELAY_SECONDS apart
- * (doubling); the last failure is recorded as an Error and the message is dropped. A backup's
- * outcome never depends on it.
+ * (doubling); the last failure is recorded as an Error and the message is dropped. A refusal that
+ * cannot change on a retry (the webhook deleted, its token wrong: Discord's 4xx) is an Error at
+ * once, not retried. A backup's outcome never depends on it.
  */
 @Injectable()
 export class NotificationDelivery implements OnApplicationBootstrap {
@@ -65,14 +66,18 @@ export class NotificationDelivery implements OnApplicationBootstrap {
     } catch (error) {
       // DiscordClient keeps the webhook's token out of its errors.
       const reason = (error as Error).message;
+      const refused = error instanceof DiscordDeliveryError && error.permanent ? error.status : undefined;
       const attempt = retryCount + 1;
       const attempts = retryLimit + 1;
-      const last = retryCount >= retryLimit;
+      const last = refused !== undefined || retryCount >= retryLimit;
       // pg-boss waits between delay·2^n and twice that before retry n+1 (backoff with jitter).
       const delay = this.config.env.NOTIFICATION_RETRY_DELAY_SECONDS * 2 ** retryCount;
-      const message = last
-        ? `not delivered after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`
-        : `attempt ${attempt} of ${attempts} failed: ${reason}; retrying in ${delay}–${2 * delay} s`;
+      const message =
+        refused !== undefined
+          ? `not delivered: Discord answered ${refused} (${reason}); not retried: check the notification's webhook URL`
+          : last
+            ? `not delivered after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`
+            : `attempt ${attempt} of ${attempts} failed: ${reason}; retrying in ${delay}–${2 * delay} s`;
       const log = { notificationId: notification.id, databaseId: job.databaseId, attempt, attempts, reason };
       if (last) this.logger.error(log, 'notification not delivered');
       else this.logger.warn(log, 'notification delivery failed; retrying');
