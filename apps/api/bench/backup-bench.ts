@@ -13,7 +13,7 @@
 // BENCH_RUNS / --runs (3, at least 2), BENCH_RESTORE_JOBS / --restore-jobs (2),
 // BENCH_ROLES / --roles (split: an APP_ROLE=api and an APP_ROLE=worker process; all: one process),
 // BENCH_CPU_PROF / --cpu-prof (a folder for V8 CPU profiles of the API and worker; off by default).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -31,6 +31,20 @@ import {
   type RunningDiscord,
 } from '@dumpstation/testing';
 import { option, positiveInt } from './options';
+import {
+  benchLog,
+  CLOCK_TICKS,
+  cleanUp,
+  cpuOf,
+  machineCpu,
+  median,
+  onCleanup,
+  roundTo,
+  runningChildren,
+  sleep,
+  statFields,
+  tick,
+} from './support';
 import { startS3Process } from '@dumpstation/testing/src/s3-process';
 
 // ---------------------------------------------------------------- options
@@ -66,68 +80,18 @@ const POLL_MS = 1000;
 const RSS_SAMPLE_MS = 50;
 const JOB_TIMEOUT_MS = 2 * 60 * 60 * 1000;
 const RESULTS_FILE = join(__dirname, 'results', 'latest.json');
-const CLOCK_TICKS = 100; // USER_HZ on Linux (getconf CLK_TCK)
 const BUCKET = 'bench';
-
-// ---------------------------------------------------------------- cleanup
-
-const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
-const running = new Set<ChildProcess>();
-function onCleanup(name: string, run: () => Promise<unknown>): void {
-  cleanups.push({ name, run });
-}
-let cleanedUp = false;
-async function cleanUp(): Promise<void> {
-  if (cleanedUp) return;
-  cleanedUp = true;
-  for (const child of running) child.kill('SIGTERM');
-  for (const { name, run } of cleanups.reverse()) {
-    try {
-      await run();
-    } catch (error) {
-      process.stderr.write(`cleanup of ${name} failed: ${(error as Error).message}\n`);
-    }
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
 
 // ---------------------------------------------------------------- small helpers
 
-const started = performance.now();
-function log(message: string): void {
-  process.stdout.write(`[bench +${((performance.now() - started) / 1000).toFixed(0).padStart(4)}s] ${message}\n`);
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const log = benchLog('bench');
+const round = roundTo(2);
 const mb = (bytes: number) => bytes / 1024 / 1024;
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 const compressArg = (c: Algorithm) => (c.algorithm === 'gzip' ? `--compress=${c.level}` : `--compress=zstd:${c.level}`);
 const label = (c: Algorithm) => `${c.algorithm}-${c.level}`;
 
 class JobFailed extends Error {}
-
-function statFields(path: string): string[] {
-  const text = readFileSync(path, 'utf8');
-  return text.slice(text.lastIndexOf(')') + 2).split(' '); // [0] is field 3 (state)
-}
-const tick = (fields: string[], field: number) => Number(fields[field - 3]) / CLOCK_TICKS;
-
-/** utime+stime of the process itself and of its waited-for children, in seconds (/proc/<pid>/stat). */
-function cpuOf(pid: number | 'self'): { own: number; children: number } {
-  const f = statFields(`/proc/${pid}/stat`);
-  return { own: tick(f, 14) + tick(f, 15), children: tick(f, 16) + tick(f, 17) };
-}
 
 /** utime+stime of each live thread of a process, by thread id. */
 function threadCpu(pid: number): Map<number, number> {
@@ -141,17 +105,6 @@ function threadCpu(pid: number): Map<number, number> {
     }
   }
   return cpu;
-}
-
-/** The machine's CPU time counters (/proc/stat, in ticks): busy, iowait and steal (stolen by the hypervisor). */
-function machineCpu(): { total: number; idle: number; iowait: number; steal: number } {
-  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-  return {
-    total: ticks.slice(0, 8).reduce((a, b) => a + b, 0),
-    idle: ticks[3],
-    iowait: ticks[4],
-    steal: ticks[7] ?? 0,
-  };
 }
 
 /** VmRSS and VmHWM of a process, in kB. */
@@ -392,7 +345,7 @@ async function runShell(pipelines: Stage[][], extraS = 0): Promise<ShellRun> {
   const before = snapshot();
   const t0 = performance.now();
   const child = spawn('bash', ['-c', script], { stdio: ['ignore', 'ignore', 'pipe'], env: shellEnv });
-  running.add(child);
+  runningChildren.add(child);
   const sched = new ToolSched();
   const schedSampler = setInterval(() => {
     try {
@@ -409,7 +362,7 @@ async function runShell(pipelines: Stage[][], extraS = 0): Promise<ShellRun> {
   });
   clearInterval(schedSampler);
   const wallS = (performance.now() - t0) / 1000 + extraS;
-  running.delete(child);
+  runningChildren.delete(child);
   const stages = pipelines.flat();
   if (code !== 0) {
     const errors = await Promise.all(

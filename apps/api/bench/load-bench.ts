@@ -34,6 +34,7 @@ import {
   type RunningDiscord,
 } from '@dumpstation/testing';
 import { option, positiveInt } from './options';
+import { benchLog, cleanUp, cpuOf, machineCpu, onCleanup, percentile, sleep, roundTo } from './support';
 
 // ---------------------------------------------------------------- options
 
@@ -67,57 +68,15 @@ const TARGETS = {
   list100kP95Ms: 20,
 };
 
-// ---------------------------------------------------------------- cleanup
-
-const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
-const onCleanup = (name: string, run: () => Promise<unknown>) => cleanups.push({ name, run });
-let cleanedUp = false;
-async function cleanUp(): Promise<void> {
-  if (cleanedUp) return;
-  cleanedUp = true;
-  for (const { name, run } of cleanups.reverse()) {
-    try {
-      await run();
-    } catch (error) {
-      process.stderr.write(`cleanup of ${name} failed: ${(error as Error).message}\n`);
-    }
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
-
 // ---------------------------------------------------------------- small helpers
 
-const started = performance.now();
-function log(message: string): void {
-  process.stdout.write(`[load +${((performance.now() - started) / 1000).toFixed(0).padStart(4)}s] ${message}\n`);
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const log = benchLog('load');
+const round = roundTo(1);
 
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-/** Busy and total ticks of the machine (/proc/stat), to say how loaded it was meanwhile. */
-async function machineTicks(): Promise<{ busy: number; total: number }> {
-  const { readFile } = await import('node:fs/promises');
-  const ticks = (await readFile('/proc/stat', 'utf8')).split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: total - ticks[3] - ticks[4], total };
-}
-
-/** utime+stime of a process, in seconds. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  const text = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
+/** Busy and total ticks of the machine, to say how loaded it was meanwhile. */
+function machineTicks(): { busy: number; total: number } {
+  const { total, idle, iowait } = machineCpu();
+  return { busy: total - idle - iowait, total };
 }
 
 class SetupError extends Error {}
@@ -233,7 +192,7 @@ async function load(
   await sleep(1100);
   const [xactBefore, cpuBefore, machineBefore] = await Promise.all([
     xactCommits(ctx),
-    cpuSeconds(ctx.apiPid),
+    cpuOf(ctx.apiPid).own,
     machineTicks(),
   ]);
   if (STATEMENTS) await ctx.serviceDb.query('SELECT pg_stat_statements_reset()');
@@ -253,7 +212,7 @@ async function load(
     if (statusCode < 200 || statusCode >= 300) bad[String(statusCode)] = (bad[String(statusCode)] ?? 0) + 1;
   });
   const result = await instance;
-  const [cpuAfter, machineAfter] = await Promise.all([cpuSeconds(ctx.apiPid), machineTicks()]);
+  const [cpuAfter, machineAfter] = await Promise.all([cpuOf(ctx.apiPid).own, machineTicks()]);
   if (ctx.profile && !quiet) process.kill(ctx.apiPid, 'SIGUSR2');
   await sleep(1100);
   const xactAfter = await xactCommits(ctx);
