@@ -35,6 +35,7 @@ import {
   benchLog,
   CLOCK_TICKS,
   cleanUp,
+  cleanUpOnSignals,
   cpuOf,
   machineCpu,
   median,
@@ -85,6 +86,7 @@ const BUCKET = 'bench';
 // ---------------------------------------------------------------- small helpers
 
 const log = benchLog('bench');
+cleanUpOnSignals(log);
 const round = roundTo(2);
 const mb = (bytes: number) => bytes / 1024 / 1024;
 const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;

@@ -34,7 +34,17 @@ import {
   type RunningDiscord,
 } from '@dumpstation/testing';
 import { option, positiveInt } from './options';
-import { benchLog, cleanUp, cpuOf, machineCpu, onCleanup, percentile, sleep, roundTo } from './support';
+import {
+  benchLog,
+  cleanUp,
+  cleanUpOnSignals,
+  cpuOf,
+  machineCpu,
+  onCleanup,
+  percentile,
+  sleep,
+  roundTo,
+} from './support';
 
 // ---------------------------------------------------------------- options
 
@@ -71,6 +81,7 @@ const TARGETS = {
 // ---------------------------------------------------------------- small helpers
 
 const log = benchLog('load');
+cleanUpOnSignals(log);
 const round = roundTo(1);
 
 /** Busy and total ticks of the machine, to say how loaded it was meanwhile. */
@@ -190,11 +201,9 @@ async function load(
   const bad: Record<string, number> = {};
   // pg_stat_database is updated when a backend reports (at most every 500 ms, and at idle): wait it out.
   await sleep(1100);
-  const [xactBefore, cpuBefore, machineBefore] = await Promise.all([
-    xactCommits(ctx),
-    cpuOf(ctx.apiPid).own,
-    machineTicks(),
-  ]);
+  const xactBefore = await xactCommits(ctx);
+  const cpuBefore = cpuOf(ctx.apiPid).own;
+  const machineBefore = machineTicks();
   if (STATEMENTS) await ctx.serviceDb.query('SELECT pg_stat_statements_reset()');
   if (ctx.profile && !quiet) process.kill(ctx.apiPid, 'SIGUSR2');
   const instance = autocannon({
@@ -212,7 +221,8 @@ async function load(
     if (statusCode < 200 || statusCode >= 300) bad[String(statusCode)] = (bad[String(statusCode)] ?? 0) + 1;
   });
   const result = await instance;
-  const [cpuAfter, machineAfter] = await Promise.all([cpuOf(ctx.apiPid).own, machineTicks()]);
+  const cpuAfter = cpuOf(ctx.apiPid).own;
+  const machineAfter = machineTicks();
   if (ctx.profile && !quiet) process.kill(ctx.apiPid, 'SIGUSR2');
   await sleep(1100);
   const xactAfter = await xactCommits(ctx);

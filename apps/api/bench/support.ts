@@ -29,19 +29,21 @@ export async function cleanUp(): Promise<void> {
   }
 }
 
-/** A log whose lines say the bench (`tag`) and the seconds since it started. */
-export function benchLog(tag: string): (message: string) => void {
-  const started = performance.now();
-  const log = (message: string) =>
-    process.stdout.write(`[${tag} +${((performance.now() - started) / 1000).toFixed(0).padStart(4)}s] ${message}\n`);
-  // Ctrl-C or a kill: nothing (servers, data dirs, child processes) outlives the bench.
+/** On Ctrl-C or a kill, cleanUp() then exit: nothing (servers, data dirs, child processes) outlives the bench. */
+export function cleanUpOnSignals(log: (message: string) => void): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       log(`${signal}: cleaning up`);
       void cleanUp().finally(() => process.exit(130));
     });
   }
-  return log;
+}
+
+/** A log whose lines say the bench (`tag`) and the seconds since it started. */
+export function benchLog(tag: string): (message: string) => void {
+  const started = performance.now();
+  return (message: string) =>
+    process.stdout.write(`[${tag} +${((performance.now() - started) / 1000).toFixed(0).padStart(4)}s] ${message}\n`);
 }
 
 // ---------------------------------------------------------------- numbers
